@@ -1,0 +1,391 @@
+package dev.fluxgate;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * A circuit breaker: it watches the outcomes of calls to a dependency and, when a {@link Tripper}
+ * says the dependency is failing, rejects calls for a while instead of letting every caller wait on
+ * it.
+ *
+ * <pre>{@code
+ * CircuitBreaker cb = CircuitBreaker.builder("payments")
+ *     .window(Window.count(100))
+ *     .tracker(Tracker.typeOf(IOException.class))
+ *     .tripper(Tripper.minRequests(10).and(Tripper.failureRate(0.5)))
+ *     .cooldown(Cooldown.exponential(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(5)).withJitter(0.2))
+ *     .listener(transition -> log.warn("{}", transition))
+ *     .build();
+ *
+ * String body = cb.call(() -> client.send(request, ofString()).body());
+ * }</pre>
+ *
+ * <p>One call walks seven steps: <b>acquire</b> a permit (CLOSED is the fast path, OPEN checks the
+ * cooldown, HALF_OPEN asks the {@link Permit} and takes a probe slot); <b>run</b> the task with no
+ * lock held; <b>classify</b> the outcome with the {@link Tracker} and {@code failureOnResult};
+ * <b>record</b> it in the {@link Window} of the generation that admitted it; <b>decide</b> with the
+ * {@link Tripper}; <b>transition</b> to a new generation; <b>notify</b> {@link Listener}s outside any
+ * lock.
+ *
+ * <p>Thread safety: a breaker is safe for any number of concurrent callers. No lock is held while
+ * a task, a tracker, a result predicate or a listener runs. The CLOSED success path allocates
+ * nothing and reads the clock only when the configuration needs durations.
+ */
+public interface CircuitBreaker {
+
+    /** Returned by {@link #tryAcquirePermission()} when the call is not permitted. */
+    long NO_PERMISSION = -1L;
+
+    /** Starts a builder with the documented defaults. */
+    static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** A breaker with every default: see {@link Builder}. */
+    static CircuitBreaker ofDefaults(String name) {
+        return builder(name).build();
+    }
+
+    /** The breaker's name. */
+    String name();
+
+    /** The current state. An OPEN breaker whose cooldown has passed stays OPEN until a call arrives. */
+    State state();
+
+    /** An immutable snapshot of the window and the lifetime counters. */
+    Metrics metrics();
+
+    /** The effective configuration, option by option, in words (for endpoints and logs). */
+    Map<String, String> configuration();
+
+    // ---- running calls ----
+
+    /**
+     * Runs {@code task} through the breaker.
+     *
+     * @return what the task returned
+     * @throws CallNotPermittedException if the breaker rejects the call
+     * @throws Exception the task's own exception instance, unchanged
+     */
+    <T> T call(Callable<T> task) throws Exception;
+
+    /**
+     * Runs {@code task} through the breaker.
+     *
+     * @throws CallNotPermittedException if the breaker rejects the call
+     */
+    <T> T get(Supplier<T> task);
+
+    /**
+     * Runs {@code task} through the breaker, answering with {@code fallback} when the breaker
+     * rejects the call or the task throws an exception. {@link Error}s propagate.
+     */
+    <T> T get(Supplier<T> task, Function<? super Exception, ? extends T> fallback);
+
+    /**
+     * Runs {@code task} through the breaker.
+     *
+     * @throws CallNotPermittedException if the breaker rejects the call
+     */
+    void run(Runnable task);
+
+    /**
+     * Runs an asynchronous task through the breaker. Never blocks and never throws: a rejection
+     * fails the returned future with {@link CallNotPermittedException}. The outcome is recorded
+     * (the tracker applied to the unwrapped cause, the duration measured until completion) before
+     * the returned future completes, with the task's original exception. Cancelling the returned
+     * future cancels the task's future and gives a half-open probe slot back.
+     */
+    <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
+
+    /** Returns a supplier that runs {@code task} through this breaker. */
+    default <T> Supplier<T> decorate(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        return () -> get(task);
+    }
+
+    /** Returns a runnable that runs {@code task} through this breaker. */
+    default Runnable decorate(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return () -> run(task);
+    }
+
+    /**
+     * Returns a callable that runs {@code task} through this breaker. (Named apart from
+     * {@code decorate} because a lambda fits both {@code Supplier} and {@code Callable}.)
+     */
+    default <T> Callable<T> decorateCallable(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        return () -> call(task);
+    }
+
+    // ---- manual commands ----
+
+    /** Closes the breaker, clears the window, the failure streak and the reopen count, and starts a new generation. */
+    void reset();
+
+    /** Lets every call through and records nothing, until {@link #reset()} or another command. */
+    void disable();
+
+    /** Records calls but never changes state by itself, until {@link #reset()} or another command. */
+    void metricsOnly();
+
+    /** Rejects every call, until {@link #reset()} or another command. */
+    void forceOpen();
+
+    // ---- listeners ----
+
+    /** Adds a listener after build; it is notified after those already present. */
+    void addListener(Listener listener);
+
+    /** Removes a listener added here or on the builder; returns whether it was present. */
+    boolean removeListener(Listener listener);
+
+    // ---- low-level permit API, for integrations ----
+
+    /**
+     * Asks for a permit without allocating. A permit carries the generation of the state that
+     * admitted it; every permit must be settled exactly once with {@link #recordSuccess},
+     * {@link #recordError}, {@link #recordResult} or {@link #releasePermission}.
+     *
+     * @return a permit ({@code >= 0}), or {@link #NO_PERMISSION} (the rejection is counted)
+     */
+    long tryAcquirePermission();
+
+    /**
+     * Like {@link #tryAcquirePermission()}, but throws when the call is not permitted.
+     *
+     * @throws CallNotPermittedException if the breaker rejects the call
+     */
+    long acquirePermission();
+
+    /** Whether this breaker uses call durations; when false, callers may report durations as 0. */
+    boolean isTimed();
+
+    /** The ticker durations are measured on. */
+    Ticker ticker();
+
+    /** Settles a permit with a success that took {@code durationNanos}. */
+    void recordSuccess(long permit, long durationNanos);
+
+    /** Settles a permit with an exception; the tracker decides whether it is a failure or ignored. */
+    void recordError(long permit, long durationNanos, Throwable error);
+
+    /** Settles a permit with a result; {@code failureOnResult} decides whether it is a failure. */
+    void recordResult(long permit, long durationNanos, Object result);
+
+    /** Settles a permit without recording anything (the call was cancelled or never ran). */
+    void releasePermission(long permit);
+
+    /**
+     * Builds a {@link CircuitBreaker}. Every method returns this builder. {@link #build()} copies the
+     * configuration, so one builder can build many breakers. Defaults: {@code Window.count(100)},
+     * {@code Tracker.all()}, {@code Tripper.minRequests(100).and(Tripper.failureRate(0.5))},
+     * {@code Cooldown.fixed(60 s)}, {@code Permit.rampUp(0.1, 1.0, 60 s)}, {@code maxHalfOpenCalls(10)},
+     * {@code closeAfterSuccesses(1)}, {@code halfOpenTimeout} equal to the cooldown's base wait (60 s
+     * when the cooldown has none), the system ticker and clock. Builders are not thread-safe.
+     */
+    final class Builder {
+        /** The most probes a half-open breaker may have in flight. */
+        public static final int MAX_HALF_OPEN_CALLS = 100_000;
+
+        String name;
+        Window window = Window.count(100);
+        Tracker tracker = Tracker.all();
+        Predicate<Object> failureOnResult;
+        Tripper tripper = Tripper.minRequests(100).and(Tripper.failureRate(0.5));
+        Cooldown cooldown = Cooldown.fixed(Duration.ofSeconds(60));
+        Permit permit = Permit.rampUp(0.1, 1.0, Duration.ofSeconds(60));
+        int maxHalfOpenCalls = 10;
+        int closeAfterSuccesses = 1;
+        Duration halfOpenTimeout;
+        Ticker ticker = Ticker.system();
+        InstantSource clock = InstantSource.system();
+        RandomGenerator random;
+        final Set<Duration> slowCallThresholds = new LinkedHashSet<>();
+        final List<Listener> listeners = new ArrayList<>();
+
+        Builder(String name) {
+            this.name = requireName(name);
+        }
+
+        static String requireName(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            return name;
+        }
+
+        /** The sliding window the tripper judges. Default {@code Window.count(100)}. */
+        public Builder window(Window window) {
+            this.window = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        /** Which exceptions count as failures. Default {@code Tracker.all()}. */
+        public Builder tracker(Tracker tracker) {
+            this.tracker = Objects.requireNonNull(tracker, "tracker");
+            return this;
+        }
+
+        /**
+         * Judges results: a result the predicate accepts is recorded as a failure, and the caller
+         * still receives it. A predicate that throws is logged and counts the result as a failure.
+         */
+        public Builder failureOnResult(Predicate<Object> failureOnResult) {
+            this.failureOnResult = Objects.requireNonNull(failureOnResult, "failureOnResult");
+            return this;
+        }
+
+        /** When to open. Default {@code minRequests(100).and(failureRate(0.5))}. */
+        public Builder tripper(Tripper tripper) {
+            this.tripper = Objects.requireNonNull(tripper, "tripper");
+            return this;
+        }
+
+        /** How long OPEN waits before a probe. Default {@code Cooldown.fixed(60 s)}. */
+        public Builder cooldown(Cooldown cooldown) {
+            this.cooldown = Objects.requireNonNull(cooldown, "cooldown");
+            return this;
+        }
+
+        /** Which calls HALF_OPEN admits. Default {@code Permit.rampUp(0.1, 1.0, 60 s)}. */
+        public Builder permit(Permit permit) {
+            this.permit = Objects.requireNonNull(permit, "permit");
+            return this;
+        }
+
+        /**
+         * The most probes in flight at once in HALF_OPEN. Default 10.
+         *
+         * @throws IllegalArgumentException if outside [1, {@value #MAX_HALF_OPEN_CALLS}]
+         */
+        public Builder maxHalfOpenCalls(int maxHalfOpenCalls) {
+            if (maxHalfOpenCalls < 1 || maxHalfOpenCalls > MAX_HALF_OPEN_CALLS) {
+                throw new IllegalArgumentException("maxHalfOpenCalls must be in [1, " + MAX_HALF_OPEN_CALLS
+                        + "], was " + maxHalfOpenCalls);
+            }
+            this.maxHalfOpenCalls = maxHalfOpenCalls;
+            return this;
+        }
+
+        /**
+         * How many successful probes of one half-open period close the breaker. Default 1.
+         *
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
+        public Builder closeAfterSuccesses(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("closeAfterSuccesses must be >= 1, was " + n);
+            }
+            this.closeAfterSuccesses = n;
+            return this;
+        }
+
+        /**
+         * How long a half-open probe may hold its slot. When every slot is held by a probe older
+         * than this, the leases expire, the slots are freed and the late outcomes are ignored, so a
+         * hung probe can never wedge the breaker in HALF_OPEN. Default: the cooldown's base wait.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder halfOpenTimeout(Duration halfOpenTimeout) {
+            this.halfOpenTimeout = Tripper.positive("halfOpenTimeout", halfOpenTimeout);
+            return this;
+        }
+
+        /**
+         * Tracks slow calls at {@code threshold} (for {@link Metrics#slowCalls} and meters) even if
+         * no tripper rule uses it. Turns duration measurement on.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder slowCallThreshold(Duration threshold) {
+            slowCallThresholds.add(Tripper.positive("slowCallThreshold", threshold));
+            return this;
+        }
+
+        /** The monotonic source of durations. Default {@link Ticker#system()}. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Where transition timestamps come from. Default {@link InstantSource#system()}. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The random numbers for jitter and random permits; it must be safe for concurrent use
+         * (e.g. {@link java.util.Random}). Default: {@code ThreadLocalRandom} of the calling thread.
+         * A seeded one makes runs reproducible.
+         */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** Adds a listener; may be called many times, listeners are notified in the order added. */
+        public Builder listener(Listener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Builds the breaker, after checking that the options fit together.
+         *
+         * @throws IllegalArgumentException if the combination is impossible, e.g. a
+         *     {@code minRequests} larger than a count window can ever hold
+         */
+        public CircuitBreaker build() {
+            if (window.isCount() && tripper.largestMinRequests() > window.size()) {
+                throw new IllegalArgumentException("tripper " + tripper + " needs minRequests("
+                        + tripper.largestMinRequests() + ") but the window " + window + " never holds more than "
+                        + window.size() + " calls; minRequests must be <= window size");
+            }
+            Set<Long> thresholds = new java.util.TreeSet<>();
+            tripper.slowThresholds(thresholds);
+            slowCallThresholds.forEach(d -> thresholds.add(d.toNanos()));
+            if (thresholds.size() > 30) {
+                throw new IllegalArgumentException("at most 30 distinct slow-call thresholds, was " + thresholds.size());
+            }
+            return new FluxgateCircuitBreaker(this, thresholds.stream().mapToLong(Long::longValue).toArray());
+        }
+
+        /** A copy of this builder under another name (for registries). */
+        Builder copy(String newName) {
+            Builder b = new Builder(newName);
+            b.window = window;
+            b.tracker = tracker;
+            b.failureOnResult = failureOnResult;
+            b.tripper = tripper;
+            b.cooldown = cooldown;
+            b.permit = permit;
+            b.maxHalfOpenCalls = maxHalfOpenCalls;
+            b.closeAfterSuccesses = closeAfterSuccesses;
+            b.halfOpenTimeout = halfOpenTimeout;
+            b.ticker = ticker;
+            b.clock = clock;
+            b.random = random;
+            b.slowCallThresholds.addAll(slowCallThresholds);
+            b.listeners.addAll(listeners);
+            return b;
+        }
+    }
+}

@@ -1,0 +1,978 @@
+package dev.fluxgate;
+
+import dev.fluxgate.internal.MetricsSnapshot;
+import dev.fluxgate.internal.Stripes;
+import dev.fluxgate.internal.WindowStore;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * The one implementation of {@link CircuitBreaker}.
+ *
+ * <h2>The state word</h2>
+ * One {@code long} holds the state (bits 0-2), the half-open probes in flight (bits 3-22) and the
+ * generation (bits 23-62). Every transition compare-and-sets it to the next generation, so the
+ * OPEN to HALF_OPEN move happens once, the probe cap is exact, and a permit (which is the word it was
+ * admitted under, probe count replaced by a probe flag) knows whether its generation is still current.
+ *
+ * <h2>Recording</h2>
+ * The window is guarded by a {@link ReentrantLock} that is never held while user code runs. A
+ * success on the CLOSED path takes the lock only if it is free ({@code tryLock}), so single-threaded
+ * use records and decides after every call. When the lock is busy the success goes into a striped
+ * buffer tagged with its generation and the breaker is marked contended; later successes then buffer
+ * directly, and whoever next holds the lock (a failure, a full stripe, a read of the metrics) drains
+ * the stripes into the window and decides once for the batch. Failures and probe outcomes always take
+ * the lock.
+ */
+final class FluxgateCircuitBreaker implements CircuitBreaker {
+
+    private static final System.Logger LOG = System.getLogger(CircuitBreaker.class.getName());
+
+    // ---- the state word ----
+    static final long STATE_MASK = 0b111;
+    static final int PROBE_SHIFT = 3;
+    static final long PROBE_UNIT = 1L << PROBE_SHIFT;
+    static final long PROBE_MASK = ((1L << 20) - 1) << PROBE_SHIFT;
+    static final int GEN_SHIFT = Stripes.COUNT_BITS;
+    static final long GEN_MASK = ~((1L << GEN_SHIFT) - 1);
+    /** Marks a permit that holds a half-open probe slot. */
+    static final long PROBE_FLAG = PROBE_UNIT;
+
+    private static final State[] STATES = State.values();
+    private static final int CLOSED = State.CLOSED.ordinal();
+    private static final int OPEN = State.OPEN.ordinal();
+    private static final int HALF_OPEN = State.HALF_OPEN.ordinal();
+    private static final int METRICS_ONLY = State.METRICS_ONLY.ordinal();
+    private static final int DISABLED = State.DISABLED.ordinal();
+    private static final int FORCED_OPEN = State.FORCED_OPEN.ordinal();
+
+    /** Buffered successes in one stripe that make the buffering thread try to drain. */
+    private static final int DRAIN_THRESHOLD = 16;
+
+    private static final VarHandle WORD;
+    private static final VarHandle STRIPES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WORD = lookup.findVarHandle(FluxgateCircuitBreaker.class, "word", long.class);
+            STRIPES = lookup.findVarHandle(FluxgateCircuitBreaker.class, "stripes", Stripes.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // ---- configuration (immutable) ----
+    private final String name;
+    private final Window window;
+    private final Tracker tracker;
+    private final Predicate<Object> failureOnResult;
+    private final Tripper tripper;
+    private final Cooldown cooldown;
+    private final Permit permit;
+    private final int maxHalfOpenCalls;
+    private final int closeAfterSuccesses;
+    private final long halfOpenTimeoutNanos;
+    private final Ticker ticker;
+    private final InstantSource clock;
+    private final RandomGenerator random;
+    private final boolean configTimed;
+    private final Map<String, String> configuration;
+
+    // ---- state read without the lock ----
+    @SuppressWarnings("unused") // accessed through WORD
+    private volatile long word;
+    private volatile long stateSinceNanos;
+    private volatile long openUntilNanos;
+    /** The cooldown drawn for the current open period (for the explanation of OPEN to HALF_OPEN). */
+    private volatile long cooldownNanos;
+    private volatile long halfOpenSinceNanos;
+    private volatile long lastProbeAdmittedNanos;
+    private volatile boolean contended;
+    private volatile Stripes stripes;
+    private volatile Listener[] listeners;
+    private volatile Listener[] callListeners;
+    private volatile boolean timed;
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder ignored = new LongAdder();
+    private final AtomicLong transitions = new AtomicLong();
+    private final ReentrantLock listenerLock = new ReentrantLock();
+
+    // ---- guarded by lock ----
+    private final ReentrantLock lock = new ReentrantLock();
+    private final WindowStore store;
+    private final LiveMetrics live = new LiveMetrics();
+    private final Stripes.Sink drainSink = this::drained;
+    private long windowGen;
+    private int reopens;
+    private int halfOpenSuccesses;
+    private long successes;
+    private long failures;
+    private long stale;
+    private long drainNow;
+
+    FluxgateCircuitBreaker(CircuitBreaker.Builder b, long[] slowThresholds) {
+        this.name = b.name;
+        this.window = b.window;
+        this.tracker = b.tracker;
+        this.failureOnResult = b.failureOnResult;
+        this.tripper = b.tripper;
+        this.cooldown = b.cooldown;
+        this.permit = b.permit;
+        this.maxHalfOpenCalls = b.maxHalfOpenCalls;
+        this.closeAfterSuccesses = b.closeAfterSuccesses;
+        long base = cooldown.baseNanos();
+        this.halfOpenTimeoutNanos = b.halfOpenTimeout != null ? b.halfOpenTimeout.toNanos()
+                : base > 0 && base != Long.MAX_VALUE ? base : Duration.ofSeconds(60).toNanos();
+        this.ticker = b.ticker;
+        this.clock = b.clock;
+        this.random = b.random;
+        this.configTimed = slowThresholds.length > 0 || b.tripper.needsDurations();
+        this.store = window.newStore(slowThresholds, configTimed);
+        this.listeners = b.listeners.toArray(new Listener[0]);
+        this.callListeners = withCallEvents(listeners);
+        this.timed = configTimed || callListeners.length > 0;
+        this.stateSinceNanos = ticker.read();
+        WORD.setVolatile(this, (long) CLOSED);
+        this.configuration = describe(b);
+    }
+
+    private Map<String, String> describe(CircuitBreaker.Builder b) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("window", "Window." + window);
+        m.put("tracker", "Tracker." + tracker);
+        m.put("failureOnResult", failureOnResult == null ? "none" : "a predicate");
+        m.put("tripper", tripper.toString());
+        m.put("cooldown", "Cooldown." + cooldown);
+        m.put("permit", "Permit." + permit);
+        m.put("maxHalfOpenCalls", Integer.toString(maxHalfOpenCalls));
+        m.put("closeAfterSuccesses", Integer.toString(closeAfterSuccesses));
+        m.put("halfOpenTimeout", Duration.ofNanos(halfOpenTimeoutNanos).toString());
+        m.put("slowCallThresholds", b.slowCallThresholds.toString());
+        m.put("timed", Boolean.toString(configTimed));
+        return Collections.unmodifiableMap(m);
+    }
+
+    // ---- word helpers ----
+
+    private long word() {
+        return (long) WORD.getVolatile(this);
+    }
+
+    private boolean casWord(long expect, long update) {
+        return WORD.compareAndSet(this, expect, update);
+    }
+
+    private static int stateOf(long w) {
+        return (int) (w & STATE_MASK);
+    }
+
+    private static int probesOf(long w) {
+        return (int) ((w & PROBE_MASK) >>> PROBE_SHIFT);
+    }
+
+    private static long genBits(long w) {
+        return w & GEN_MASK;
+    }
+
+    private static long next(long w, int state) {
+        return genBits(w) + (1L << GEN_SHIFT) | state;
+    }
+
+    // ---- simple accessors ----
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public State state() {
+        return STATES[stateOf(word())];
+    }
+
+    @Override
+    public Map<String, String> configuration() {
+        return configuration;
+    }
+
+    @Override
+    public boolean isTimed() {
+        return timed;
+    }
+
+    @Override
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    @Override
+    public Metrics metrics() {
+        lock.lock();
+        try {
+            long w = word();
+            drainStripes();
+            ensureWindow(w);
+            if (store.needsTime()) {
+                store.roll(ticker.read());
+            }
+            return store.snapshot(lifetime(w));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private MetricsSnapshot.Lifetime lifetime(long w) {
+        return new MetricsSnapshot.Lifetime(successes, failures, ignored.sum(), rejected.sum(), stale,
+                transitions.get(), stateOf(w) == HALF_OPEN ? probesOf(w) : 0, ticker.read() - stateSinceNanos);
+    }
+
+    // ---- running calls ----
+
+    @Override
+    public <T> T call(Callable<T> task) throws Exception {
+        Objects.requireNonNull(task, "task");
+        long p = acquire(true);
+        boolean t = timed;
+        long start = t ? ticker.read() : 0L;
+        T result;
+        try {
+            result = task.call();
+        } catch (Throwable e) {
+            recordError(p, t ? ticker.read() - start : 0L, e);
+            throw e;
+        }
+        recordResult(p, t ? ticker.read() - start : 0L, result);
+        return result;
+    }
+
+    @Override
+    public <T> T get(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        long p = acquire(true);
+        boolean t = timed;
+        long start = t ? ticker.read() : 0L;
+        T result;
+        try {
+            result = task.get();
+        } catch (Throwable e) {
+            recordError(p, t ? ticker.read() - start : 0L, e);
+            throw e;
+        }
+        recordResult(p, t ? ticker.read() - start : 0L, result);
+        return result;
+    }
+
+    @Override
+    public <T> T get(Supplier<T> task, Function<? super Exception, ? extends T> fallback) {
+        Objects.requireNonNull(fallback, "fallback");
+        try {
+            return get(task);
+        } catch (RuntimeException e) {
+            return fallback.apply(e);
+        }
+    }
+
+    @Override
+    public void run(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        long p = acquire(true);
+        boolean t = timed;
+        long start = t ? ticker.read() : 0L;
+        try {
+            task.run();
+        } catch (Throwable e) {
+            recordError(p, t ? ticker.read() - start : 0L, e);
+            throw e;
+        }
+        recordSuccess(p, t ? ticker.read() - start : 0L);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+        Objects.requireNonNull(task, "task");
+        long p;
+        try {
+            p = acquire(true);
+        } catch (CallNotPermittedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        boolean t = timed;
+        long start = t ? ticker.read() : 0L;
+        CompletionStage<T> stage;
+        try {
+            stage = Objects.requireNonNull(task.get(), "the task returned a null CompletionStage");
+        } catch (Throwable e) {
+            recordError(p, t ? ticker.read() - start : 0L, e);
+            return CompletableFuture.failedFuture(e);
+        }
+        // Settled exactly once: by the task's completion or by cancellation of the returned future.
+        AtomicBoolean settled = new AtomicBoolean();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled() && settled.compareAndSet(false, true)) {
+                releasePermission(p);
+                cancel(stage);
+            }
+        });
+        stage.whenComplete((v, e) -> {
+            long d = t ? ticker.read() - start : 0L;
+            if (!settled.compareAndSet(false, true)) {
+                return;
+            }
+            if (e == null) {
+                recordResult(p, d, v);
+                result.complete(v);
+                return;
+            }
+            Throwable cause = unwrap(e);
+            if (cause instanceof CancellationException) {
+                releasePermission(p);
+            } else {
+                recordError(p, d, cause);
+            }
+            result.completeExceptionally(cause);
+        });
+        return result;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private static void cancel(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().cancel(true);
+        } catch (UnsupportedOperationException ignoredByDesign) {
+            // A stage that cannot be viewed as a future cannot be cancelled; its outcome will be ignored.
+        }
+    }
+
+    // ---- acquire ----
+
+    @Override
+    public long tryAcquirePermission() {
+        return acquire(false);
+    }
+
+    @Override
+    public long acquirePermission() {
+        return acquire(true);
+    }
+
+    private long acquire(boolean throwing) {
+        long w = word();
+        int s = stateOf(w);
+        if (s == CLOSED || s == METRICS_ONLY || s == DISABLED) {
+            return w; // CLOSED-like words never carry probes, so the word is the permit
+        }
+        return acquireSlow(throwing);
+    }
+
+    private long acquireSlow(boolean throwing) {
+        for (;;) {
+            long w = word();
+            int s = stateOf(w);
+            if (s == CLOSED || s == METRICS_ONLY || s == DISABLED) {
+                return w;
+            }
+            if (s == FORCED_OPEN) {
+                return reject(throwing, State.FORCED_OPEN, Long.MAX_VALUE);
+            }
+            long now = ticker.read();
+            if (s == OPEN) {
+                long until = openUntilNanos;
+                if (cooldown.isManual() || now - until < 0) {
+                    return reject(throwing, State.OPEN, cooldown.isManual() ? Long.MAX_VALUE : until - now);
+                }
+                // Cooldown over: exactly one caller moves the breaker to HALF_OPEN, then all compete for probes.
+                halfOpenSinceNanos = now;
+                lastProbeAdmittedNanos = now;
+                long half = next(w, HALF_OPEN);
+                if (casWord(w, half)) {
+                    stateSinceNanos = now;
+                    transitions.incrementAndGet();
+                    publish(new Transition(name, State.OPEN, State.HALF_OPEN, clock.instant(), metrics(),
+                            "cooldown " + Tripper.human(Duration.ofNanos(cooldownNanos)) + " elapsed"));
+                }
+                continue;
+            }
+            // HALF_OPEN: the permit decides once per call; the cap is enforced by the CAS below.
+            if (!permit.admits(now - halfOpenSinceNanos, random())) {
+                return reject(throwing, State.HALF_OPEN, 0);
+            }
+            for (;;) {
+                if (stateOf(w) != HALF_OPEN) {
+                    break; // moved on while we were deciding: start over
+                }
+                if (probesOf(w) >= maxHalfOpenCalls) {
+                    if (now - lastProbeAdmittedNanos >= halfOpenTimeoutNanos) {
+                        // Every slot is held by a probe older than the timeout: expire them all.
+                        if (casWord(w, next(w, HALF_OPEN))) {
+                            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker ''{0}'': {1} half-open probe(s) "
+                                    + "held their slot longer than {2}; their leases expired", name, probesOf(w),
+                                    Duration.ofNanos(halfOpenTimeoutNanos));
+                        }
+                        w = word();
+                        continue;
+                    }
+                    return reject(throwing, State.HALF_OPEN, 0);
+                }
+                if (casWord(w, w + PROBE_UNIT)) {
+                    lastProbeAdmittedNanos = now;
+                    return (w & ~PROBE_MASK) | PROBE_FLAG;
+                }
+                w = word();
+            }
+        }
+    }
+
+    private long reject(boolean throwing, State state, long retryAfterNanos) {
+        rejected.increment();
+        Listener[] ls = callListeners;
+        for (Listener l : ls) {
+            try {
+                l.onRejected(this, state);
+            } catch (Throwable e) {
+                listenerFailed(l, e);
+            }
+        }
+        if (throwing) {
+            throw new CallNotPermittedException(name, state, retryAfterNanos);
+        }
+        return NO_PERMISSION;
+    }
+
+    private RandomGenerator random() {
+        return random != null ? random : ThreadLocalRandom.current();
+    }
+
+    // ---- settle ----
+
+    @Override
+    public void recordSuccess(long permit, long durationNanos) {
+        int s = checkPermit(permit);
+        if (s == DISABLED) {
+            return;
+        }
+        if ((s == CLOSED || s == METRICS_ONLY) && !timed) {
+            recordFastSuccess(permit);
+        } else {
+            Transition t = recordLocked(permit, false, durationNanos);
+            if (t != null) {
+                publish(t);
+            }
+        }
+        Listener[] ls = callListeners;
+        for (Listener l : ls) {
+            try {
+                l.onSuccess(this, durationNanos);
+            } catch (Throwable e) {
+                listenerFailed(l, e);
+            }
+        }
+    }
+
+    @Override
+    public void recordError(long permit, long durationNanos, Throwable error) {
+        Objects.requireNonNull(error, "error");
+        int s = checkPermit(permit);
+        if (s == DISABLED) {
+            return;
+        }
+        boolean tracked;
+        try {
+            tracked = tracker.tracks(error);
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': tracker " + tracker
+                    + " threw; counting the call as a failure", e);
+            tracked = true;
+        }
+        if (!tracked) {
+            ignored.increment();
+            releasePermission(permit);
+            Listener[] ls = callListeners;
+            for (Listener l : ls) {
+                try {
+                    l.onIgnored(this, durationNanos, error);
+                } catch (Throwable e) {
+                    listenerFailed(l, e);
+                }
+            }
+            return;
+        }
+        recordFailure(permit, durationNanos, error);
+    }
+
+    @Override
+    public void recordResult(long permit, long durationNanos, Object result) {
+        if (failureOnResult == null) {
+            recordSuccess(permit, durationNanos);
+            return;
+        }
+        int s = checkPermit(permit);
+        if (s == DISABLED) {
+            return;
+        }
+        boolean failed;
+        try {
+            failed = failureOnResult.test(result);
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': failureOnResult threw; "
+                    + "counting the call as a failure", e);
+            failed = true;
+        }
+        if (failed) {
+            recordFailure(permit, durationNanos, null);
+        } else {
+            recordSuccess(permit, durationNanos);
+        }
+    }
+
+    private void recordFailure(long permit, long durationNanos, Throwable error) {
+        Transition t = recordLocked(permit, true, durationNanos);
+        if (t != null) {
+            publish(t);
+        }
+        Listener[] ls = callListeners;
+        for (Listener l : ls) {
+            try {
+                l.onFailure(this, durationNanos, error);
+            } catch (Throwable e) {
+                listenerFailed(l, e);
+            }
+        }
+    }
+
+    @Override
+    public void releasePermission(long permit) {
+        checkPermit(permit);
+        if ((permit & PROBE_FLAG) != 0) {
+            freeProbe(permit);
+        }
+    }
+
+    private static int checkPermit(long permit) {
+        if (permit < 0) {
+            throw new IllegalArgumentException("not a permit: " + permit + " (was the call rejected?)");
+        }
+        return stateOf(permit);
+    }
+
+    /** Gives a probe slot back, if the half-open period that granted it is still current. */
+    private void freeProbe(long permit) {
+        long gen = genBits(permit);
+        for (;;) {
+            long w = word();
+            if (genBits(w) != gen || probesOf(w) == 0) {
+                return;
+            }
+            if (casWord(w, w - PROBE_UNIT)) {
+                return;
+            }
+        }
+    }
+
+    // ---- record and decide ----
+
+    private void recordFastSuccess(long permit) {
+        if (!contended) {
+            if (lock.tryLock()) {
+                Transition t;
+                try {
+                    t = recordUnderLock(permit, false, 0);
+                } finally {
+                    lock.unlock();
+                }
+                if (t != null) {
+                    publish(t);
+                }
+                return;
+            }
+            contended = true;
+        }
+        int buffered = stripes().add(genBits(permit), System.identityHashCode(Thread.currentThread()));
+        if (buffered < 0) {
+            Transition t = recordLocked(permit, false, 0);
+            if (t != null) {
+                publish(t);
+            }
+        } else if (buffered >= DRAIN_THRESHOLD && lock.tryLock()) {
+            Transition t;
+            try {
+                contended = false; // let the next calls try the lock again: they find out if it is still busy
+                long w = word();
+                drainStripes();
+                t = decide(w);
+            } finally {
+                lock.unlock();
+            }
+            if (t != null) {
+                publish(t);
+            }
+        }
+    }
+
+    private Stripes stripes() {
+        Stripes s = stripes;
+        if (s == null) {
+            s = new Stripes(Stripes.forThisMachine());
+            if (!STRIPES.compareAndSet(this, (Stripes) null, s)) {
+                s = stripes;
+            }
+        }
+        return s;
+    }
+
+    private Transition recordLocked(long permit, boolean failure, long durationNanos) {
+        lock.lock();
+        try {
+            return recordUnderLock(permit, failure, durationNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records one outcome and decides. Caller holds the lock. Returns the transition to publish, if any. */
+    private Transition recordUnderLock(long permit, boolean failure, long durationNanos) {
+        long w = word();
+        drainStripes();
+        if (failure) {
+            failures++;
+        } else {
+            successes++;
+        }
+        if (genBits(permit) != genBits(w)) {
+            stale++; // admitted under an older generation: lifetime counters only
+            return null;
+        }
+        ensureWindow(w);
+        if ((permit & PROBE_FLAG) != 0) {
+            freeProbe(permit);
+            if (!failure) {
+                halfOpenSuccesses++;
+            }
+        }
+        store.record(store.needsTime() ? ticker.read() : 0L, failure, durationNanos);
+        return decide(word());
+    }
+
+    private void drainStripes() {
+        Stripes s = stripes;
+        if (s != null) {
+            drainNow = Long.MIN_VALUE;
+            s.drain(drainSink);
+        }
+    }
+
+    private void drained(long generationBits, int count) {
+        long w = word();
+        successes += count;
+        if (generationBits != genBits(w)) {
+            stale += count;
+            return;
+        }
+        ensureWindow(w);
+        if (drainNow == Long.MIN_VALUE && store.needsTime()) {
+            drainNow = ticker.read();
+        }
+        store.recordSuccesses(drainNow, count);
+    }
+
+    /** Clears the window the first time the lock sees a new generation. Caller holds the lock. */
+    private void ensureWindow(long w) {
+        long gen = genBits(w);
+        if (windowGen != gen) {
+            windowGen = gen;
+            store.clear();
+            halfOpenSuccesses = 0;
+        }
+    }
+
+    /** Asks the tripper and moves on if it says so. Caller holds the lock. */
+    private Transition decide(long w) {
+        int s = stateOf(w);
+        if (s == CLOSED) {
+            if (tripper.shouldTrip(State.CLOSED, live)) {
+                return transitionLocked(w, State.OPEN, tripper.explain(State.CLOSED, live));
+            }
+        } else if (s == HALF_OPEN) {
+            if (tripper.shouldTrip(State.HALF_OPEN, live)) {
+                return transitionLocked(w, State.OPEN, tripper.explain(State.HALF_OPEN, live));
+            }
+            if (halfOpenSuccesses >= closeAfterSuccesses) {
+                return transitionLocked(w, State.CLOSED, "closeAfterSuccesses(" + closeAfterSuccesses + "): "
+                        + halfOpenSuccesses + " successful probe(s)");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Moves from the generation of {@code seen} to {@code to}. Caller holds the lock. Returns null if
+     * the generation moved on meanwhile (another transition won).
+     */
+    private Transition transitionLocked(long seen, State to, String reason) {
+        Metrics before = store.snapshot(lifetime(seen));
+        long now = ticker.read();
+        // reopens counts HALF_OPEN -> OPEN moves since the last close and feeds the exponential cooldown.
+        int nextReopens = to == State.OPEN && stateOf(seen) == HALF_OPEN ? reopens + 1 : 0;
+        for (;;) {
+            long w = word();
+            if (genBits(w) != genBits(seen)) {
+                return null;
+            }
+            if (to == State.OPEN) {
+                long wait = cooldown.delayNanos(nextReopens, random());
+                cooldownNanos = wait;
+                openUntilNanos = wait == Long.MAX_VALUE || now + wait < now ? Long.MAX_VALUE : now + wait;
+            }
+            long nw = next(w, to.ordinal());
+            if (casWord(w, nw)) {
+                reopens = nextReopens;
+                stateSinceNanos = now;
+                transitions.incrementAndGet();
+                ensureWindow(nw);
+                State from = STATES[stateOf(w)];
+                String why = to == State.OPEN && cooldown.isManual() ? reason + "; cooldown manual()" : reason;
+                return new Transition(name, from, to, clock.instant(), before, why);
+            }
+        }
+    }
+
+    // ---- manual commands ----
+
+    @Override
+    public void reset() {
+        command(State.CLOSED, "reset()");
+    }
+
+    @Override
+    public void disable() {
+        command(State.DISABLED, "disable()");
+    }
+
+    @Override
+    public void metricsOnly() {
+        command(State.METRICS_ONLY, "metricsOnly()");
+    }
+
+    @Override
+    public void forceOpen() {
+        command(State.FORCED_OPEN, "forceOpen()");
+    }
+
+    private void command(State to, String reason) {
+        Transition t = null;
+        lock.lock();
+        try {
+            long w = word();
+            drainStripes();
+            ensureWindow(w);
+            Metrics before = store.snapshot(lifetime(w));
+            long now = ticker.read();
+            long nw;
+            do {
+                w = word();
+                nw = next(w, to.ordinal());
+            } while (!casWord(w, nw));
+            reopens = 0;
+            ensureWindow(nw);
+            stateSinceNanos = now;
+            State from = STATES[stateOf(w)];
+            if (from != to) {
+                transitions.incrementAndGet();
+                t = new Transition(name, from, to, clock.instant(), before, "manual " + reason);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            publish(t);
+        }
+    }
+
+    // ---- listeners ----
+
+    @Override
+    public void addListener(Listener listener) {
+        Objects.requireNonNull(listener, "listener");
+        listenerLock.lock();
+        try {
+            Listener[] ls = Arrays.copyOf(listeners, listeners.length + 1);
+            ls[ls.length - 1] = listener;
+            setListeners(ls);
+        } finally {
+            listenerLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean removeListener(Listener listener) {
+        listenerLock.lock();
+        try {
+            Listener[] ls = listeners;
+            for (int i = 0; i < ls.length; i++) {
+                if (ls[i].equals(listener)) {
+                    Listener[] copy = new Listener[ls.length - 1];
+                    System.arraycopy(ls, 0, copy, 0, i);
+                    System.arraycopy(ls, i + 1, copy, i, ls.length - i - 1);
+                    setListeners(copy);
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            listenerLock.unlock();
+        }
+    }
+
+    /** Drops every listener (a registry evicting this breaker). */
+    void removeAllListeners() {
+        listenerLock.lock();
+        try {
+            setListeners(new Listener[0]);
+        } finally {
+            listenerLock.unlock();
+        }
+    }
+
+    private void setListeners(Listener[] ls) {
+        Listener[] calls = withCallEvents(ls);
+        listeners = ls;
+        callListeners = calls;
+        timed = configTimed || calls.length > 0;
+    }
+
+    private static Listener[] withCallEvents(Listener[] ls) {
+        return Arrays.stream(ls).filter(FluxgateCircuitBreaker::wantsCallEvents).toArray(Listener[]::new);
+    }
+
+    /** Whether a listener overrides any per-call method (so that it needs call events and durations). */
+    static boolean wantsCallEvents(Listener l) {
+        try {
+            Class<?> c = l.getClass();
+            return c.getMethod("onSuccess", CircuitBreaker.class, long.class).getDeclaringClass() != Listener.class
+                    || c.getMethod("onFailure", CircuitBreaker.class, long.class, Throwable.class)
+                            .getDeclaringClass() != Listener.class
+                    || c.getMethod("onIgnored", CircuitBreaker.class, long.class, Throwable.class)
+                            .getDeclaringClass() != Listener.class
+                    || c.getMethod("onRejected", CircuitBreaker.class, State.class).getDeclaringClass() != Listener.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void publish(Transition t) {
+        for (Listener l : listeners) {
+            try {
+                l.onTransition(t);
+            } catch (Throwable e) {
+                listenerFailed(l, e);
+            }
+        }
+    }
+
+    private void listenerFailed(Listener l, Throwable e) {
+        LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': listener " + l + " threw; ignored", e);
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitBreaker[" + name + ", " + state() + "]";
+    }
+
+    /** The window as the tripper sees it, read under the lock; never escapes. */
+    private final class LiveMetrics implements Metrics {
+        @Override
+        public int calls() {
+            return store.calls();
+        }
+
+        @Override
+        public int failures() {
+            return store.failures();
+        }
+
+        @Override
+        public int slowCalls(Duration threshold) {
+            return store.slowCalls(threshold);
+        }
+
+        @Override
+        public Duration averageDuration() {
+            return store.averageDuration();
+        }
+
+        @Override
+        public int consecutiveFailures() {
+            return store.streak();
+        }
+
+        @Override
+        public long successfulCalls() {
+            return successes;
+        }
+
+        @Override
+        public long failedCalls() {
+            return failures;
+        }
+
+        @Override
+        public long ignoredCalls() {
+            return ignored.sum();
+        }
+
+        @Override
+        public long rejectedCalls() {
+            return rejected.sum();
+        }
+
+        @Override
+        public long staleCalls() {
+            return stale;
+        }
+
+        @Override
+        public long transitions() {
+            return transitions.get();
+        }
+
+        @Override
+        public int probesInUse() {
+            long w = word();
+            return stateOf(w) == HALF_OPEN ? probesOf(w) : 0;
+        }
+
+        @Override
+        public Duration timeInState() {
+            return Duration.ofNanos(ticker.read() - stateSinceNanos);
+        }
+    }
+}

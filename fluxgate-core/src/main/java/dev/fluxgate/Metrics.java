@@ -1,0 +1,82 @@
+package dev.fluxgate;
+
+import java.time.Duration;
+
+/**
+ * The figures of a breaker's sliding window, plus lifetime counters.
+ *
+ * <p>{@link CircuitBreaker#metrics()} returns an immutable snapshot. {@link Tripper}s are asked with
+ * the breaker's live view, which is only read under the breaker's lock and never escapes.
+ *
+ * <p>Window figures ({@link #calls()}, {@link #failures()}, rates, durations, the failure streak)
+ * cover the calls recorded in the current state since the last transition or reset. Lifetime
+ * counters ({@link #successfulCalls()} and the like) count since the breaker was built.
+ *
+ * <p>Durations are measured only when the configuration needs them (a {@link Tripper#slowRate}
+ * or {@link Tripper#avgLatency} rule, a {@code slowCallThreshold}, or a listener with call events);
+ * otherwise {@link #averageDuration()} is zero.
+ */
+public interface Metrics {
+
+    /** Calls in the window: successes and tracked failures. Ignored errors are not recorded. */
+    int calls();
+
+    /** Tracked failures in the window, including results judged failures by {@code failureOnResult}. */
+    int failures();
+
+    /** Successful calls in the window. */
+    default int successes() {
+        return calls() - failures();
+    }
+
+    /** {@code failures() / calls()}, or {@link Double#NaN} when the window is empty. */
+    default double failureRate() {
+        int calls = calls();
+        return calls == 0 ? Double.NaN : (double) failures() / calls;
+    }
+
+    /**
+     * Calls in the window that took at least {@code threshold}.
+     *
+     * @throws IllegalArgumentException if the breaker does not track this threshold: a breaker
+     *     tracks the thresholds of its {@link Tripper#slowRate} rules and its
+     *     {@code slowCallThreshold} setting
+     */
+    int slowCalls(Duration threshold);
+
+    /** {@code slowCalls(threshold) / calls()}, or {@link Double#NaN} when the window is empty. */
+    default double slowRate(Duration threshold) {
+        int calls = calls();
+        return calls == 0 ? Double.NaN : (double) slowCalls(threshold) / calls;
+    }
+
+    /** Mean duration of the calls in the window, {@link Duration#ZERO} when empty or untimed. */
+    Duration averageDuration();
+
+    /** Tracked failures in a row, most recent last; a success ends the streak. */
+    int consecutiveFailures();
+
+    /** Successful calls since the breaker was built, including late (stale) outcomes. */
+    long successfulCalls();
+
+    /** Tracked failures since the breaker was built, including late (stale) outcomes. */
+    long failedCalls();
+
+    /** Errors the tracker did not count, since the breaker was built. */
+    long ignoredCalls();
+
+    /** Calls rejected with {@link CallNotPermittedException}, since the breaker was built. */
+    long rejectedCalls();
+
+    /** Outcomes that arrived after the breaker had moved to a new generation and so were not windowed. */
+    long staleCalls();
+
+    /** State transitions since the breaker was built. */
+    long transitions();
+
+    /** Half-open probes currently in flight. */
+    int probesInUse();
+
+    /** How long the breaker has been in its current state, on its ticker. */
+    Duration timeInState();
+}

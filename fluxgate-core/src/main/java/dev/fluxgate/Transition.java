@@ -1,0 +1,34 @@
+package dev.fluxgate;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One move of a {@link CircuitBreaker} from one state to another, as passed to
+ * {@link Listener#onTransition(Transition)}.
+ *
+ * @param breakerName the breaker that moved
+ * @param from the state it left
+ * @param to the state it entered
+ * @param at when it moved, from the breaker's {@link java.time.InstantSource}
+ * @param metrics the window just before the move cleared it (the figures that tripped it)
+ * @param reason a readable explanation, naming the rule that fired and its figures, for example
+ *     {@code minRequests(10) and failureRate >= 0.5 (0.62 of 100 calls)}
+ */
+public record Transition(String breakerName, State from, State to, Instant at, Metrics metrics, String reason) {
+
+    /** Validates that no component is null. */
+    public Transition {
+        Objects.requireNonNull(breakerName, "breakerName");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitBreaker '" + breakerName + "' " + from + " -> " + to + " at " + at + ": " + reason;
+    }
+}

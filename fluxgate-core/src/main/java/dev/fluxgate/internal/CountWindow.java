@@ -1,0 +1,54 @@
+package dev.fluxgate.internal;
+
+/** The last {@code size} calls, in a ring. Guarded by the owning breaker's lock. */
+public final class CountWindow extends WindowStore {
+
+    private static final int FAILURE = 1;
+
+    private final int size;
+    /** Bit 0: failure; bits 1..: slow for threshold i-1. */
+    private final int[] flags;
+    /** Per-slot durations, only when the breaker measures them. */
+    private final long[] durations;
+    private int next;
+
+    public CountWindow(int size, long[] thresholds, boolean timed) {
+        super(thresholds);
+        this.size = size;
+        this.flags = new int[size];
+        this.durations = timed ? new long[size] : null;
+    }
+
+    @Override
+    protected void add(long nowNanos, boolean failure, long durationNanos, int slowMask, int n) {
+        int slotFlags = (failure ? FAILURE : 0) | (slowMask << 1);
+        // A batch larger than the ring only leaves its last `size` entries behind.
+        for (int k = Math.min(n, size); k > 0; k--) {
+            if (calls == size) {
+                int old = flags[next];
+                count((old & FAILURE) != 0, durations == null ? 0 : durations[next], old >>> 1, 1, -1);
+            }
+            flags[next] = slotFlags;
+            if (durations != null) {
+                durations[next] = durationNanos;
+            }
+            count(failure, durationNanos, slowMask, 1, 1);
+            next = next + 1 == size ? 0 : next + 1;
+        }
+    }
+
+    @Override
+    public void roll(long nowNanos) {
+    }
+
+    @Override
+    public boolean needsTime() {
+        return false;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        next = 0;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.fluxgate.internal;
+
+import java.util.Arrays;
+
+/**
+ * The calls of the last {@code span}, in buckets that expire whole. Buckets roll on read as well
+ * as on write, and rolling costs at most one pass over the buckets however long the gap, so the
+ * cost of a record does not depend on the span. Guarded by the owning breaker's lock.
+ */
+public final class TimeWindow extends WindowStore {
+
+    private final long bucketNanos;
+    private final int buckets;
+    private final long[] epochs;
+    private final int[] bucketCalls;
+    private final int[] bucketFailures;
+    private final int[] bucketSlow;
+    private final long[] bucketDurations;
+    /** The newest bucket epoch seen; buckets older than head - buckets + 1 are expired. */
+    private long head = Long.MIN_VALUE;
+
+    public TimeWindow(long spanNanos, long bucketNanos, long[] thresholds) {
+        super(thresholds);
+        this.bucketNanos = bucketNanos;
+        this.buckets = (int) ((spanNanos + bucketNanos - 1) / bucketNanos);
+        this.epochs = new long[buckets];
+        Arrays.fill(epochs, Long.MIN_VALUE);
+        this.bucketCalls = new int[buckets];
+        this.bucketFailures = new int[buckets];
+        this.bucketSlow = new int[buckets * thresholds.length];
+        this.bucketDurations = new long[buckets];
+    }
+
+    @Override
+    public boolean needsTime() {
+        return true;
+    }
+
+    @Override
+    public void roll(long nowNanos) {
+        long epoch = Math.floorDiv(nowNanos, bucketNanos);
+        if (head == Long.MIN_VALUE) {
+            head = epoch;
+            return;
+        }
+        if (epoch <= head) {
+            return;
+        }
+        if (epoch - head >= buckets) {
+            // Everything has aged out: one pass, independent of how long the breaker was idle.
+            for (int i = 0; i < buckets; i++) {
+                expire(i);
+            }
+        } else {
+            for (long e = head + 1; e <= epoch; e++) {
+                expire((int) Math.floorMod(e, (long) buckets));
+            }
+        }
+        head = epoch;
+    }
+
+    private void expire(int slot) {
+        if (epochs[slot] == Long.MIN_VALUE) {
+            return;
+        }
+        int n = bucketCalls[slot];
+        calls -= n;
+        failures -= bucketFailures[slot];
+        totalDurationNanos -= bucketDurations[slot];
+        int k = thresholds.length;
+        for (int i = 0; i < k; i++) {
+            slow[i] -= bucketSlow[slot * k + i];
+            bucketSlow[slot * k + i] = 0;
+        }
+        bucketCalls[slot] = 0;
+        bucketFailures[slot] = 0;
+        bucketDurations[slot] = 0;
+        epochs[slot] = Long.MIN_VALUE;
+    }
+
+    @Override
+    protected void add(long nowNanos, boolean failure, long durationNanos, int slowMask, int n) {
+        roll(nowNanos);
+        long epoch = Math.floorDiv(nowNanos, bucketNanos);
+        if (epoch <= head - buckets) {
+            return; // a reading from a thread that lagged behind a whole span: already expired
+        }
+        int slot = (int) Math.floorMod(epoch, (long) buckets);
+        epochs[slot] = epoch;
+        bucketCalls[slot] += n;
+        if (failure) {
+            bucketFailures[slot] += n;
+        }
+        bucketDurations[slot] += durationNanos;
+        int k = thresholds.length;
+        for (int m = slowMask, i = 0; m != 0; m >>>= 1, i++) {
+            if ((m & 1) != 0) {
+                bucketSlow[slot * k + i] += n;
+            }
+        }
+        count(failure, durationNanos, slowMask, n, 1);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        Arrays.fill(epochs, Long.MIN_VALUE);
+        Arrays.fill(bucketCalls, 0);
+        Arrays.fill(bucketFailures, 0);
+        Arrays.fill(bucketSlow, 0);
+        Arrays.fill(bucketDurations, 0);
+        head = Long.MIN_VALUE;
+    }
+}

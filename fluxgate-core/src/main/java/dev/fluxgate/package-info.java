@@ -1,0 +1,21 @@
+/**
+ * Fluxgate: a circuit breaker assembled from small composable parts, and the resilience patterns
+ * that sit beside it.
+ *
+ * <ul>
+ *   <li>{@link dev.fluxgate.CircuitBreaker} runs calls; {@link dev.fluxgate.CircuitBreakerRegistry}
+ *       names and shares them.
+ *   <li>{@link dev.fluxgate.Window} says which calls are judged, {@link dev.fluxgate.Tracker} which
+ *       exceptions count, {@link dev.fluxgate.Tripper} when to open, {@link dev.fluxgate.Cooldown} how
+ *       long to stay open, {@link dev.fluxgate.Permit} which probes to admit.
+ *   <li>{@link dev.fluxgate.Listener} hears {@link dev.fluxgate.Transition}s and call events.
+ * </ul>
+ *
+ * <h2>Thread safety</h2>
+ * Every public type in this package is safe for concurrent use, except the builders, which are
+ * meant to be used by one thread and copy their configuration at {@code build()}. Policies
+ * ({@code Tracker}, {@code Tripper}, {@code Cooldown}, {@code Permit}, {@code Window}) are immutable
+ * values. Breakers never use {@code synchronized} (virtual threads do not pin on them), never hold a
+ * lock while user code or a listener runs, and allocate nothing on the CLOSED success path.
+ */
+package dev.fluxgate;
