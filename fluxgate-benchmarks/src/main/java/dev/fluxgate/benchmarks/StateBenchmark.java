@@ -168,6 +168,26 @@ public class StateBenchmark {
         }
     }
 
+    // ---- OPEN through the permit APIs: rejected without an exception (what the exception costs) ----
+
+    /** Fluxgate {@code tryAcquirePermission} on an OPEN breaker. */
+    @Benchmark
+    public long openPermit_fluxgate() {
+        return fluxgateOpen.tryAcquirePermission();
+    }
+
+    /** Resilience4j {@code tryAcquirePermission} on an OPEN breaker. */
+    @Benchmark
+    public boolean openPermit_r4jSync() {
+        return r4jSyncOpen.tryAcquirePermission();
+    }
+
+    /** Failsafe {@code tryAcquirePermit} on an OPEN breaker. */
+    @Benchmark
+    public boolean openPermit_failsafe() {
+        return failsafeOpenBreaker.tryAcquirePermit();
+    }
+
     // ---- HALF_OPEN admission: a probe admitted, then settled ----
 
     /** Fluxgate: a probe admitted and its slot given back. */

@@ -29,7 +29,7 @@ class BenchmarkSmokeTest {
 
     @Test
     void stateBenchmarksRunAndLeaveEveryBreakerInItsState() throws Exception {
-        assertThat(runAll(StateBenchmark.class)).hasSizeGreaterThanOrEqualTo(14);
+        assertThat(runAll(StateBenchmark.class)).hasSizeGreaterThanOrEqualTo(17);
     }
 
     @Test
@@ -66,7 +66,7 @@ class BenchmarkSmokeTest {
             }
             for (int i = 0; i < CALLS; i++) {
                 Object result = m.invoke(state, args);
-                if (m.getName().startsWith("halfOpenReject") || m.getName().startsWith("open_")) {
+                if (m.getName().startsWith("halfOpenReject") || m.getName().startsWith("open")) {
                     assertThat(isRejection(result)).as(m.getName() + " rejects").isTrue();
                 } else if (!m.getName().startsWith("mixed")) {
                     assertThat(isRejection(result)).as(m.getName() + " admits").isFalse();
