@@ -76,7 +76,8 @@ public record BreakerSettings(Window window, int minCalls, double failureRate, D
     /** The settings in words, for the console and the report. */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("window", window.toString());
+        m.put("window", window.isCount() ? "the last " + window.size() + " calls"
+                : "the calls of the last " + Format.duration(window.span()));
         m.put("tripper", tripper().toString());
         m.put("cooldown", "fixed " + Format.duration(cooldown) + " with 20% jitter");
         m.put("half-open", "at most " + probes + " probes in flight, " + probes + " successes close it");

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,11 +25,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -51,13 +55,14 @@ public final class DemoRun {
      * @param trace the unprotected run's calls, as a CSV for {@code --trace}
      * @param dashboard where the dashboard was served
      */
-    public record Result(Summary summary, Path report, Path trace, java.net.URI dashboard) {
+    public record Result(Summary summary, Path report, Path trace, URI dashboard) {
     }
 
     private final Cli.Options options;
     private final PrintStream out;
     private final Timeline timeline;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CompletableFuture<Result> finished = new CompletableFuture<>();
 
     /**
      * A run.
@@ -77,8 +82,22 @@ public final class DemoRun {
         stop.countDown();
     }
 
+    /** Completes when the run has ended and its report is written (with {@code --serve}, before the wait). */
+    public CompletableFuture<Result> finished() {
+        return finished;
+    }
+
     /** Runs the demo; with {@code --serve}, returns only after {@link #stopServing()}. */
     public Result run() throws IOException, InterruptedException {
+        try {
+            return runOnce();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            finished.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private Result runOnce() throws IOException, InterruptedException {
         Scenario scenario = Scenario.standard(options.duration(), options.rate(), options.seed());
         BreakerSettings settings = options.breaker();
         Duration timeout = Duration.ofMillis(Math.min(300, scenario.hang().toMillis() / 2));
@@ -124,6 +143,8 @@ public final class DemoRun {
                                 HttpResponse.BodyHandlers.discarding())
                         .thenApply(HttpResponse::statusCode);
 
+                warmUp(withClient, withService);
+                warmUp(withoutClient, withoutService);
                 origin[0] = System.nanoTime() + 200_000_000L; // a moment for both load threads to start
                 LoadGenerator withLoad = new LoadGenerator(scenario, protectedCaller, with, origin[0]);
                 LoadGenerator withoutLoad = new LoadGenerator(scenario, bareCaller, without, origin[0]);
@@ -162,12 +183,14 @@ public final class DemoRun {
             timeline.line("Tune a breaker on this traffic: java -jar fluxgate-demo/target/fluxgate-demo.jar --trace "
                     + trace + " --failure-rate 0.3");
             timeline.heading("Report: " + report);
+            Result done = new Result(result, report, trace, dashboard.uri());
+            finished.complete(done);
             if (options.serve()) {
                 timeline.line("Dashboard still up at " + dashboard.uri() + " (also /metrics, /health, /report);"
                         + " Ctrl-C to stop.");
                 stop.await();
             }
-            return new Result(result, report, trace, dashboard.uri());
+            return done;
         }
     }
 
@@ -177,6 +200,26 @@ public final class DemoRun {
                 .connectTimeout(Duration.ofSeconds(2))
                 .executor(threads)
                 .build();
+    }
+
+    /**
+     * Sends a few rounds of concurrent requests that the scenario does not count, so that the first
+     * second of the run does not measure class loading, JIT compilation and connection setup.
+     */
+    private static void warmUp(HttpClient client, FlakyService service) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(service.warmupUri()).timeout(Duration.ofSeconds(5)).build();
+        for (int round = 0; round < 5; round++) {
+            List<CompletableFuture<?>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
+            }
+            try {
+                CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+                        .get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                return; // a slow warm-up only makes the first second noisier
+            }
+        }
     }
 
     private static HttpRequest request(FlakyService service, int index, Duration timeout) {
@@ -224,8 +267,7 @@ public final class DemoRun {
                 options.seed(), startedAt == null ? "" : ", run at " + startedAt);
         return Report.data("Fluxgate demo: a circuit breaker in front of a flaky service", subtitle,
                 scenario.phases(), scenario.duration().toMillis() / 1e3, options.breaker().failureRate(),
-                List.of(with, without), summary == null ? List.of() : summary.rows(),
-                List.of("measured", "with Fluxgate", "without"), config(), notes);
+                List.of(with, without), summary, config(), notes);
     }
 
     private Map<String, String> config() {
@@ -273,7 +315,7 @@ public final class DemoRun {
                 + Format.duration(scenario.hang()));
         timeline.line(String.format(Locale.ROOT, "  load       %d calls/s from each client at the same moments,"
                 + " %d calls each, seed %d", scenario.rate(), scenario.calls(), scenario.seed()));
-        timeline.line("  with       breaker 'inventory': " + settings.window() + ", opens on "
+        timeline.line("  with       breaker 'inventory': window " + settings.describe().get("window") + ", opens on "
                 + Format.percent(settings.failureRate()) + " failures of >= " + settings.minCalls() + " calls, cooldown "
                 + Format.duration(settings.cooldown()) + ", " + settings.probes() + " probes; "
                 + Format.duration(timeout) + " timeout");

@@ -42,6 +42,11 @@ public final class FlakyService implements AutoCloseable {
         this.workers = Executors.newCachedThreadPool(Daemons.named("downstream"));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         server.createContext("/inventory/", this::handle);
+        server.createContext("/warmup", exchange -> {
+            try (exchange) {
+                respond(exchange, 200, "warm");
+            }
+        });
         server.setExecutor(workers);
         server.start();
     }
@@ -54,6 +59,11 @@ public final class FlakyService implements AutoCloseable {
     /** The address of call {@code index}. */
     public URI uri(int index) {
         return URI.create("http://127.0.0.1:" + port() + "/inventory/" + index);
+    }
+
+    /** An address that always answers 200 at once and counts nothing: to warm a client up. */
+    public URI warmupUri() {
+        return URI.create("http://127.0.0.1:" + port() + "/warmup");
     }
 
     /** The port the service listens on. */

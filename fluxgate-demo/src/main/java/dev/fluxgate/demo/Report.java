@@ -42,13 +42,12 @@ public final class Report {
      * @param end the end of the time axis, in seconds
      * @param threshold the breaker's failure-rate threshold
      * @param runs the runs to draw: the first one through the breaker
-     * @param summary the rows of the summary table, or empty
-     * @param columns the headings of the summary table
+     * @param summary the summary table, or null while the run goes on
      * @param config the breaker's configuration in words
      * @param notes lines of honest small print
      */
     public static Map<String, Object> data(String title, String subtitle, List<Scenario.Phase> phases, double end,
-            double threshold, List<RunRecorder> runs, List<Summary.Row> summary, List<String> columns,
+            double threshold, List<RunRecorder> runs, Summary summary,
             Map<String, String> config, List<String> notes) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("title", title);
@@ -67,10 +66,12 @@ public final class Report {
         }
         data.put("runs", rs);
         List<Object> rows = new ArrayList<>();
-        for (Summary.Row row : summary) {
-            rows.add(List.of(row.measure(), row.withBreaker(), row.without()));
+        if (summary != null) {
+            for (Summary.Row row : summary.rows()) {
+                rows.add(List.of(row.measure(), row.withBreaker(), row.without()));
+            }
         }
-        data.put("columns", columns);
+        data.put("columns", summary == null ? List.of() : summary.columns());
         data.put("summary", rows);
         data.put("config", config);
         data.put("notes", notes);

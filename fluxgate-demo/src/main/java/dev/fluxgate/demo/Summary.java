@@ -13,13 +13,14 @@ import java.util.Set;
  * The comparison of the protected and the unprotected run, from what was measured: each row is a
  * figure of both runs, computed the same way for both.
  *
+ * @param columns the headings: the measure, the run with the breaker, the run without
  * @param rows the table: measure, protected, unprotected
  * @param wastedProtected requests the protected run sent that the failing service answered with an
  *     error or a hang
  * @param wastedUnprotected the same for the unprotected run
  * @param statesReached the breaker states the protected run went through
  */
-public record Summary(List<Row> rows, long wastedProtected, long wastedUnprotected, Set<State> statesReached) {
+public record Summary(List<String> columns, List<Row> rows, long wastedProtected, long wastedUnprotected, Set<State> statesReached) {
 
     /**
      * One row of the table.
@@ -62,7 +63,7 @@ public record Summary(List<Row> rows, long wastedProtected, long wastedUnprotect
                 recovery(p, last.start()), recovery(u, last.start())));
         Set<State> reached = EnumSet.of(State.CLOSED);
         prot.changes().forEach(c -> reached.add(c.to()));
-        return new Summary(List.copyOf(rows), protService.failedTotal(), unprotService.failedTotal(), reached);
+        return new Summary(List.of("measured", "with Fluxgate", "without"), List.copyOf(rows), protService.failedTotal(), unprotService.failedTotal(), reached);
     }
 
     private static int indexOf(Scenario scenario, String name) {
@@ -131,9 +132,9 @@ public record Summary(List<Row> rows, long wastedProtected, long wastedUnprotect
 
     /** The table as Markdown, which also reads well on a console. */
     public String toMarkdown() {
-        int w0 = "measured".length();
-        int w1 = "with Fluxgate".length();
-        int w2 = "without".length();
+        int w0 = columns.get(0).length();
+        int w1 = columns.get(1).length();
+        int w2 = columns.get(2).length();
         for (Row r : rows) {
             w0 = Math.max(w0, r.measure().length());
             w1 = Math.max(w1, r.withBreaker().length());
@@ -141,7 +142,7 @@ public record Summary(List<Row> rows, long wastedProtected, long wastedUnprotect
         }
         String format = "| %-" + w0 + "s | %" + w1 + "s | %" + w2 + "s |%n";
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, format, "measured", "with Fluxgate", "without"));
+        sb.append(String.format(Locale.ROOT, format, columns.get(0), columns.get(1), columns.get(2)));
         sb.append("| ").append("-".repeat(w0)).append(" | ").append("-".repeat(w1 - 1)).append(": | ")
                 .append("-".repeat(w2 - 1)).append(": |").append(System.lineSeparator());
         for (Row r : rows) {

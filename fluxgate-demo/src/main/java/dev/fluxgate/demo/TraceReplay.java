@@ -224,8 +224,7 @@ public final class TraceReplay {
                     + " clock against the breaker below: when it would have opened and closed, and which calls it"
                     + " would have refused.", trace.calls().size(), trace.start(), Format.duration(Duration.ofNanos(span)));
             written = Report.write(reportFile, Report.data("Fluxgate trace replay", subtitle, List.of(), span / 1e9,
-                    settings.failureRate(), List.of(replayed, recorded), summary.rows(),
-                    List.of("measured", "with this breaker", "as recorded"), settings.describe(), List.of(
+                    settings.failureRate(), List.of(replayed, recorded), summary, settings.describe(), List.of(
                             "A refused call never ran: its recorded outcome is what refusing it spared (a failure) or"
                                     + " cost (a success).",
                             "Calls are admitted at their timestamp and recorded when they would have completed.",
@@ -303,6 +302,6 @@ public final class TraceReplay {
                 new Summary.Row("last closed at", lastClose, "-"));
         java.util.Set<State> reached = java.util.EnumSet.of(State.CLOSED);
         changes.forEach(c -> reached.add(c.to()));
-        return new Summary(rows, admittedFailures, failures, reached);
+        return new Summary(List.of("measured", "with this breaker", "as recorded"), rows, admittedFailures, failures, reached);
     }
 }
