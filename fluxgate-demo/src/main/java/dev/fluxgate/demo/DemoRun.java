@@ -260,7 +260,7 @@ public final class DemoRun {
 
     private Map<String, Object> data(Scenario scenario, RunRecorder with, RunRecorder without, Summary summary,
             List<String> notes, Instant startedAt) {
-        String subtitle = String.format(Locale.ROOT, "A real HTTP service on 127.0.0.1 went %s over %s. Two clients"
+        String subtitle = String.format(Locale.ROOT, "A real HTTP service on 127.0.0.1 went through %s over %s. Two clients"
                 + " sent it the same %d calls (%d a second) at the same moments: one through a Fluxgate circuit"
                 + " breaker with a timeout, one without. Seed %d%s.",
                 phaseList(scenario), Format.duration(scenario.duration()), scenario.calls(), scenario.rate(),
@@ -281,7 +281,7 @@ public final class DemoRun {
         for (Scenario.Phase p : scenario.phases()) {
             parts.add(p.name());
         }
-        return String.join(", then ", parts);
+        return String.join(", ", parts);
     }
 
     private List<String> notes(Scenario scenario, Duration timeout) {
