@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * {@link TimeoutExceededException} from {@link #get} and {@link #run}. No thread is left behind as
  * long as the task honours interrupts (blocking I/O on sockets and most {@code java.util.concurrent}
  * waits do); a task that ignores them runs on to its end, but the caller never waits for it. An
- * interrupt of the waiting caller cancels the task too.
+ * interrupt of the waiting caller cancels the task too. Because the task runs on another thread,
+ * thread-local context (logging MDC, a transaction bound to the caller's thread) does not follow it.
  *
  * <p><b>Asynchronous calls</b> ({@link #callAsync}) never block: a timer on a scheduler fails the
  * returned future with a {@link TimeoutException} and cancels the task's future.

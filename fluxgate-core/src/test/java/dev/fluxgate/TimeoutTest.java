@@ -50,6 +50,15 @@ class TimeoutTest {
     }
 
     @Test
+    void theDefaultWorkersAreVirtualThreadsWhereTheJdkHasThem() throws Exception {
+        Thread worker = Timeout.of(Duration.ofSeconds(5)).call(Thread::currentThread);
+        boolean virtual = Runtime.version().feature() >= 21
+                && (Boolean) Thread.class.getMethod("isVirtual").invoke(worker);
+        assertThat(virtual).isEqualTo(Runtime.version().feature() >= 21);
+        assertThat(worker.isDaemon()).isTrue();
+    }
+
+    @Test
     void aDedicatedPoolGetsItsThreadBackAfterATimeout() throws Exception {
         ExecutorService one = Executors.newSingleThreadExecutor();
         try {
