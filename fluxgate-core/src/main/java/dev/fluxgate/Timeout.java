@@ -40,7 +40,9 @@ import java.util.function.Supplier;
  * thread-local context (logging MDC, a transaction bound to the caller's thread) does not follow it.
  *
  * <p><b>Asynchronous calls</b> ({@link #callAsync}) never block: a timer on a scheduler fails the
- * returned future with a {@link TimeoutException} and cancels the task's future.
+ * returned future with a {@link TimeoutException} and cancels the task's future. With the default
+ * scheduler the timeout completes the future from the common pool, never from the shared timer
+ * thread, so slow dependent stages cannot delay other timeouts.
  *
  * <p>A timeout is an ordinary exception to the policies outside it: a {@link CircuitBreaker} around
  * a timeout records it as a failure (with the default {@link Tracker#all()}), and a {@link Retry}
@@ -153,13 +155,13 @@ public final class Timeout implements Policy {
         Objects.requireNonNull(task, "task");
         CompletableFuture<T> future = Calls.start(task);
         CompletableFuture<T> result = new CompletableFuture<>();
-        ScheduledFuture<?> timer = (scheduler != null ? scheduler : Calls.scheduler()).schedule(() -> {
+        ScheduledFuture<?> timer = Calls.schedule(scheduler, () -> {
             if (result.completeExceptionally(
                     new TimeoutException("call did not complete within " + Tripper.human(timeout)))) {
                 timeouts.increment();
                 future.cancel(true);
             }
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        }, timeoutNanos);
         future.whenComplete((value, error) -> {
             timer.cancel(false);
             if (error == null) {

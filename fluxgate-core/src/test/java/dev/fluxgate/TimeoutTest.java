@@ -96,6 +96,16 @@ class TimeoutTest {
     }
 
     @Test
+    void asyncTimeoutDoesNotRunDependentStagesOnTheSharedTimerThread() throws Exception {
+        AtomicReference<String> thread = new AtomicReference<>();
+        CompletableFuture<String> result = Timeout.of(Duration.ofMillis(10))
+                .callAsync(CompletableFuture<String>::new)
+                .whenComplete((v, e) -> thread.set(Thread.currentThread().getName()));
+        assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+        assertThat(thread.get()).doesNotStartWith("fluxgate-scheduler");
+    }
+
+    @Test
     void asyncCompletionBeforeTheTimeWins() throws Exception {
         Timeout timeout = Timeout.of(Duration.ofSeconds(5));
         assertThat(timeout.callAsync(() -> CompletableFuture.completedFuture("ok")).get(1, TimeUnit.SECONDS)).isEqualTo("ok");
