@@ -42,7 +42,8 @@ public final class Listeners {
      * transition (breaker, from, to, reason, the window's figures and the time spent in the state it
      * left) and {@code dev.fluxgate.CircuitBreakerRejection} for every rejected call (breaker, state).
      * Both are enabled by default in any recording; a rejection flood can be switched off with the
-     * recording setting {@code dev.fluxgate.CircuitBreakerRejection#enabled=false}.
+     * recording setting {@code +dev.fluxgate.CircuitBreakerRejection#enabled=false} (for example in
+     * {@code -XX:StartFlightRecording:+dev.fluxgate.CircuitBreakerRejection#enabled=false,filename=app.jfr}).
      *
      * <p>Cost: when no recording is running an event costs one check. Because it listens to
      * rejections, a breaker with this listener receives per-call events and so measures call
