@@ -1,7 +1,10 @@
 package dev.fluxgate.micrometer;
 
 import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Retry;
+import dev.fluxgate.ThreadPoolBulkhead;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -12,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Binds circuit breakers to a Micrometer {@link MeterRegistry}.
+ * Binds circuit breakers, retries and bulkheads to a Micrometer {@link MeterRegistry}.
  *
  * <pre>{@code
  * CircuitBreakerMeters meters = CircuitBreakerMeters.create().withTags(Tags.of("app", "shop"));
@@ -118,6 +121,42 @@ public final class CircuitBreakerMeters {
         RegistryBinding binding = new RegistryBinding(registry, meterRegistry);
         registry.addListener(binding);
         return binding;
+    }
+
+    /**
+     * Registers meters for {@code retry}: calls by outcome ({@code kind} = successful_without_retry,
+     * successful_with_retry, failed_without_retry, failed_with_retry) and retries. They read the
+     * retry's own counters, so nothing is added to its call path.
+     *
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(Retry retry, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(retry, meterRegistry, naming, tags);
+    }
+
+    /**
+     * Registers meters for {@code bulkhead}: free and maximum slots, calls permitted and rejected.
+     *
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(Bulkhead bulkhead, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(bulkhead, "bulkhead");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(bulkhead, meterRegistry, naming, tags);
+    }
+
+    /**
+     * Registers meters for a thread-pool bulkhead: maximum, active and available threads, queue depth
+     * and capacity, rejected tasks.
+     *
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(ThreadPoolBulkhead bulkhead, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(bulkhead, "bulkhead");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(bulkhead, meterRegistry, naming, tags);
     }
 
     /**

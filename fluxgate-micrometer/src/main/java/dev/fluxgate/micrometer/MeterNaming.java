@@ -26,20 +26,58 @@ package dev.fluxgate.micrometer;
  *       <td>gauge, as the failure rate; only for a breaker that tracks a {@code slowCallThreshold}</td></tr>
  *   <tr><td>fluxgate.circuitbreaker.buffered.calls</td><td>resilience4j.circuitbreaker.buffered.calls</td>
  *       <td>gauge, tag {@code kind}: successful, failed</td></tr>
+ *   <tr><td>fluxgate.retry.calls</td><td>resilience4j.retry.calls</td>
+ *       <td>function counter (a gauge under RESILIENCE4J, as there), tag {@code kind}:
+ *       successful_without_retry, successful_with_retry, failed_without_retry, failed_with_retry</td></tr>
+ *   <tr><td>fluxgate.bulkhead.available.concurrent.calls</td>
+ *       <td>resilience4j.bulkhead.available.concurrent.calls</td><td>gauge</td></tr>
+ *   <tr><td>fluxgate.bulkhead.max.allowed.concurrent.calls</td>
+ *       <td>resilience4j.bulkhead.max.allowed.concurrent.calls</td><td>gauge</td></tr>
+ *   <tr><td>fluxgate.bulkhead.{max.thread.pool.size, active.thread.count, available.thread.count,
+ *       queue.depth, queue.capacity}</td><td>resilience4j.bulkhead.(the same)</td>
+ *       <td>gauges of a thread-pool bulkhead</td></tr>
  * </table>
+ *
+ * <p>Under both presets, {@code fluxgate.retry.retries} (attempts after the first),
+ * {@code fluxgate.bulkhead.calls} ({@code kind} = permitted, rejected) and
+ * {@code fluxgate.bulkhead.thread.pool.rejected.calls} count what Resilience4j does not publish.
  */
 public enum MeterNaming {
     /** {@code fluxgate.circuitbreaker.*}, rates as ratios from 0 to 1. */
-    FLUXGATE("fluxgate.circuitbreaker", 1.0),
+    FLUXGATE("fluxgate", 1.0),
     /** {@code resilience4j.circuitbreaker.*}, rates as percentages from 0 to 100, like Resilience4j. */
-    RESILIENCE4J("resilience4j.circuitbreaker", 100.0);
+    RESILIENCE4J("resilience4j", 100.0);
 
+    private final String root;
     private final String prefix;
     private final double rateScale;
 
-    MeterNaming(String prefix, double rateScale) {
-        this.prefix = prefix;
+    MeterNaming(String root, double rateScale) {
+        this.root = root;
+        this.prefix = root + ".circuitbreaker";
         this.rateScale = rateScale;
+    }
+
+    String retryCalls() {
+        return root + ".retry.calls";
+    }
+
+    String bulkheadAvailable() {
+        return root + ".bulkhead.available.concurrent.calls";
+    }
+
+    String bulkheadMax() {
+        return root + ".bulkhead.max.allowed.concurrent.calls";
+    }
+
+    /** Thread-pool bulkhead meters: {@code suffix} is e.g. {@code queue.depth}. */
+    String threadPool(String suffix) {
+        return root + ".bulkhead." + suffix;
+    }
+
+    /** Resilience4j publishes some counts as gauges; keep its meter types too. */
+    boolean countsAsGauges() {
+        return this == RESILIENCE4J;
     }
 
     String state() {
