@@ -1,8 +1,15 @@
 package dev.fluxgate.demo;
 
+import dev.fluxgate.Backoff;
+import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
-import dev.fluxgate.Metrics;
-import dev.fluxgate.State;
+import dev.fluxgate.HealthReport;
+import dev.fluxgate.Policy;
+import dev.fluxgate.Resilience;
+import dev.fluxgate.Retry;
+import dev.fluxgate.Timeout;
+import dev.fluxgate.Tracker;
+import dev.fluxgate.micrometer.CircuitBreakerMeters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -33,7 +40,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -57,6 +66,9 @@ public final class DemoRun {
      */
     public record Result(Summary summary, Path report, Path trace, URI dashboard) {
     }
+
+    /** Calls the protected client may have in flight at once. */
+    static final int BULKHEAD = 10;
 
     private final Cli.Options options;
     private final PrintStream out;
@@ -107,14 +119,16 @@ public final class DemoRun {
         long[] origin = {System.nanoTime()};
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        AtomicReference<CircuitBreaker> breakerRef = new AtomicReference<>();
+        AtomicReference<HealthReport> health = new AtomicReference<>();
+        LongAdder retries = new LongAdder();
         List<String> notes = notes(scenario, timeout);
 
         try (FlakyService withService = FlakyService.start(scenario);
                 FlakyService withoutService = FlakyService.start(scenario);
                 Dashboard dashboard = Dashboard.start(options.port(),
                         () -> data(scenario, with, without, summary.get(), notes, startedAt),
-                        registry::scrape, () -> health(breakerRef.get()))) {
+                        registry::scrape, () -> health.get() == null ? "{\"status\":\"UNKNOWN\"}"
+                                : health.get().toJson())) {
             CircuitBreaker breaker = settings.builder("inventory")
                     .random(new Random(options.seed()))
                     .listener(t -> {
@@ -125,7 +139,22 @@ public final class DemoRun {
                                 "to", t.to().name(), "reason", t.reason())));
                     })
                     .build();
-            breakerRef.set(breaker);
+            // The recommended order, outermost first: every retry goes through the breaker, the breaker
+            // counts timeouts, the bulkhead caps calls in flight, the timeout bounds one attempt.
+            Retry retry = Retry.builder("inventory")
+                    .maxAttempts(2)
+                    .backoff(Backoff.exponential(Duration.ofMillis(50), 2.0, Duration.ofMillis(200)).withFullJitter())
+                    .retryOn(Tracker.typeOf(IOException.class, TimeoutException.class))
+                    .retryOnResult(r -> r instanceof HttpResponse<?> response && response.statusCode() >= 500)
+                    .random(new Random(options.seed() + 1))
+                    .build();
+            Bulkhead bulkhead = Bulkhead.of("inventory", BULKHEAD);
+            Resilience pipeline = Resilience.of(retry, Policy.of(breaker), bulkhead, Timeout.of(timeout));
+            health.set(HealthReport.of(List.of(breaker), List.of(bulkhead)));
+            CircuitBreakerMeters meters = CircuitBreakerMeters.create();
+            meters.bind(breaker, registry);
+            meters.bind(retry, registry);
+            meters.bind(bulkhead, registry);
             bindMeters(registry, with, withService, without, withoutService);
 
             banner(scenario, settings, timeout, withService, dashboard);
@@ -134,10 +163,17 @@ public final class DemoRun {
             try {
                 HttpClient withClient = client(httpThreads);
                 HttpClient withoutClient = client(httpThreads);
-                LoadGenerator.Caller protectedCaller = i -> breaker
-                        .callAsync(() -> withClient.sendAsync(request(withService, i, timeout),
-                                HttpResponse.BodyHandlers.discarding()))
-                        .thenApply(HttpResponse::statusCode);
+                LoadGenerator.Caller protectedCaller = i -> {
+                    AtomicInteger attempts = new AtomicInteger();
+                    return pipeline.<HttpResponse<Void>>callAsync(() -> {
+                        int attempt = attempts.getAndIncrement();
+                        if (attempt > 0) {
+                            retries.increment();
+                        }
+                        return withClient.sendAsync(HttpRequest.newBuilder(withService.uri(i, attempt)).GET().build(),
+                                HttpResponse.BodyHandlers.discarding());
+                    }).thenApply(HttpResponse::statusCode);
+                };
                 LoadGenerator.Caller bareCaller = i -> withoutClient
                         .sendAsync(HttpRequest.newBuilder(withoutService.uri(i)).GET().build(),
                                 HttpResponse.BodyHandlers.discarding())
@@ -167,7 +203,7 @@ public final class DemoRun {
                 httpThreads.shutdownNow();
             }
 
-            Summary result = Summary.of(scenario, with, withService, without, withoutService);
+            Summary result = Summary.of(scenario, with, withService, without, withoutService, retries.sum());
             summary.set(result);
             timeline.line("");
             timeline.heading("Summary: the same " + scenario.calls() + " calls, with and without Fluxgate");
@@ -220,10 +256,6 @@ public final class DemoRun {
                 return; // a slow warm-up only makes the first second noisier
             }
         }
-    }
-
-    private static HttpRequest request(FlakyService service, int index, Duration timeout) {
-        return HttpRequest.newBuilder(service.uri(index)).timeout(timeout).GET().build();
     }
 
     private static Thread load(String name, LoadGenerator load) {
@@ -290,13 +322,14 @@ public final class DemoRun {
                         + " fault plan: call n failed, hung or succeeded alike for both (seed " + options.seed() + ").",
                 "In the outage about half the calls hang for " + Format.duration(scenario.hang())
                         + " and most others fail with 503; in the partial recovery about a quarter still fail.",
-                "With Fluxgate: CircuitBreaker.callAsync around java.net.http with a " + Format.duration(timeout)
-                        + " request timeout. Without: the same client with its defaults (no timeout)."
-                        + " Retry and bulkhead are not in this run.",
+                "With Fluxgate: Resilience.of(retry, breaker, bulkhead, timeout) around java.net.http sendAsync:"
+                        + " one retry on errors and timeouts (50-200 ms backoff, full jitter), at most " + BULKHEAD
+                        + " calls in flight, " + Format.duration(timeout) + " per attempt. Without: the same client"
+                        + " with its defaults (no retry, no timeout).",
                 "Latency is what the caller waited, rejections included; outcomes count in the second they"
                         + " completed. 'Wasted' requests are counted by the service itself.",
-                "/metrics served Micrometer's Prometheus registry with the demo's own meters (calls by outcome,"
-                        + " requests reaching each service).");
+                "/metrics served Prometheus text through Micrometer: fluxgate-micrometer's breaker, retry and"
+                        + " bulkhead meters, and the demo's own (calls by outcome, requests reaching each service).");
     }
 
     private void banner(Scenario scenario, BreakerSettings settings, Duration timeout, FlakyService service,
@@ -317,9 +350,10 @@ public final class DemoRun {
                 + " %d calls each, seed %d", scenario.rate(), scenario.calls(), scenario.seed()));
         timeline.line("  with       breaker 'inventory': window " + settings.describe().get("window") + ", opens on "
                 + Format.percent(settings.failureRate()) + " failures of >= " + settings.minCalls() + " calls, cooldown "
-                + Format.duration(settings.cooldown()) + ", " + settings.probes() + " probes; "
-                + Format.duration(timeout) + " timeout");
-        timeline.line("  without    the same java.net.http client, no breaker, no timeout");
+                + Format.duration(settings.cooldown()) + ", " + settings.probes() + " probes;");
+        timeline.line("             inside a retry (1 retry, jittered backoff), around a bulkhead (" + BULKHEAD
+                + " calls) and a " + Format.duration(timeout) + " timeout");
+        timeline.line("  without    the same java.net.http client: no breaker, no retry, no timeout");
         timeline.line("  dashboard  " + dashboard.uri() + "   metrics " + dashboard.uri().resolve("/metrics")
                 + "   health " + dashboard.uri().resolve("/health"));
         timeline.line("");
@@ -350,31 +384,6 @@ public final class DemoRun {
                     .tag("run", tag)
                     .register(registry);
         }
-    }
-
-    /** The health of the breaker as JSON: UP when CLOSED, DEGRADED when probing, DOWN when OPEN. */
-    static String health(CircuitBreaker breaker) {
-        if (breaker == null) {
-            return "{\"status\":\"UNKNOWN\"}";
-        }
-        State state = breaker.state();
-        Metrics m = breaker.metrics();
-        String status = switch (state) {
-            case CLOSED, METRICS_ONLY, DISABLED -> "UP";
-            case HALF_OPEN -> "DEGRADED";
-            default -> "DOWN";
-        };
-        Map<String, Object> component = new LinkedHashMap<>();
-        component.put("status", status);
-        component.put("state", state.name());
-        component.put("windowCalls", m.calls());
-        component.put("windowFailureRate", m.failureRate());
-        component.put("rejectedCalls", m.rejectedCalls());
-        component.put("transitions", m.transitions());
-        Map<String, Object> health = new LinkedHashMap<>();
-        health.put("status", status);
-        health.put("components", Map.of(breaker.name(), component));
-        return Json.write(health);
     }
 
     /** Writes the unprotected calls as {@code timestamp,outcome,duration_ms}, in start order. */

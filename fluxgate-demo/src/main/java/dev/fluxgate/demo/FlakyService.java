@@ -58,7 +58,13 @@ public final class FlakyService implements AutoCloseable {
 
     /** The address of call {@code index}. */
     public URI uri(int index) {
-        return URI.create("http://127.0.0.1:" + port() + "/inventory/" + index);
+        return uri(index, 0);
+    }
+
+    /** The address of retry {@code attempt} of call {@code index} (0 for the call itself). */
+    public URI uri(int index, int attempt) {
+        return URI.create("http://127.0.0.1:" + port() + "/inventory/" + index
+                + (attempt == 0 ? "" : "?attempt=" + attempt));
     }
 
     /** An address that always answers 200 at once and counts nothing: to warm a client up. */
@@ -113,20 +119,22 @@ public final class FlakyService implements AutoCloseable {
                 respond(exchange, 404, "no such call");
                 return;
             }
+            int attempt = parseAttempt(exchange.getRequestURI().getQuery());
             int phase = scenario.phases().indexOf(scenario.phaseOf(index));
             received.incrementAndGet(phase);
-            Scenario.Fault fault = scenario.fault(index);
+            Scenario.Fault fault = scenario.fault(index, attempt);
+            int latency = scenario.latencyMillis(index, attempt);
             if (fault != Scenario.Fault.OK) {
                 failed.incrementAndGet(phase);
             }
             try {
                 switch (fault) {
                     case OK -> {
-                        Thread.sleep(scenario.latencyMillis(index));
+                        Thread.sleep(latency);
                         respond(exchange, 200, "{\"item\":" + index + ",\"inStock\":true}");
                     }
                     case ERROR -> {
-                        Thread.sleep(scenario.latencyMillis(index));
+                        Thread.sleep(latency);
                         respond(exchange, 503, "inventory unavailable");
                     }
                     case HANG -> {
@@ -149,6 +157,17 @@ public final class FlakyService implements AutoCloseable {
             return Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
         } catch (NumberFormatException e) {
             return -1;
+        }
+    }
+
+    private static int parseAttempt(String query) {
+        if (query == null || !query.startsWith("attempt=")) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(query.substring("attempt=".length())));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.fluxgate.demo;
 
+import dev.fluxgate.BulkheadFullException;
 import dev.fluxgate.CallNotPermittedException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -115,7 +116,7 @@ public final class LoadGenerator {
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof CallNotPermittedException) {
+        if (cause instanceof CallNotPermittedException || cause instanceof BulkheadFullException) {
             return RunRecorder.Outcome.REJECTED;
         }
         if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * The script the downstream follows: four phases (healthy, an outage, a partial recovery, healthy
@@ -169,6 +170,33 @@ public final class Scenario {
     /** The latency planned for call {@code index}, in milliseconds (a hang lasts {@link #hang()} instead). */
     public int latencyMillis(int index) {
         return latencies[index];
+    }
+
+    /**
+     * The fault of retry {@code attempt} (1 for the first retry) of call {@code index}: drawn like the
+     * call's own, with its phase's chances, from a generator seeded by the seed, the call and the
+     * attempt, so a retry is a fresh try that every run with this seed sees alike.
+     */
+    public Fault fault(int index, int attempt) {
+        return attempt == 0 ? fault(index) : Fault.values()[(int) (retryDraw(index, attempt) & 0xff)];
+    }
+
+    /** The latency of retry {@code attempt} of call {@code index}, in milliseconds. */
+    public int latencyMillis(int index, int attempt) {
+        return attempt == 0 ? latencyMillis(index) : (int) (retryDraw(index, attempt) >>> 8);
+    }
+
+    private long retryDraw(int index, int attempt) {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index * 1_000_003L + attempt);
+        Phase phase = phaseOf(index);
+        double u = random.nextDouble();
+        Fault fault = u < phase.hangChance() ? Fault.HANG
+                : u < phase.hangChance() + phase.errorChance() ? Fault.ERROR : Fault.OK;
+        int latency = random.nextInt(phase.minLatencyMillis(), phase.maxLatencyMillis() + 1);
+        if (fault == Fault.ERROR) {
+            latency = Math.max(1, latency / 4);
+        }
+        return ((long) latency << 8) | fault.ordinal();
     }
 
     /** The phase call {@code index} belongs to. */

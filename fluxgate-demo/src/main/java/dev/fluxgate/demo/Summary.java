@@ -34,7 +34,7 @@ public record Summary(List<String> columns, List<Row> rows, long wastedProtected
 
     /** Compares the runs of {@code scenario}: the recorders and the services they called. */
     static Summary of(Scenario scenario, RunRecorder prot, FlakyService protService,
-            RunRecorder unprot, FlakyService unprotService) {
+            RunRecorder unprot, FlakyService unprotService, long retries) {
         List<RunRecorder.Call> p = prot.calls();
         List<RunRecorder.Call> u = unprot.calls();
         int outage = indexOf(scenario, "outage");
@@ -42,12 +42,13 @@ public record Summary(List<String> columns, List<Row> rows, long wastedProtected
         Scenario.Phase last = scenario.phases().get(scenario.phases().size() - 1);
         List<Row> rows = new ArrayList<>();
         rows.add(row("calls sent by the callers", p.size(), u.size()));
+        rows.add(new Row("retries sent", String.valueOf(retries), "-"));
         rows.add(row("requests that reached the service", protService.receivedTotal(), unprotService.receivedTotal()));
         rows.add(row("requests sent to it during the outage", protService.received(outage), unprotService.received(outage)));
         rows.add(row("wasted: requests it failed or hung on", protService.failedTotal(), unprotService.failedTotal()));
         rows.add(row("callers got a success", count(p, RunRecorder.Outcome.SUCCESS), count(u, RunRecorder.Outcome.SUCCESS)));
         rows.add(row("callers got an error or a timeout", failed(p), failed(u)));
-        rows.add(new Row("callers got a fast rejection (fallback possible)",
+        rows.add(new Row("callers got a fast rejection (breaker, bulkhead)",
                 String.valueOf(count(p, RunRecorder.Outcome.REJECTED)), "-"));
         rows.add(new Row("caller latency p50 / p99, whole run",
                 Format.millis(percentile(p, 0.5, null)) + " / " + Format.millis(percentile(p, 0.99, null)),

@@ -24,6 +24,29 @@ class ScenarioTest {
     }
 
     @Test
+    void aRetryIsAFreshTryWithItsPhasesChancesAndTheSameForEveryRunWithTheSeed() {
+        Scenario a = Scenario.standard(Duration.ofSeconds(60), 40, 42);
+        Scenario b = Scenario.standard(Duration.ofSeconds(60), 40, 42);
+        int outageRetriesFailed = 0;
+        int outageRetries = 0;
+        int healthyRetriesFailed = 0;
+        for (int i = 0; i < a.calls(); i++) {
+            assertThat(a.fault(i, 0)).isEqualTo(a.fault(i));
+            assertThat(a.fault(i, 1)).isEqualTo(b.fault(i, 1));
+            assertThat(a.latencyMillis(i, 1)).isEqualTo(b.latencyMillis(i, 1))
+                    .isBetween(1, a.phaseOf(i).maxLatencyMillis());
+            if (a.phaseOf(i).name().equals("outage")) {
+                outageRetries++;
+                outageRetriesFailed += a.fault(i, 1) == Scenario.Fault.OK ? 0 : 1;
+            } else if (a.phaseOf(i).healthy()) {
+                healthyRetriesFailed += a.fault(i, 1) == Scenario.Fault.OK ? 0 : 1;
+            }
+        }
+        assertThat((double) outageRetriesFailed / outageRetries).isGreaterThan(0.8);
+        assertThat(healthyRetriesFailed).isLessThan(40);
+    }
+
+    @Test
     void phasesCoverTheWholeRunInOrderAndScaleWithIt() {
         for (Duration d : List.of(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(5))) {
             Scenario s = Scenario.standard(d, 40, 1);
