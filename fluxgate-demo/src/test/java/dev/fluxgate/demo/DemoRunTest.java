@@ -101,9 +101,14 @@ class DemoRunTest {
     void metricsAndHealthAreServed() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         String metrics = get(client, result.dashboard().resolve("/metrics"));
-        assertThat(metrics).contains("fluxgate_demo_calls_total{outcome=\"rejected\",run=\"protected\"}");
+        assertThat(metrics).contains(
+                "fluxgate_circuitbreaker_state{name=\"inventory\",state=\"closed\"}", // fluxgate-micrometer
+                "fluxgate_circuitbreaker_transitions_total{from=\"closed\",name=\"inventory\",to=\"open\"}",
+                "fluxgate_retry_retries_total{name=\"inventory\"}",
+                "fluxgate_bulkhead_calls_total{kind=\"rejected\",name=\"inventory\"}",
+                "fluxgate_demo_calls_total{outcome=\"rejected\",run=\"protected\"}");
         String health = get(client, result.dashboard().resolve("/health"));
-        assertThat(health).startsWith("{\"status\":").contains("\"inventory\"");
+        assertThat(health).startsWith("{\"status\":").contains("\"name\":\"inventory\"", "\"bulkheads\"");
     }
 
     @Test
