@@ -48,6 +48,8 @@ public final class Cli {
               --probes N        half-open probes in flight at most, and successes that close it
                                 (default 5)
 
+            With --trace, the breaker defaults are those of a 60s run.
+
             Trace CSV: one call a line, "timestamp,outcome,duration". timestamp is an ISO-8601
             instant or a number of milliseconds; outcome is ok/success/2xx-4xx or
             failure/error/timeout/5xx; duration is milliseconds (or 250ms, 1.5s). A header line and

@@ -60,6 +60,7 @@ public record Summary(List<String> columns, List<Row> rows, long wastedProtected
         rows.add(row("most calls in flight at once", prot.maxInFlight(), unprot.maxInFlight()));
         rows.add(row("most requests the service held at once", protService.maxBusy(), unprotService.maxBusy()));
         rows.add(new Row("outage detected (breaker opened) after", detection(prot, outagePhase), "never"));
+        rows.add(new Row("breaker closed again after the outage ended", closedAgain(prot, outagePhase), "-"));
         rows.add(new Row("back to >= 95% success after the service healed",
                 recovery(p, last.start()), recovery(u, last.start())));
         Set<State> reached = EnumSet.of(State.CLOSED);
@@ -108,6 +109,16 @@ public record Summary(List<String> columns, List<Row> rows, long wastedProtected
                 .findFirst()
                 .map(c -> Format.seconds((c.at() - start) / 1e9))
                 .orElse("never");
+    }
+
+    private static String closedAgain(RunRecorder run, Scenario.Phase outage) {
+        long end = outage.end().toNanos();
+        return run.changes().stream()
+                .filter(c -> c.to() == State.CLOSED && c.at() >= outage.start().toNanos())
+                .findFirst()
+                .map(c -> c.at() >= end ? "after " + Format.seconds((c.at() - end) / 1e9)
+                        : Format.seconds((end - c.at()) / 1e9) + " before (a gap in the outage)")
+                .orElse("not within the run");
     }
 
     /**
