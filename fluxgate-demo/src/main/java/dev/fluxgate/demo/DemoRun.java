@@ -293,8 +293,8 @@ public final class DemoRun {
     private Map<String, Object> data(Scenario scenario, RunRecorder with, RunRecorder without, Summary summary,
             List<String> notes, Instant startedAt) {
         String subtitle = String.format(Locale.ROOT, "A real HTTP service on 127.0.0.1 went through %s over %s. Two clients"
-                + " sent it the same %d calls (%d a second) at the same moments: one through a Fluxgate circuit"
-                + " breaker with a timeout, one without. Seed %d%s.",
+                + " sent it the same %d calls (%d a second) at the same moments: one through Fluxgate (retry,"
+                + " circuit breaker, bulkhead, timeout), one without. Seed %d%s.",
                 phaseList(scenario), Format.duration(scenario.duration()), scenario.calls(), scenario.rate(),
                 options.seed(), startedAt == null ? "" : ", run at " + startedAt);
         return Report.data("Fluxgate demo: a circuit breaker in front of a flaky service", subtitle,

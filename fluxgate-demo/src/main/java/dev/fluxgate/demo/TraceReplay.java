@@ -191,6 +191,8 @@ public final class TraceReplay {
         PriorityQueue<long[]> running = new PriorityQueue<>(Comparator.comparingLong(e -> e[0]));
         long sampleStep = Math.max(1, bucket / 4);
         long[] refused = new long[2]; // successes lost, failures spared
+        // The trace as recorded, completed in time order too, so that its calls in flight are right.
+        PriorityQueue<long[]> recordedRunning = new PriorityQueue<>(Comparator.comparingLong(e -> e[0]));
         long nextSample = 0;
         for (TracedCall call : trace.calls()) {
             while (!running.isEmpty() && running.peek()[0] <= call.at()) {
@@ -199,9 +201,13 @@ public final class TraceReplay {
             for (; nextSample <= call.at(); nextSample += sampleStep) {
                 replayed.sample(nextSample, breaker.metrics().failureRate());
             }
+            while (!recordedRunning.isEmpty() && recordedRunning.peek()[0] <= call.at()) {
+                long[] done = recordedRunning.poll();
+                recorded.completed(done[1], done[0], RunRecorder.Outcome.values()[(int) done[2]]);
+            }
             now[0] = call.at();
             recorded.started(call.at());
-            recorded.completed(call.at(), call.at() + call.duration(), call.outcome());
+            recordedRunning.add(new long[] {call.at() + call.duration(), call.at(), call.outcome().ordinal()});
             replayed.started(call.at());
             long permit = breaker.tryAcquirePermission();
             if (permit == CircuitBreaker.NO_PERMISSION) {
@@ -215,6 +221,10 @@ public final class TraceReplay {
         while (!running.isEmpty()) {
             complete(breaker, running.poll(), now, replayed);
         }
+        while (!recordedRunning.isEmpty()) {
+            long[] done = recordedRunning.poll();
+            recorded.completed(done[1], done[0], RunRecorder.Outcome.values()[(int) done[2]]);
+        }
         replayed.sample(now[0], breaker.metrics().failureRate());
 
         Summary summary = summarize(trace, replayed, span, refused[0], refused[1]);
@@ -223,7 +233,7 @@ public final class TraceReplay {
             String subtitle = String.format(Locale.ROOT, "%d recorded calls from %s over %s, replayed on a virtual"
                     + " clock against the breaker below: when it would have opened and closed, and which calls it"
                     + " would have refused.", trace.calls().size(), trace.start(), Format.duration(Duration.ofNanos(span)));
-            written = Report.write(reportFile, Report.data("Fluxgate trace replay", subtitle, List.of(), span / 1e9,
+            written = Report.write(reportFile, Report.data("Fluxgate trace replay", subtitle, List.of(), Math.ceil(span / 1e9),
                     settings.failureRate(), List.of(replayed, recorded), summary, settings.describe(), List.of(
                             "A refused call never ran: its recorded outcome is what refusing it spared (a failure) or"
                                     + " cost (a success).",
