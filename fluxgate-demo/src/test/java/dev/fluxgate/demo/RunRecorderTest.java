@@ -3,7 +3,13 @@ package dev.fluxgate.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fluxgate.State;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class RunRecorderTest {
@@ -86,5 +92,44 @@ class RunRecorderTest {
         assertThat(r.bucket(0).windowFailureRate()).isEqualTo(0.4);
         assertThat(r.bucket(1).windowFailureRate()).isNaN();
         assertThat(r.samples()).hasSize(3);
+    }
+
+    @RepeatedTest(5)
+    void concurrentCallersLoseNoCallAndEndWithNothingInFlight() throws Exception {
+        RunRecorder r = new RunRecorder("run", S, true);
+        int threads = 8;
+        int perThread = 2_000;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        long at = (long) i * MS;
+                        r.started(at);
+                        if (i % 100 == 0) {
+                            r.sample(at, 0.5);
+                        }
+                        r.completed(at, at + MS, (i + id) % 4 == 0 ? RunRecorder.Outcome.REJECTED
+                                : RunRecorder.Outcome.SUCCESS);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(r.calls()).hasSize(threads * perThread);
+        assertThat(r.inFlight()).isZero();
+        assertThat(r.maxInFlight()).isBetween(1, threads);
+        assertThat(r.count(RunRecorder.Outcome.REJECTED)).isEqualTo(threads * perThread / 4);
+        assertThat(r.buckets().stream().mapToInt(RunRecorder.Bucket::completed).sum()).isEqualTo(threads * perThread);
     }
 }
