@@ -16,6 +16,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -155,17 +156,29 @@ public final class Timeout implements Policy {
         Objects.requireNonNull(task, "task");
         CompletableFuture<T> future = Calls.start(task);
         CompletableFuture<T> result = new CompletableFuture<>();
+        AtomicReference<TimeoutException> timedOut = new AtomicReference<>();
         ScheduledFuture<?> timer = Calls.schedule(scheduler, () -> {
-            if (result.completeExceptionally(
-                    new TimeoutException("call did not complete within " + Tripper.human(timeout)))) {
+            if (result.isDone()) {
+                return;
+            }
+            TimeoutException e = new TimeoutException("call did not complete within " + Tripper.human(timeout));
+            timedOut.set(e);
+            // Cancel first, so that whoever sees the TimeoutException also sees the task cancelled; the
+            // task's completion handler below then fails the result with the timeout, not the cancellation.
+            future.cancel(true);
+            if (result.completeExceptionally(e)) {
                 timeouts.increment();
-                future.cancel(true);
             }
         }, timeoutNanos);
         future.whenComplete((value, error) -> {
             timer.cancel(false);
+            TimeoutException e = timedOut.get();
             if (error == null) {
                 result.complete(value);
+            } else if (e != null) {
+                if (result.completeExceptionally(e)) {
+                    timeouts.increment();
+                }
             } else {
                 result.completeExceptionally(Calls.unwrap(error));
             }
