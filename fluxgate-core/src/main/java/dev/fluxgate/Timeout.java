@@ -16,7 +16,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -156,29 +156,25 @@ public final class Timeout implements Policy {
         Objects.requireNonNull(task, "task");
         CompletableFuture<T> future = Calls.start(task);
         CompletableFuture<T> result = new CompletableFuture<>();
-        AtomicReference<TimeoutException> timedOut = new AtomicReference<>();
+        // Exactly one of the timer and the task's completion settles the result; the winner counts first.
+        AtomicBoolean settled = new AtomicBoolean();
         ScheduledFuture<?> timer = Calls.schedule(scheduler, () -> {
-            if (result.isDone()) {
+            if (result.isDone() || !settled.compareAndSet(false, true)) {
                 return;
             }
-            TimeoutException e = new TimeoutException("call did not complete within " + Tripper.human(timeout));
-            timedOut.set(e);
-            // Cancel first, so that whoever sees the TimeoutException also sees the task cancelled; the
-            // task's completion handler below then fails the result with the timeout, not the cancellation.
+            timeouts.increment();
+            // Cancel before failing the result, so that whoever sees the TimeoutException sees the task cancelled.
             future.cancel(true);
-            if (result.completeExceptionally(e)) {
-                timeouts.increment();
-            }
+            result.completeExceptionally(
+                    new TimeoutException("call did not complete within " + Tripper.human(timeout)));
         }, timeoutNanos);
         future.whenComplete((value, error) -> {
             timer.cancel(false);
-            TimeoutException e = timedOut.get();
+            if (!settled.compareAndSet(false, true)) {
+                return; // timed out: the timer completes the result
+            }
             if (error == null) {
                 result.complete(value);
-            } else if (e != null) {
-                if (result.completeExceptionally(e)) {
-                    timeouts.increment();
-                }
             } else {
                 result.completeExceptionally(Calls.unwrap(error));
             }
