@@ -16,6 +16,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -155,15 +156,23 @@ public final class Timeout implements Policy {
         Objects.requireNonNull(task, "task");
         CompletableFuture<T> future = Calls.start(task);
         CompletableFuture<T> result = new CompletableFuture<>();
+        // Exactly one of the timer and the task's completion settles the result; the winner counts first.
+        AtomicBoolean settled = new AtomicBoolean();
         ScheduledFuture<?> timer = Calls.schedule(scheduler, () -> {
-            if (result.completeExceptionally(
-                    new TimeoutException("call did not complete within " + Tripper.human(timeout)))) {
-                timeouts.increment();
-                future.cancel(true);
+            if (result.isDone() || !settled.compareAndSet(false, true)) {
+                return;
             }
+            timeouts.increment();
+            // Cancel before failing the result, so that whoever sees the TimeoutException sees the task cancelled.
+            future.cancel(true);
+            result.completeExceptionally(
+                    new TimeoutException("call did not complete within " + Tripper.human(timeout)));
         }, timeoutNanos);
         future.whenComplete((value, error) -> {
             timer.cancel(false);
+            if (!settled.compareAndSet(false, true)) {
+                return; // timed out: the timer completes the result
+            }
             if (error == null) {
                 result.complete(value);
             } else {
