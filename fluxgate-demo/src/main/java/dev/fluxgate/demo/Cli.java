@@ -19,9 +19,9 @@ public final class Cli {
             Usage: java -jar fluxgate-demo.jar [options]
 
             Starts a flaky HTTP service on a loopback port and sends it the same load twice at once:
-            through a Fluxgate circuit breaker and without one. The service goes healthy, down
-            (calls fail or hang), half-recovered, healthy again. Prints a live timeline and a summary,
-            and writes a self-contained HTML report.
+            through Fluxgate (retry, circuit breaker, bulkhead, timeout) and without. The service goes
+            healthy, down (calls fail or hang), half-recovered, healthy again. Prints a live timeline
+            and a summary, and writes a self-contained HTML report.
 
               --duration D      length of the run: 60s, 90, 2m (default 60s, from 5s to 30m);
                                 the phases scale with it
@@ -48,7 +48,7 @@ public final class Cli {
               --probes N        half-open probes in flight at most, and successes that close it
                                 (default 5)
 
-            With --trace, the breaker defaults are those of a 60s run.
+            With --trace, --duration only scales these defaults (those of a 60s run unless given).
 
             Trace CSV: one call a line, "timestamp,outcome,duration". timestamp is an ISO-8601
             instant or a number of milliseconds; outcome is ok/success/2xx-4xx or

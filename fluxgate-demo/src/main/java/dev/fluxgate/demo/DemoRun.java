@@ -71,7 +71,6 @@ public final class DemoRun {
     static final int BULKHEAD = 10;
 
     private final Cli.Options options;
-    private final PrintStream out;
     private final Timeline timeline;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CompletableFuture<Result> finished = new CompletableFuture<>();
@@ -85,7 +84,6 @@ public final class DemoRun {
      */
     public DemoRun(Cli.Options options, PrintStream out, boolean color) {
         this.options = options;
-        this.out = out;
         this.timeline = new Timeline(out, color, options.quiet());
     }
 
@@ -328,6 +326,8 @@ public final class DemoRun {
                         + " with its defaults (no retry, no timeout).",
                 "Latency is what the caller waited, rejections included; outcomes count in the second they"
                         + " completed. 'Wasted' requests are counted by the service itself.",
+                "The same seed plans the same faults and the same jitter; counts that depend on timing (when the"
+                        + " breaker opened, how many probes went out) vary a little from run to run.",
                 "/metrics served Prometheus text through Micrometer: fluxgate-micrometer's breaker, retry and"
                         + " bulkhead meters, and the demo's own (calls by outcome, requests reaching each service).");
     }

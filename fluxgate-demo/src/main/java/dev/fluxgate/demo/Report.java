@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,10 +157,5 @@ public final class Report {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Seconds as a number for the page. */
-    static double seconds(Duration d) {
-        return d.toMillis() / 1e3;
     }
 }
