@@ -112,7 +112,9 @@ public final class Report {
                 state = c.to();
                 since = at;
             }
-            bands.add(Map.of("state", state.name(), "start", since, "end", Math.max(since, end)));
+            // While a run goes on, its last band ends now (the last bucket so far), not at the end of the axis.
+            double now = run.bucketCount() * width;
+            bands.add(Map.of("state", state.name(), "start", since, "end", Math.max(since, Math.min(end, now))));
         }
         m.put("bands", bands);
         m.put("transitions", transitions);
