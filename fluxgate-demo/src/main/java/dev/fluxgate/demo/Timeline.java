@@ -1,6 +1,7 @@
 package dev.fluxgate.demo;
 
 import dev.fluxgate.State;
+import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -42,8 +43,26 @@ public final class Timeline {
     /** Whether this process may colour its output: a terminal, not dumb, and no {@code NO_COLOR}. */
     public static boolean colorSupported() {
         String term = System.getenv("TERM");
-        return System.console() != null && System.getenv("NO_COLOR") == null
-                && term != null && !term.equals("dumb");
+        return isTerminal() && System.getenv("NO_COLOR") == null && term != null && !term.equals("dumb");
+    }
+
+    /**
+     * Whether standard output is a terminal. Up to JDK 21 that is {@code System.console() != null};
+     * from JDK 22 a console exists even when output is redirected, and {@code Console.isTerminal()}
+     * (looked up reflectively: the baseline is 17) tells.
+     */
+    private static boolean isTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Prints a plain line. */
