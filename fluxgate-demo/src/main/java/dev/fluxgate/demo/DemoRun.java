@@ -68,7 +68,7 @@ public final class DemoRun {
     }
 
     /** Calls the protected client may have in flight at once. */
-    static final int BULKHEAD = 10;
+    static final int BULKHEAD = 20;
 
     private final Cli.Options options;
     private final Timeline timeline;
