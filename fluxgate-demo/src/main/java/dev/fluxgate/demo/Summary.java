@@ -59,6 +59,9 @@ public record Summary(List<String> columns, List<Row> rows, long wastedProtected
                 Format.seconds(waitedOnFailures(p)), Format.seconds(waitedOnFailures(u))));
         rows.add(row("most calls in flight at once", prot.maxInFlight(), unprot.maxInFlight()));
         rows.add(row("most requests the service held at once", protService.maxBusy(), unprotService.maxBusy()));
+        Scenario.Phase partial = scenario.phases().get(indexOf(scenario, "partial recovery"));
+        rows.add(new Row("callers' success rate while the service was half-recovered",
+                Format.percent(successRate(p, partial)), Format.percent(successRate(u, partial))));
         rows.add(new Row("outage detected (breaker opened) after", detection(prot, outagePhase), "never"));
         rows.add(new Row("breaker closed again after the outage ended", closedAgain(prot, outagePhase), "-"));
         rows.add(new Row("back to >= 95% success after the service healed",
@@ -100,6 +103,14 @@ public record Summary(List<String> columns, List<Row> rows, long wastedProtected
                 .mapToLong(RunRecorder.Call::latency).toArray();
         Arrays.sort(latencies);
         return RunRecorder.percentileMillis(latencies, p);
+    }
+
+    /** Successes over calls started in {@code phase}; rejections count as unsuccessful. */
+    static double successRate(List<RunRecorder.Call> calls, Scenario.Phase phase) {
+        long n = calls.stream().filter(c -> phase.contains(Duration.ofNanos(c.start()))).count();
+        long ok = calls.stream().filter(c -> phase.contains(Duration.ofNanos(c.start()))
+                && c.outcome() == RunRecorder.Outcome.SUCCESS).count();
+        return n == 0 ? Double.NaN : (double) ok / n;
     }
 
     private static String detection(RunRecorder run, Scenario.Phase outage) {
