@@ -41,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -114,8 +115,9 @@ public final class DemoRun {
         RunRecorder with = new RunRecorder("with Fluxgate", 1_000_000_000L, true);
         RunRecorder without = new RunRecorder("without", 1_000_000_000L, false);
         AtomicReference<Summary> summary = new AtomicReference<>();
-        long[] origin = {System.nanoTime()};
-        Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        // Set when the load starts, after the warm-up; read by listener and sampler threads.
+        AtomicLong origin = new AtomicLong(System.nanoTime());
+        AtomicReference<Instant> startedAt = new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicReference<HealthReport> health = new AtomicReference<>();
         LongAdder retries = new LongAdder();
@@ -124,13 +126,13 @@ public final class DemoRun {
         try (FlakyService withService = FlakyService.start(scenario);
                 FlakyService withoutService = FlakyService.start(scenario);
                 Dashboard dashboard = Dashboard.start(options.port(),
-                        () -> data(scenario, with, without, summary.get(), notes, startedAt),
+                        () -> data(scenario, with, without, summary.get(), notes, startedAt.get()),
                         registry::scrape, () -> health.get() == null ? "{\"status\":\"UNKNOWN\"}"
                                 : health.get().toJson())) {
             CircuitBreaker breaker = settings.builder("inventory")
                     .random(new Random(options.seed()))
                     .listener(t -> {
-                        long at = System.nanoTime() - origin[0];
+                        long at = System.nanoTime() - origin.get();
                         with.transition(at, t.from(), t.to(), t.reason());
                         timeline.transition(at / 1e9, t.from(), t.to(), t.reason());
                         dashboard.publish("transition", Json.write(Map.of("t", at / 1e9, "from", t.from().name(),
@@ -179,14 +181,15 @@ public final class DemoRun {
 
                 warmUp(withClient, withService);
                 warmUp(withoutClient, withoutService);
-                origin[0] = System.nanoTime() + 200_000_000L; // a moment for both load threads to start
-                LoadGenerator withLoad = new LoadGenerator(scenario, protectedCaller, with, origin[0]);
-                LoadGenerator withoutLoad = new LoadGenerator(scenario, bareCaller, without, origin[0]);
-                sampler.scheduleAtFixedRate(() -> with.sample(System.nanoTime() - origin[0],
+                origin.set(System.nanoTime() + 200_000_000L); // a moment for both load threads to start
+                startedAt.set(Instant.now().plusMillis(200).truncatedTo(ChronoUnit.MILLIS));
+                LoadGenerator withLoad = new LoadGenerator(scenario, protectedCaller, with, origin.get());
+                LoadGenerator withoutLoad = new LoadGenerator(scenario, bareCaller, without, origin.get());
+                sampler.scheduleAtFixedRate(() -> with.sample(System.nanoTime() - origin.get(),
                         breaker.metrics().failureRate()), 200, 100, TimeUnit.MILLISECONDS);
                 Thread a = load("load-with", withLoad);
                 Thread b = load("load-without", withoutLoad);
-                tick(scenario, with, without, dashboard, origin[0]);
+                tick(scenario, with, without, dashboard, origin.get());
                 a.join();
                 b.join();
                 int left = with.inFlight() + without.inFlight();
@@ -209,10 +212,10 @@ public final class DemoRun {
             Path dir = options.out();
             Files.createDirectories(dir);
             Path report = Report.write(dir.resolve("report.html"),
-                    data(scenario, with, without, result, notes, startedAt)).toAbsolutePath();
-            Path trace = writeTrace(dir.resolve("trace.csv"), without, startedAt).toAbsolutePath();
+                    data(scenario, with, without, result, notes, startedAt.get())).toAbsolutePath();
+            Path trace = writeTrace(dir.resolve("trace.csv"), without, startedAt.get()).toAbsolutePath();
             dashboard.reportWritten(report);
-            dashboard.publish("data", Json.write(data(scenario, with, without, result, notes, startedAt)));
+            dashboard.publish("data", Json.write(data(scenario, with, without, result, notes, startedAt.get())));
             dashboard.publish("done", "{}");
             timeline.line("Tune a breaker on this traffic: java -jar fluxgate-demo/target/fluxgate-demo.jar --trace "
                     + trace + " --failure-rate 0.3");
