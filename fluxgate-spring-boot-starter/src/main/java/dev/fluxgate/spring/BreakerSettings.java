@@ -106,6 +106,11 @@ final class BreakerSettings {
             b.tracker(tracker);
         }
         Tripper tripper = tripper(window);
+        if (tripper == null && window != null && window.isCount() && window.size() < 100) {
+            // The built-in tripper needs 100 calls; a smaller count window could never trip it, so the
+            // default follows the window instead of failing the build.
+            tripper = Tripper.minRequests(window.size()).and(Tripper.failureRate(0.5));
+        }
         if (tripper != null) {
             b.tripper(tripper);
         }

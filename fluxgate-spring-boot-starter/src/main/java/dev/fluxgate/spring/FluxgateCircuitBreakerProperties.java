@@ -104,7 +104,9 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
      * The sliding window.
      *
      * @param type {@code count} or {@code time}; implied by {@code size} or {@code span} when unset
-     * @param size the number of calls a count window holds (built-in default 100)
+     * @param size the number of calls a count window holds (built-in default 100); when no layer
+     *     sets a tripper and the size is below 100, the default tripper becomes
+     *     {@code minRequests(size) and failureRate(0.5)} (the built-in one could never fire)
      * @param span how far back a time window reaches
      * @param bucket the bucket width of a time window (default: span / 60, at least 1 ms)
      */
@@ -125,6 +127,8 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
      * rule fires, or when the failure streak is reached: {@code minRequests(n) and (failureRate(r) or
      * slowRate(s, slow-call-threshold) or avgLatency(d)) or failureStreak(k)}. With no rate rule and no
      * streak, {@code failure-rate} is 0.5. {@code half-open.*} overrides any rule for the HALF_OPEN state.
+     * An expression replaces every tripper rule of the layers below it; structured rules in a layer
+     * above an expression replace it and start afresh (rules below the expression are not used).
      *
      * @param expression a tripper expression, e.g. {@code minRequests(10) and (failureRate(0.5) or
      *     slowRate(0.8, 2s))}; operators {@code and}/{@code &}, {@code or}/{@code |}, {@code not}/{@code ~},

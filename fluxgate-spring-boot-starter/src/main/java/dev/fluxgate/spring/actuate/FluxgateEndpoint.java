@@ -24,7 +24,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *   <li>{@code GET /actuator/fluxgate/{name}}: one breaker (404 if unknown).
  *   <li>{@code POST /actuator/fluxgate/{name}} with {@code {"action": "reset"}}: runs {@code reset},
  *       {@code disable}, {@code force-open} or {@code metrics-only} and answers with the breaker
- *       afterwards (400 for another action, 404 for an unknown breaker).
+ *       afterwards (400 for another action or an unknown breaker; a command never creates a breaker).
  * </ul>
  *
  * Expose it with {@code management.endpoints.web.exposure.include=health,fluxgate}; restrict it to
@@ -76,14 +76,13 @@ public class FluxgateEndpoint {
      *
      * @param name the breaker's name
      * @param action {@code reset}, {@code disable}, {@code force-open} or {@code metrics-only}
-     * @return the breaker afterwards, or null (404) when there is none
+     * @return the breaker afterwards
+     * @throws InvalidEndpointRequestException (400) for an unknown breaker or action
      */
     @WriteOperation
-    public @Nullable Map<String, Object> command(@Selector String name, String action) {
-        CircuitBreaker cb = registry.find(name).orElse(null);
-        if (cb == null) {
-            return null;
-        }
+    public Map<String, Object> command(@Selector String name, String action) {
+        CircuitBreaker cb = registry.find(name).orElseThrow(() -> new InvalidEndpointRequestException(
+                "No circuit breaker named '" + name + "'", "Unknown circuit breaker"));
         switch (action.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "")) {
             case "reset", "close" -> cb.reset();
             case "disable" -> cb.disable();
