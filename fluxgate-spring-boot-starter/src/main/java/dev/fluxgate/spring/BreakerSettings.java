@@ -188,21 +188,25 @@ final class BreakerSettings {
         return tracker;
     }
 
-    @SuppressWarnings("unchecked")
     private Class<? extends Throwable>[] classes(Sourced<List<String>> names) {
-        List<String> list = names.value();
+        return throwables(names.property(), names.value(), classLoader);
+    }
+
+    /** Loads exception classes by name; a problem names {@code property[i]}. */
+    @SuppressWarnings("unchecked")
+    static Class<? extends Throwable>[] throwables(String property, List<String> list, ClassLoader classLoader) {
         Class<? extends Throwable>[] types = (Class<? extends Throwable>[]) new Class<?>[list.size()];
         for (int i = 0; i < types.length; i++) {
-            String property = names.property() + "[" + i + "]";
+            String element = property + "[" + i + "]";
             String name = list.get(i) == null ? "" : list.get(i).trim();
             Class<?> type;
             try {
                 type = ClassUtils.forName(name, classLoader);
             } catch (ClassNotFoundException | LinkageError | IllegalArgumentException e) {
-                throw new InvalidPropertyException(property, "no class named '" + name + "' on the class path", e);
+                throw new InvalidPropertyException(element, "no class named '" + name + "' on the class path", e);
             }
             if (!Throwable.class.isAssignableFrom(type)) {
-                throw new InvalidPropertyException(property, name + " is not an exception (a Throwable)");
+                throw new InvalidPropertyException(element, name + " is not an exception (a Throwable)");
             }
             types[i] = (Class<? extends Throwable>) type;
         }

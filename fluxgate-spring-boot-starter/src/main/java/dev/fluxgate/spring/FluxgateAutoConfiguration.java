@@ -15,15 +15,19 @@ import org.springframework.context.annotation.Configuration;
  * Auto-configuration of Fluxgate's circuit breakers: a {@link CircuitBreakerRegistry} whose defaults
  * come from {@code fluxgate.circuitbreaker.configs.default}, the breakers of
  * {@code fluxgate.circuitbreaker.instances} built at startup (bad properties fail the application,
- * naming the property), and the aspect behind {@link dev.fluxgate.spring.annotation.CircuitBreaker}.
+ * naming the property), the retries, bulkheads and timeouts of {@code fluxgate.retry},
+ * {@code fluxgate.bulkhead} and {@code fluxgate.timeout}, and the aspects behind
+ * {@link dev.fluxgate.spring.annotation.CircuitBreaker}, {@link dev.fluxgate.spring.annotation.Retry},
+ * {@link dev.fluxgate.spring.annotation.Bulkhead} and {@link dev.fluxgate.spring.annotation.Timeout}.
  *
  * <p>Every bean backs off when the application declares its own: a {@code CircuitBreakerRegistry}
  * bean replaces the registry (the instance properties and {@link CircuitBreakerCustomizer}s still
- * apply to the breakers the starter creates in it), a {@link CircuitBreakerAspect} bean replaces the
- * aspect. {@code fluxgate.annotations.enabled=false} turns the annotations off.
+ * apply to the breakers the starter creates in it), an aspect bean of one of the aspect types replaces
+ * that aspect. {@code fluxgate.annotations.enabled=false} turns the annotations off.
  */
 @AutoConfiguration
-@EnableConfigurationProperties(FluxgateCircuitBreakerProperties.class)
+@EnableConfigurationProperties({FluxgateCircuitBreakerProperties.class, FluxgatePatternProperties.Retries.class,
+        FluxgatePatternProperties.Bulkheads.class, FluxgatePatternProperties.Timeouts.class})
 public class FluxgateAutoConfiguration {
 
     /** Creates the configuration (called by Spring). */
@@ -62,7 +66,19 @@ public class FluxgateAutoConfiguration {
         return breakers;
     }
 
-    /** The aspect, when AspectJ is present (it comes with the starter). */
+    /**
+     * The retries, bulkheads and timeouts named under {@code fluxgate.retry}, {@code fluxgate.bulkhead}
+     * and {@code fluxgate.timeout}; builds the configured ones now.
+     */
+    @Bean
+    Policies fluxgatePolicies(FluxgatePatternProperties.Retries retries, FluxgatePatternProperties.Bulkheads bulkheads,
+            FluxgatePatternProperties.Timeouts timeouts) {
+        Policies policies = new Policies(retries, bulkheads, timeouts, getClass().getClassLoader());
+        policies.initialize();
+        return policies;
+    }
+
+    /** The aspects, when AspectJ is present (it comes with the starter). */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(Aspect.class)
     @ConditionalOnProperty(prefix = "fluxgate.annotations", name = "enabled", matchIfMissing = true)
@@ -72,6 +88,24 @@ public class FluxgateAutoConfiguration {
         @ConditionalOnMissingBean
         CircuitBreakerAspect fluxgateCircuitBreakerAspect(ConfiguredBreakers breakers) {
             return new CircuitBreakerAspect(breakers);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        RetryAspect fluxgateRetryAspect(Policies policies) {
+            return new RetryAspect(policies::retry);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        BulkheadAspect fluxgateBulkheadAspect(Policies policies) {
+            return new BulkheadAspect(policies::bulkhead);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        TimeoutAspect fluxgateTimeoutAspect(Policies policies) {
+            return new TimeoutAspect(policies::timeout);
         }
     }
 }

@@ -8,17 +8,18 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs {@code Mono} and {@code Flux} through a breaker with the core's low-level permit API. Loaded
- * only when Reactor is on the class path.
+ * Runs {@code Mono} and {@code Flux} through a breaker. Loaded only when Reactor is on the class path.
+ * With {@code fluxgate-reactor} present it uses its {@code CircuitBreakerOperator}; without, the same
+ * rules on the core's low-level permit API.
  *
  * <p>A permit is asked for at each subscription (so {@code retry()} asks again); a Mono is settled
  * with its value (so {@code failureOnResult} sees it), a Flux with a success on completion; an error
- * goes to the tracker; a cancellation before any element gives the permit back unrecorded, and one
- * after an element counts as a success (the subscriber took what it wanted).
+ * goes to the tracker; a cancellation before the outcome gives the permit back unrecorded.
  */
 final class ReactorSupport {
     private ReactorSupport() {
     }
+
 
     static boolean isMono(Class<?> type) {
         return type == Mono.class;
@@ -28,11 +29,9 @@ final class ReactorSupport {
         return type == Flux.class;
     }
 
-    @SuppressWarnings("unchecked")
     static Object mono(CircuitBreaker cb, Object source, Fallback fallback, Object target, Object[] args) {
-        Mono<Object> mono = source == null ? Mono.empty()
-                : source instanceof CircuitBreakerAspect.ThrowingSource t ? Mono.error(t.error()) : (Mono<Object>) source;
-        Mono<Object> guarded = Mono.defer(() -> {
+        Mono<Object> mono = mono(source);
+        Mono<Object> guarded = Invocations.OPERATORS ? mono.transformDeferred(FluxgateReactor.breaker(cb)) : Mono.defer(() -> {
             Outcome o = Outcome.acquire(cb);
             if (o.rejection != null) {
                 return Mono.error(o.rejection);
@@ -45,10 +44,42 @@ final class ReactorSupport {
                 }
             }).doOnError(o::error).doOnCancel(o::release);
         });
+        return monoFallback(guarded, fallback, target, args);
+    }
+
+    static Object flux(CircuitBreaker cb, Object source, Fallback fallback, Object target, Object[] args) {
+        Flux<Object> flux = flux(source);
+        Flux<Object> guarded = Invocations.OPERATORS ? flux.transformDeferred(FluxgateReactor.breaker(cb)) : Flux.defer(() -> {
+            Outcome o = Outcome.acquire(cb);
+            if (o.rejection != null) {
+                return Flux.error(o.rejection);
+            }
+            return flux.doOnComplete(o::success).doOnError(o::error).doOnCancel(o::release);
+        });
+        return fluxFallback(guarded, fallback, target, args);
+    }
+
+    /** The Mono returned by an intercepted method (or its synchronous throw, as an error). */
+    @SuppressWarnings("unchecked")
+    static Mono<Object> mono(Object source) {
+        return source == null ? Mono.empty()
+                : source instanceof Invocations.ThrowingSource t ? Mono.error(t.error()) : (Mono<Object>) source;
+    }
+
+    /** The Flux returned by an intercepted method (or its synchronous throw, as an error). */
+    @SuppressWarnings("unchecked")
+    static Flux<Object> flux(Object source) {
+        return source == null ? Flux.empty()
+                : source instanceof Invocations.ThrowingSource t ? Flux.error(t.error()) : (Flux<Object>) source;
+    }
+
+    /** Resumes with the fallback when {@code mono} fails with an exception it takes. */
+    @SuppressWarnings("unchecked")
+    static Mono<Object> monoFallback(Mono<Object> mono, Fallback fallback, Object target, Object[] args) {
         if (!fallback.present()) {
-            return guarded;
+            return mono;
         }
-        return guarded.onErrorResume(e -> {
+        return mono.onErrorResume(e -> {
             Method m = fallback.find(e);
             if (m == null) {
                 return Mono.error(e);
@@ -62,30 +93,13 @@ final class ReactorSupport {
         });
     }
 
+    /** Resumes with the fallback when {@code flux} fails with an exception it takes. */
     @SuppressWarnings("unchecked")
-    static Object flux(CircuitBreaker cb, Object source, Fallback fallback, Object target, Object[] args) {
-        Flux<Object> flux = source == null ? Flux.empty()
-                : source instanceof CircuitBreakerAspect.ThrowingSource t ? Flux.error(t.error()) : (Flux<Object>) source;
-        Flux<Object> guarded = Flux.defer(() -> {
-            Outcome o = Outcome.acquire(cb);
-            if (o.rejection != null) {
-                return Flux.error(o.rejection);
-            }
-            return flux.doOnNext(v -> o.emitted = true)
-                    .doOnComplete(o::success)
-                    .doOnError(o::error)
-                    .doOnCancel(() -> {
-                        if (o.emitted) {
-                            o.success();
-                        } else {
-                            o.release();
-                        }
-                    });
-        });
+    static Flux<Object> fluxFallback(Flux<Object> flux, Fallback fallback, Object target, Object[] args) {
         if (!fallback.present()) {
-            return guarded;
+            return flux;
         }
-        return guarded.onErrorResume(e -> {
+        return flux.onErrorResume(e -> {
             Method m = fallback.find(e);
             if (m == null) {
                 return Flux.error(e);
@@ -107,7 +121,6 @@ final class ReactorSupport {
         final long permit;
         final long start;
         final CallNotPermittedException rejection;
-        volatile boolean emitted;
 
         private Outcome(CircuitBreaker cb, long permit, CallNotPermittedException rejection) {
             this.cb = cb;

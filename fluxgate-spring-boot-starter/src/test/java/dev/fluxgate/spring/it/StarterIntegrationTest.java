@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.fluxgate.BulkheadFullException;
 import dev.fluxgate.CallNotPermittedException;
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Metrics;
 import dev.fluxgate.State;
+import dev.fluxgate.TimeoutExceededException;
 import dev.fluxgate.test.ManualTicker;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +20,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,6 +59,15 @@ class StarterIntegrationTest {
 
     @Autowired
     RecommendationService recommendations;
+
+    @Autowired
+    PatternService patterns;
+
+    @Autowired
+    PatternService.Probe probe;
+
+    @Autowired
+    MeterRegistry meters;
 
     @BeforeEach
     void closeEverything() {
@@ -136,16 +152,72 @@ class StarterIntegrationTest {
     @Test
     void fluxIsRecordedOnCompletionOrErrorAndRejectedWhenOpen() {
         assertThat(quotes.feed().collectList().block()).containsExactly(1, 2, 3);
-        assertThat(quotes.feed().take(1).collectList().block()).as("cancelled after an element: a success")
+        assertThat(quotes.feed().take(1).collectList().block()).as("cancelled before the end: permit given back")
                 .containsExactly(1);
-        assertThat(breaker("feed").metrics().successes()).isEqualTo(2);
+        assertThat(breaker("feed").metrics().successes()).isEqualTo(1);
 
         faults.quotesDown = true;
-        for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> quotes.feed().collectList().block()).hasMessageContaining("feed down");
-        }
+        // 1 success + 1 failure: 0.5 of minRequests(2) opens it.
+        assertThatThrownBy(() -> quotes.feed().collectList().block()).hasMessageContaining("feed down");
         assertThat(breaker("feed").state()).isEqualTo(State.OPEN);
         assertThatThrownBy(() -> quotes.feed().blockLast()).isInstanceOf(CallNotPermittedException.class);
+    }
+
+    // ---- retry, bulkhead, timeout ----
+
+    @Test
+    void retryIsOutsideTheBreakerSoEveryAttemptIsRecordedThere() {
+        probe.attempts.set(0);
+        probe.failuresBeforeSuccess = 2;
+        assertThat(patterns.flaky()).isEqualTo("ok after 3");
+        Metrics m = breaker("flaky-breaker").metrics();
+        assertThat(m.calls()).isEqualTo(3);
+        assertThat(m.failures()).isEqualTo(2);
+
+        probe.attempts.set(0);
+        probe.failuresBeforeSuccess = 5;
+        assertThat(patterns.flaky()).as("the fallback answers once the attempts are spent")
+                .isEqualTo("gave up: attempt 3 failed");
+        assertThat(probe.attempts.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aMonoIsRetriedBySubscribingAgain() {
+        probe.attempts.set(0);
+        probe.failuresBeforeSuccess = 1;
+        assertThat(patterns.flakyMono().block()).isEqualTo("ok after 2");
+    }
+
+    @Test
+    void aFullBulkheadRejectsAtOnce() throws Exception {
+        probe.release = new CountDownLatch(1);
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return patterns.narrow();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(probe.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(patterns::narrow).isInstanceOf(BulkheadFullException.class);
+        probe.release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+    }
+
+    @Test
+    void aTimeoutInterruptsTheMethodAndFailsUnchecked() throws Exception {
+        assertThatThrownBy(patterns::slow).isInstanceOf(TimeoutExceededException.class);
+        assertThat(probe.interrupted.await(10, TimeUnit.SECONDS)).as("the worker was interrupted").isTrue();
+    }
+
+    @Test
+    void breakersAndRetriesAreBoundToTheMeterRegistry() {
+        assertThat(meters.find("fluxgate.circuitbreaker.state").tag("name", "inventory").gauges()).isNotEmpty();
+        assertThat(meters.find("fluxgate.circuitbreaker.not.permitted.calls").tag("name", "inventory").meters())
+                .isNotEmpty();
+        assertThat(meters.find("fluxgate.retry.calls").tag("name", "flaky").meters()).isNotEmpty();
+        assertThat(meters.find("fluxgate.bulkhead.available.concurrent.calls").tag("name", "narrow").gauges())
+                .isNotEmpty();
     }
 
     // ---- actuator over HTTP ----

@@ -37,6 +37,16 @@ public class TestApplication {
     }
 
     @Bean
+    PatternService.Probe patternProbe() {
+        return new PatternService.Probe();
+    }
+
+    @Bean
+    PatternService patternService(PatternService.Probe probe) {
+        return new PatternService(probe);
+    }
+
+    @Bean
     RecommendationService recommendationService(Faults faults) {
         return new RecommendationService(faults);
     }
