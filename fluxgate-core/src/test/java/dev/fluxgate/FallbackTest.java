@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class FallbackTest {
 
-    private final FakeTicker ticker = new FakeTicker();
+    private final TestTicker ticker = new TestTicker();
 
     private static <T> java.util.concurrent.Callable<T> throwing(Exception e) {
         return () -> {

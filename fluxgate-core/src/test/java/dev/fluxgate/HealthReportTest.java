@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class HealthReportTest {
 
-    private final FakeTicker ticker = new FakeTicker();
+    private final TestTicker ticker = new TestTicker();
 
     private CircuitBreakerRegistry registry() {
         return CircuitBreakerRegistry.of(CircuitBreaker.builder("default").ticker(ticker)

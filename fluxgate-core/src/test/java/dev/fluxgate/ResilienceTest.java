@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class ResilienceTest {
 
-    private final FakeTicker ticker = new FakeTicker();
+    private final TestTicker ticker = new TestTicker();
 
     /** A policy that records when it is entered, to check the order. */
     private static Policy tracing(String name, List<String> trace) {
@@ -74,7 +74,7 @@ class ResilienceTest {
         CircuitBreaker cb = CircuitBreaker.builder("inventory").ticker(ticker)
                 .tripper(Tripper.failureStreak(3)).cooldown(Cooldown.fixed(Duration.ofMinutes(1))).build();
         Retry retry = Retry.builder("inventory").maxAttempts(5).backoff(Backoff.constant(Duration.ofMillis(10)))
-                .ticker(ticker).sleeper(ticker::advanceNanos).build();
+                .ticker(ticker).sleeper(n -> ticker.advance(Duration.ofNanos(n))).build();
         Bulkhead bulkhead = Bulkhead.of("inventory", 4);
         Resilience pipeline = Resilience.of(
                 Fallback.<String>builder().on(CallNotPermittedException.class, e -> "cached").build(),

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 
 class RetryTest {
 
-    private final FakeTicker ticker = new FakeTicker();
+    private final TestTicker ticker = new TestTicker();
     private final List<Long> sleeps = new CopyOnWriteArrayList<>();
     private final Retry.Sleeper sleeper = nanos -> {
         sleeps.add(nanos);
-        ticker.advanceNanos(nanos);
+        ticker.advance(Duration.ofNanos(nanos));
     };
 
     private Retry.Builder retry() {
