@@ -61,6 +61,27 @@ class StartupFailureTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
+            fluxgate.retry.instances.r.max-attempts=0                  | fluxgate.retry.instances.r.max-attempts | maxAttempts must be >= 1
+            fluxgate.retry.instances.r.backoff.increment=1s            | fluxgate.retry.instances.r.backoff.initial | required
+            fluxgate.retry.instances.r.backoff.initial=1s;fluxgate.retry.instances.r.backoff.max=1m;fluxgate.retry.instances.r.backoff.multiplier=0.5 | fluxgate.retry.instances.r.backoff | multiplier
+            fluxgate.retry.instances.r.retry-exceptions=java.lang.Object | fluxgate.retry.instances.r.retry-exceptions[0] | not an exception
+            fluxgate.retry.instances.r.max-attempts=2147483647         | fluxgate.retry.instances.r' | needs a maxDuration
+            fluxgate.bulkhead.instances.b.max-concurrent-calls=0       | fluxgate.bulkhead.instances.b.max-concurrent-calls | maxConcurrentCalls must be >= 1
+            fluxgate.bulkhead.instances.b.max-wait=-1s                 | fluxgate.bulkhead.instances.b.max-wait | maxWait must be zero or positive
+            fluxgate.timeout.instances.t.duration=0s                   | fluxgate.timeout.instances.t.duration | positive
+            """)
+    void aBadPatternValueNamesItsProperty(String properties, String property, String problem) {
+        String[] pairs = properties.split(";");
+        runner.withPropertyValues(pairs).run(context -> {
+            assertThat(context).hasFailed();
+            InvalidPropertyException e = find(context.getStartupFailure(), InvalidPropertyException.class);
+            assertThat(e).as("cause chain of %s", context.getStartupFailure()).isNotNull();
+            assertThat(e.getMessage()).contains(property).contains(problem);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
             instances.a.windw.size=5              | fluxgate.circuitbreaker.instances.a.windw.size
             instances.a.max-half-open-calls=many  | fluxgate.circuitbreaker.instances.a.max-half-open-calls
             instances.a.cooldown.type=sometimes   | fluxgate.circuitbreaker.instances.a.cooldown.type
