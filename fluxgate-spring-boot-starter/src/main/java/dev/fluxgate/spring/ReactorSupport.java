@@ -20,7 +20,6 @@ final class ReactorSupport {
     private ReactorSupport() {
     }
 
-
     static boolean isMono(Class<?> type) {
         return type == Mono.class;
     }
@@ -31,7 +30,21 @@ final class ReactorSupport {
 
     static Object mono(CircuitBreaker cb, Object source, Fallback fallback, Object target, Object[] args) {
         Mono<Object> mono = mono(source);
-        Mono<Object> guarded = Invocations.OPERATORS ? mono.transformDeferred(FluxgateReactor.breaker(cb)) : Mono.defer(() -> {
+        Mono<Object> guarded = Invocations.OPERATORS ? mono.transformDeferred(FluxgateReactor.breaker(cb))
+                : guard(cb, mono);
+        return monoFallback(guarded, fallback, target, args);
+    }
+
+    static Object flux(CircuitBreaker cb, Object source, Fallback fallback, Object target, Object[] args) {
+        Flux<Object> flux = flux(source);
+        Flux<Object> guarded = Invocations.OPERATORS ? flux.transformDeferred(FluxgateReactor.breaker(cb))
+                : guard(cb, flux);
+        return fluxFallback(guarded, fallback, target, args);
+    }
+
+    /** The low-level path for a Mono: a permit per subscription, settled once. */
+    static <T> Mono<T> guard(CircuitBreaker cb, Mono<T> mono) {
+        return Mono.defer(() -> {
             Outcome o = Outcome.acquire(cb);
             if (o.rejection != null) {
                 return Mono.error(o.rejection);
@@ -44,19 +57,17 @@ final class ReactorSupport {
                 }
             }).doOnError(o::error).doOnCancel(o::release);
         });
-        return monoFallback(guarded, fallback, target, args);
     }
 
-    static Object flux(CircuitBreaker cb, Object source, Fallback fallback, Object target, Object[] args) {
-        Flux<Object> flux = flux(source);
-        Flux<Object> guarded = Invocations.OPERATORS ? flux.transformDeferred(FluxgateReactor.breaker(cb)) : Flux.defer(() -> {
+    /** The low-level path for a Flux: a permit per subscription, settled once. */
+    static <T> Flux<T> guard(CircuitBreaker cb, Flux<T> flux) {
+        return Flux.defer(() -> {
             Outcome o = Outcome.acquire(cb);
             if (o.rejection != null) {
                 return Flux.error(o.rejection);
             }
             return flux.doOnComplete(o::success).doOnError(o::error).doOnCancel(o::release);
         });
-        return fluxFallback(guarded, fallback, target, args);
     }
 
     /** The Mono returned by an intercepted method (or its synchronous throw, as an error). */
