@@ -3,6 +3,7 @@ package dev.fluxgate.spring;
 import dev.fluxgate.CircuitBreakerRegistry;
 import org.aspectj.lang.annotation.Aspect;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -88,6 +89,12 @@ public class FluxgateAutoConfiguration {
         @ConditionalOnMissingBean
         CircuitBreakerAspect fluxgateCircuitBreakerAspect(ConfiguredBreakers breakers) {
             return new CircuitBreakerAspect(breakers);
+        }
+
+        /** Checks the annotated beans at startup. */
+        @Bean
+        AnnotationValidator fluxgateAnnotationValidator(ConfigurableListableBeanFactory beanFactory) {
+            return new AnnotationValidator(beanFactory);
         }
 
         @Bean

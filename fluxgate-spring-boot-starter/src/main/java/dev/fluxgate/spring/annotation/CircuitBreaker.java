@@ -28,8 +28,8 @@ import java.lang.annotation.Target;
  * plus a trailing exception parameter, returning the same type (for async types: the same async
  * type). When several overloads fit, the one with the most specific exception type that matches the
  * thrown exception wins; when none matches, the exception propagates. A rejected call arrives as
- * {@link dev.fluxgate.CallNotPermittedException}. A missing or unfit fallback fails at the first call
- * with a message naming the method.
+ * {@link dev.fluxgate.CallNotPermittedException}. A missing or unfit fallback stops the application at
+ * startup with a message naming the bean and the method.
  *
  * <p>Annotations are processed by Spring AOP, so, as with {@code @Transactional}, they apply to
  * calls made through the Spring proxy, not to calls from inside the same object.

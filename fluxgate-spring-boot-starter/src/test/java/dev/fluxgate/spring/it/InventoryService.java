@@ -29,11 +29,6 @@ public class InventoryService {
         throw new IllegalStateException("not recorded: " + item);
     }
 
-    @CircuitBreaker(name = "inventory", fallbackMethod = "missing")
-    public String misconfigured(String item) {
-        return item;
-    }
-
     String fallback(String item, CallNotPermittedException rejected) {
         return "cached:" + item;
     }

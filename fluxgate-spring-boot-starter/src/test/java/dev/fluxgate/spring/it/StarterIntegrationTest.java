@@ -100,12 +100,6 @@ class StarterIntegrationTest {
     }
 
     @Test
-    void aMissingFallbackMethodIsReportedByName() {
-        assertThatThrownBy(() -> inventory.misconfigured("x")).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("fallbackMethod 'missing'").hasMessageContaining("misconfigured");
-    }
-
-    @Test
     void aClassLevelAnnotationCoversEveryPublicMethod() {
         faults.recommendationsDown = true;
         assertThat(recommendations.forUser("ann")).isEmpty();
