@@ -134,6 +134,17 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private int reopens;
     private int halfOpenSuccesses;
     private long successes;
+
+    // ---- the quiet path (see recordFastSuccess) ----
+    private static final long NOT_QUIET = -1L;
+    /**
+     * The generation bits of a CLOSED window that one more untimed success cannot change (a count
+     * window full of such successes), already judged by the tripper; {@link #NOT_QUIET} otherwise. Set
+     * only under the lock, and reset under the lock before anything changes the window.
+     */
+    private volatile long quietGen = NOT_QUIET;
+    /** Successes that took the quiet path: lifetime counter only, since the window could not change. */
+    private final LongAdder quietSuccesses = new LongAdder();
     private long failures;
     private long stale;
     private long drainNow;
@@ -270,7 +281,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     private MetricsSnapshot.Lifetime lifetime(long w) {
-        return new MetricsSnapshot.Lifetime(successes, failures, ignored.sum(), rejected.sum(), stale,
+        return new MetricsSnapshot.Lifetime(successes + quietSuccesses.sum(), failures, ignored.sum(), rejected.sum(), stale,
                 transitions.get(), stateOf(w) == HALF_OPEN ? probesOf(w) : 0, ticker.read() - stateSinceNanos);
     }
 
@@ -626,6 +637,14 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     // ---- record and decide ----
 
     private void recordFastSuccess(long permit) {
+        // Quiet: the window is full of successes, so this one changes nothing it shows and the tripper
+        // already judged exactly this window. Count it (one atomic, striped under contention) and go:
+        // no lock, and nothing for many threads to serialize on. It is ordered before whatever next
+        // changes the window, since that resets quietGen first, under the lock.
+        if (genBits(permit) == quietGen) {
+            quietSuccesses.increment();
+            return;
+        }
         if (!contended) {
             if (tryLock()) {
                 Move t;
@@ -654,6 +673,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 long w = word();
                 drainStripes();
                 t = decide(w);
+                if (t == null) {
+                    markQuiet(w);
+                }
             } finally {
                 unlock();
             }
@@ -703,8 +725,28 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 halfOpenSuccesses++;
             }
         }
+        unquiet();
         store.record(store.needsTime() ? ticker.read() : 0L, failure, durationNanos);
-        return decide(word());
+        long now = word();
+        Move m = decide(now);
+        if (m == null) {
+            markQuiet(now);
+        }
+        return m;
+    }
+
+    /** After a decision that moved nothing: opens the quiet path if one more success cannot change the window. Caller holds the lock. */
+    private void markQuiet(long w) {
+        if (stateOf(w) == CLOSED && genBits(w) == windowGen && store.absorbsSuccess()) {
+            quietGen = genBits(w);
+        }
+    }
+
+    /** Closes the quiet path; called under the lock before anything changes the window. */
+    private void unquiet() {
+        if (quietGen != NOT_QUIET) {
+            quietGen = NOT_QUIET;
+        }
     }
 
     private void drainStripes() {
@@ -726,6 +768,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if (drainNow == Long.MIN_VALUE && store.needsTime()) {
             drainNow = ticker.read();
         }
+        unquiet();
         store.recordSuccesses(drainNow, count);
     }
 
@@ -734,6 +777,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         long gen = genBits(w);
         if (windowGen != gen) {
             windowGen = gen;
+            unquiet();
             store.clear();
             halfOpenSuccesses = 0;
         }
@@ -966,7 +1010,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
         @Override
         public long successfulCalls() {
-            return successes;
+            return successes + quietSuccesses.sum();
         }
 
         @Override

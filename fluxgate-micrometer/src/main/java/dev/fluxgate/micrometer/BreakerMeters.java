@@ -13,13 +13,15 @@ import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -28,8 +30,22 @@ import java.util.function.ToDoubleFunction;
  * <p>Gauges hold the breaker weakly (Micrometer's default) and their functions capture nothing but
  * constants, so the meter registry never keeps a breaker alive. The breaker holds this listener,
  * which holds only meters and a weak reference back.
+ *
+ * <p>Micrometer identifies meters by name and tags, so two bindings for one breaker name (an evicted
+ * breaker and its successor, racing) would share, and remove, each other's meters. So the latest
+ * binding per meter registry, naming and tags owns them: binding, closing and registering a meter
+ * later (a rare transition pair) happen under one lock; a superseded binding registers and removes
+ * nothing more. These are rare events; the per-call path takes no lock.
  */
 final class BreakerMeters implements Listener, MeterBinding {
+
+    /** Which bindings own which meters. */
+    private record Key(MeterRegistry registry, MeterNaming naming, Tags tags) {
+    }
+
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    /** The binding that owns the meters of a key. Guarded by {@link #LOCK}. */
+    private static final Map<Key, BreakerMeters> OWNERS = new HashMap<>();
 
     static final String TRANSITIONS = "fluxgate.circuitbreaker.transitions";
     static final String STATE_TIME = "fluxgate.circuitbreaker.state.time";
@@ -41,8 +57,10 @@ final class BreakerMeters implements Listener, MeterBinding {
     private final MeterRegistry registry;
     private final MeterNaming naming;
     private final Tags tags;
+    private final Key key;
     private final Queue<Meter> meters = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set when closed or superseded; guarded by {@link #LOCK} for writes. */
+    private volatile boolean closed;
     private final Timer successful;
     private final Timer failed;
     private final Timer ignored;
@@ -54,6 +72,11 @@ final class BreakerMeters implements Listener, MeterBinding {
         this.registry = registry;
         this.naming = naming;
         this.tags = Tags.of("name", cb.name()).and(userTags);
+        this.key = new Key(registry, naming, tags);
+        BreakerMeters previous = OWNERS.put(key, this);
+        if (previous != null) {
+            previous.dropMeters(); // an older breaker of the same name: its meters go first
+        }
         removeEarlierMeters();
 
         for (State s : STATES) {
@@ -91,7 +114,13 @@ final class BreakerMeters implements Listener, MeterBinding {
     }
 
     static BreakerMeters bind(CircuitBreaker cb, MeterRegistry registry, MeterNaming naming, Tags tags) {
-        BreakerMeters m = new BreakerMeters(cb, registry, naming, tags);
+        BreakerMeters m;
+        LOCK.lock();
+        try {
+            m = new BreakerMeters(cb, registry, naming, tags);
+        } finally {
+            LOCK.unlock();
+        }
         cb.addListener(m);
         return m;
     }
@@ -143,31 +172,35 @@ final class BreakerMeters implements Listener, MeterBinding {
         return meter;
     }
 
+    /** The counter of a transition pair, registered on first use; null once closed or superseded. */
     private Counter transitionCounter(State from, State to) {
         int i = from.ordinal() * STATES.length + to.ordinal();
         Counter c = transitions.get(i);
-        if (c == null) {
-            // Registering is idempotent in Micrometer, so a race registers one meter.
-            c = Counter.builder(TRANSITIONS).tags(tags).tag("from", tagValue(from)).tag("to", tagValue(to))
-                    .description("State transitions").register(registry);
-            if (transitions.compareAndSet(i, null, c)) {
-                register(c);
-                if (closed.get()) {
-                    registry.remove(c); // lost a race with close()
-                }
-            } else {
-                c = transitions.get(i);
-            }
+        if (c != null) {
+            return c;
         }
-        return c;
+        // Called from the constructor (which holds the lock) and on a first manual transition.
+        LOCK.lock();
+        try {
+            c = transitions.get(i);
+            if (c == null && !closed) {
+                c = register(Counter.builder(TRANSITIONS).tags(tags).tag("from", tagValue(from))
+                        .tag("to", tagValue(to)).description("State transitions").register(registry));
+                transitions.set(i, c);
+            }
+            return c;
+        } finally {
+            LOCK.unlock();
+        }
     }
 
     // ---- Listener ----
 
     @Override
     public void onTransition(Transition transition) {
-        if (!closed.get()) {
-            transitionCounter(transition.from(), transition.to()).increment();
+        Counter c = transitionCounter(transition.from(), transition.to());
+        if (c != null) {
+            c.increment();
         }
     }
 
@@ -198,14 +231,27 @@ final class BreakerMeters implements Listener, MeterBinding {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            CircuitBreaker cb = breaker.get();
-            if (cb != null) {
-                cb.removeListener(this);
+        LOCK.lock();
+        try {
+            if (OWNERS.get(key) == this) {
+                OWNERS.remove(key);
+                dropMeters();
             }
-            for (Meter m; (m = meters.poll()) != null; ) {
-                registry.remove(m);
-            }
+            closed = true; // a superseded binding's meters went when it was superseded
+        } finally {
+            LOCK.unlock();
+        }
+        CircuitBreaker cb = breaker.get();
+        if (cb != null) {
+            cb.removeListener(this);
+        }
+    }
+
+    /** Removes this binding's meters and stops it registering more. Caller holds the lock. */
+    private void dropMeters() {
+        closed = true;
+        for (Meter m; (m = meters.poll()) != null; ) {
+            registry.remove(m);
         }
     }
 

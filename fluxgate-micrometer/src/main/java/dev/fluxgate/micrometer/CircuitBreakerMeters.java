@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Binds circuit breakers, retries and bulkheads to a Micrometer {@link MeterRegistry}.
@@ -180,6 +181,7 @@ public final class CircuitBreakerMeters {
         // Keyed by identity: the registry's breakers do not override equals.
         private final Map<CircuitBreaker, MeterBinding> bound = new ConcurrentHashMap<>();
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final ReentrantLock lock = new ReentrantLock();
 
         RegistryBinding(CircuitBreakerRegistry registry, MeterRegistry meterRegistry) {
             this.registry = registry;
@@ -188,19 +190,27 @@ public final class CircuitBreakerMeters {
 
         @Override
         public void onAdded(CircuitBreaker breaker) {
-            if (closed.get()) {
-                return;
-            }
-            // computeIfAbsent: a breaker created while addListener replays the existing ones can be seen twice.
-            bound.computeIfAbsent(breaker, b -> BreakerMeters.bind(b, meterRegistry, naming, tags));
-            if (closed.get()) {
-                close(breaker); // lost a race with close()
+            // Under the lock, so that a late onAdded for an evicted breaker cannot bind over its successor.
+            lock.lock();
+            try {
+                if (closed.get() || registry.find(breaker.name()).orElse(null) != breaker) {
+                    return; // removed again before we heard of it
+                }
+                // A breaker created while addListener replays the existing ones can be heard of twice.
+                bound.computeIfAbsent(breaker, b -> BreakerMeters.bind(b, meterRegistry, naming, tags));
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
         public void onRemoved(CircuitBreaker breaker) {
-            close(breaker);
+            lock.lock();
+            try {
+                close(breaker);
+            } finally {
+                lock.unlock();
+            }
         }
 
         private void close(CircuitBreaker breaker) {
@@ -214,7 +224,12 @@ public final class CircuitBreakerMeters {
         public void close() {
             if (closed.compareAndSet(false, true)) {
                 registry.removeListener(this);
-                bound.keySet().forEach(this::close);
+                lock.lock();
+                try {
+                    bound.keySet().forEach(this::close);
+                } finally {
+                    lock.unlock();
+                }
             }
         }
 

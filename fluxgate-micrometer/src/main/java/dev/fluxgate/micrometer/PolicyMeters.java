@@ -103,7 +103,21 @@ final class PolicyMeters implements MeterBinding {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             for (Meter m; (m = meters.poll()) != null; ) {
+                removeIfStillRegistered(m);
+            }
+        }
+    }
+
+    /**
+     * Micrometer removes by id: a later binding under the same name (which replaced these meters)
+     * must keep its own.
+     */
+    private void removeIfStillRegistered(Meter m) {
+        Meter.Id id = m.getId();
+        for (Meter current : registry.find(id.getName()).tags(id.getTagsAsIterable()).meters()) {
+            if (current == m) {
                 registry.remove(m);
+                return;
             }
         }
     }

@@ -196,12 +196,22 @@ class CircuitBreakerMetersTest {
     }
 
     @Test
-    void rebindingANameReplacesTheOldBreakersGauges() {
+    void rebindingANameReplacesTheOldBreakersMetersAndClosingTheOldBindingLeavesTheNewOnes() {
         CircuitBreaker first = breaker("same").build();
-        first.forceOpen();
-        CircuitBreakerMeters.create().bind(first, prometheus);
-        CircuitBreakerMeters.create().bind(breaker("same").build(), prometheus);
+        MeterBinding old = CircuitBreakerMeters.create().bind(first, prometheus);
+        CircuitBreaker second = breaker("same").build();
+        CircuitBreakerMeters.create().bind(second, prometheus);
+        first.forceOpen(); // the superseded binding neither counts into nor registers the new meters
         assertThat(sample("fluxgate_circuitbreaker_state{name=\"same\",state=\"closed\"}")).isEqualTo("1.0");
+        assertThat(samples("fluxgate_circuitbreaker_transitions_total{from=\"closed\",name=\"same\",to=\"forced_open\"}"))
+                .isEmpty();
+
+        old.close();
+        assertThat(sample("fluxgate_circuitbreaker_state{name=\"same\",state=\"closed\"}")).isEqualTo("1.0");
+        second.forceOpen();
+        assertThat(sample("fluxgate_circuitbreaker_state{name=\"same\",state=\"forced_open\"}")).isEqualTo("1.0");
+        assertThat(sample("fluxgate_circuitbreaker_transitions_total{from=\"closed\",name=\"same\",to=\"forced_open\"}"))
+                .isEqualTo("1.0");
     }
 
     @Test

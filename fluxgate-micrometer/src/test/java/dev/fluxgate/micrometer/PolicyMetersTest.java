@@ -62,6 +62,14 @@ class PolicyMetersTest {
     }
 
     @Test
+    void closingAReplacedBindingKeepsTheNewMeters() {
+        MeterBinding old = CircuitBreakerMeters.create().bind(Bulkhead.of("db", 1), prometheus);
+        CircuitBreakerMeters.create().bind(Bulkhead.of("db", 3), prometheus);
+        old.close();
+        assertThat(sample("fluxgate_bulkhead_max_allowed_concurrent_calls{name=\"db\"}")).isEqualTo("3.0");
+    }
+
+    @Test
     void resilience4jPresetPublishesRetryCallsAsGauges() {
         Retry retry = retry();
         CircuitBreakerMeters.create().withNaming(MeterNaming.RESILIENCE4J).bind(retry, prometheus);

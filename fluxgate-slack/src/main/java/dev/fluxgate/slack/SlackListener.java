@@ -137,6 +137,9 @@ public final class SlackListener implements Listener {
     public void onTransition(Transition t) {
         State to = t.to();
         boolean opens = to == State.OPEN || to == State.FORCED_OPEN;
+        // The chain is linked under the lock but starts only once the lock is released, so that no
+        // executor, template or HTTP call ever runs under it.
+        CompletableFuture<Void> go = new CompletableFuture<>();
         lock.lock();
         try {
             Incident incident = incidents.get(t.breakerName());
@@ -145,14 +148,14 @@ public final class SlackListener implements Listener {
                 if (!opens) {
                     return; // nothing under way to follow up
                 }
-                incident = new Incident(CompletableFuture.supplyAsync(() -> t, executor)
-                        .thenCompose(x -> post(t, null)));
+                incident = new Incident(go.thenComposeAsync(x -> post(t, null), executor));
                 incidents.put(t.breakerName(), incident);
                 posted = incident.tail;
             } else {
-                // Each reply waits for the previous post, and for the thread's ts.
+                // Each reply waits for the previous post (and so for the thread's ts).
                 Incident i = incident;
-                posted = i.tail.thenComposeAsync(x -> post(t, i.threadTs.getNow(null)), executor)
+                posted = i.tail.thenCombine(go, (x, y) -> y)
+                        .thenComposeAsync(x -> post(t, i.threadTs.getNow(null)), executor)
                         .thenApply(ts -> null);
                 i.tail = posted;
                 if (!opens && to != State.HALF_OPEN) {
@@ -163,6 +166,7 @@ public final class SlackListener implements Listener {
         } finally {
             lock.unlock();
         }
+        go.complete(null);
     }
 
     /**
@@ -351,7 +355,11 @@ public final class SlackListener implements Listener {
             return this;
         }
 
-        /** Where messages are rendered and handed to the client. Default {@link ForkJoinPool#commonPool()}. */
+        /**
+         * Where messages are rendered and handed to the client; it should run tasks on its own threads
+         * (an executor that runs them inline would put that work on the breaker's caller). Default
+         * {@link ForkJoinPool#commonPool()}.
+         */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;

@@ -48,11 +48,13 @@ class SlackListenerTest {
     private volatile String answer; // null: ok with a fresh ts
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private HttpServer server;
+    private java.util.concurrent.ExecutorService serverThreads;
 
     @BeforeEach
     void startFakeSlack() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool());
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        serverThreads = Executors.newCachedThreadPool();
+        server.setExecutor(serverThreads);
         server.createContext("/api/chat.postMessage", exchange -> {
             try {
                 gate.await(10, TimeUnit.SECONDS);
@@ -76,6 +78,7 @@ class SlackListenerTest {
     @AfterEach
     void stopFakeSlack() {
         server.stop(0);
+        serverThreads.shutdownNow();
     }
 
     private URI api() {
@@ -251,6 +254,55 @@ class SlackListenerTest {
         cb.reset();
         listener.flush().get(10, TimeUnit.SECONDS);
         assertThat(posts).isEmpty();
+    }
+
+    @Test
+    void manyBreakersOnManyThreadsEachGetTheirOwnThreads() throws Exception {
+        SlackListener listener = slack().build();
+        int breakers = 8;
+        int incidents = 5;
+        CountDownLatch start = new CountDownLatch(1);
+        java.util.concurrent.ExecutorService callers = Executors.newFixedThreadPool(breakers);
+        try {
+            for (int b = 0; b < breakers; b++) {
+                CircuitBreaker cb = CircuitBreaker.builder("cb-" + b).listener(listener).build();
+                callers.execute(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    for (int i = 0; i < incidents; i++) {
+                        cb.forceOpen();
+                        cb.reset();
+                    }
+                });
+            }
+            start.countDown();
+        } finally {
+            callers.shutdown();
+            assertThat(callers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        listener.flush().get(20, TimeUnit.SECONDS);
+
+        List<Post> all = new java.util.ArrayList<>();
+        posts.drainTo(all);
+        assertThat(all).hasSize(breakers * incidents * 2);
+        java.util.Map<String, String> openerOfTs = new java.util.HashMap<>();
+        for (Post p : all) {
+            if (!p.body().has("thread_ts")) {
+                openerOfTs.put(p.answeredTs(), p.body().at("/attachments/0/fields/0/value").asText());
+            }
+        }
+        assertThat(openerOfTs).hasSize(breakers * incidents);
+        java.util.Set<String> repliedTo = new java.util.HashSet<>();
+        for (Post p : all) {
+            if (p.body().has("thread_ts")) {
+                String thread = p.body().path("thread_ts").asText();
+                assertThat(openerOfTs).containsEntry(thread, p.body().at("/attachments/0/fields/0/value").asText());
+                assertThat(repliedTo.add(thread)).as("one recovery per incident").isTrue();
+            }
+        }
     }
 
     /** A System.Logger that keeps formatted lines (and thrown exceptions' text). */
