@@ -48,13 +48,13 @@ final class AnnotationValidator implements SmartInitializingSingleton {
             var cb = annotation(user, method, dev.fluxgate.spring.annotation.CircuitBreaker.class);
             if (cb != null && !isFallback(method, cb.fallbackMethod())) {
                 Invocations.kindOf(method, "CircuitBreaker");
-                Fallback.resolve(method, user, cb.fallbackMethod());
+                FallbackMethod.resolve(method, user, cb.fallbackMethod());
             }
             var retry = annotation(user, method, dev.fluxgate.spring.annotation.Retry.class);
             if (retry != null && !isFallback(method, retry.fallbackMethod())) {
                 Invocations.Kind kind = Invocations.kindOf(method, "Retry");
                 Invocations.requireOperators(kind, kind == Invocations.Kind.FLUX, "Retry", method);
-                Fallback.resolve(method, user, retry.fallbackMethod());
+                FallbackMethod.resolve(method, user, retry.fallbackMethod());
             }
             if (annotation(user, method, dev.fluxgate.spring.annotation.Bulkhead.class) != null) {
                 Invocations.requireOperators(Invocations.kindOf(method, "Bulkhead"), false, "Bulkhead", method);

@@ -31,7 +31,7 @@ public class CircuitBreakerAspect implements Ordered {
      */
     public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 30;
 
-    private record Plan(String name, Invocations.Kind kind, Fallback fallback) {
+    private record Plan(String name, Invocations.Kind kind, FallbackMethod fallback) {
     }
 
     private final Function<String, CircuitBreaker> breakers;
@@ -84,10 +84,10 @@ public class CircuitBreakerAspect implements Ordered {
             return null;
         }
         return new Plan(annotation.name(), Invocations.kindOf(t.method(), "CircuitBreaker"),
-                Fallback.resolve(t.method(), t.targetClass(), annotation.fallbackMethod()));
+                FallbackMethod.resolve(t.method(), t.targetClass(), annotation.fallbackMethod()));
     }
 
-    private static Object sync(CircuitBreaker cb, Fallback fallback, ProceedingJoinPoint pjp, Object target,
+    private static Object sync(CircuitBreaker cb, FallbackMethod fallback, ProceedingJoinPoint pjp, Object target,
             Object[] args) throws Throwable {
         try {
             return cb.call(() -> Invocations.proceed(pjp));

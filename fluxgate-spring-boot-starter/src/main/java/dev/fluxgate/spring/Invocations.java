@@ -118,7 +118,7 @@ final class Invocations {
     }
 
     /** The sync path's fallback: answers with it, or rethrows {@code error}. */
-    static Object fallback(Fallback fallback, Object target, Object[] args, Throwable error) throws Throwable {
+    static Object fallback(FallbackMethod fallback, Object target, Object[] args, Throwable error) throws Throwable {
         if (!fallback.present()) {
             throw error;
         }
@@ -127,7 +127,7 @@ final class Invocations {
 
     /** Completes with the fallback when {@code call} fails with an exception it takes. */
     @SuppressWarnings("unchecked")
-    static CompletableFuture<Object> fallback(CompletableFuture<Object> call, Fallback fallback, Object target,
+    static CompletableFuture<Object> fallback(CompletableFuture<Object> call, FallbackMethod fallback, Object target,
             Object[] args) {
         if (!fallback.present()) {
             return call;
@@ -139,7 +139,7 @@ final class Invocations {
                 return CompletableFuture.failedFuture(cause);
             }
             try {
-                Object stage = Fallback.invoke(m, target, args, cause);
+                Object stage = FallbackMethod.invoke(m, target, args, cause);
                 return stage == null ? CompletableFuture.completedFuture(null) : (CompletionStage<Object>) stage;
             } catch (Throwable t) {
                 return CompletableFuture.failedFuture(t);

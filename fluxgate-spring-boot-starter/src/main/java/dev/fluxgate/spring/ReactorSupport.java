@@ -28,14 +28,14 @@ final class ReactorSupport {
         return type == Flux.class;
     }
 
-    static Object mono(CircuitBreaker cb, Object source, Fallback fallback, Object target, Object[] args) {
+    static Object mono(CircuitBreaker cb, Object source, FallbackMethod fallback, Object target, Object[] args) {
         Mono<Object> mono = mono(source);
         Mono<Object> guarded = Invocations.OPERATORS ? mono.transformDeferred(FluxgateReactor.breaker(cb))
                 : guard(cb, mono);
         return monoFallback(guarded, fallback, target, args);
     }
 
-    static Object flux(CircuitBreaker cb, Object source, Fallback fallback, Object target, Object[] args) {
+    static Object flux(CircuitBreaker cb, Object source, FallbackMethod fallback, Object target, Object[] args) {
         Flux<Object> flux = flux(source);
         Flux<Object> guarded = Invocations.OPERATORS ? flux.transformDeferred(FluxgateReactor.breaker(cb))
                 : guard(cb, flux);
@@ -86,7 +86,7 @@ final class ReactorSupport {
 
     /** Resumes with the fallback when {@code mono} fails with an exception it takes. */
     @SuppressWarnings("unchecked")
-    static Mono<Object> monoFallback(Mono<Object> mono, Fallback fallback, Object target, Object[] args) {
+    static Mono<Object> monoFallback(Mono<Object> mono, FallbackMethod fallback, Object target, Object[] args) {
         if (!fallback.present()) {
             return mono;
         }
@@ -96,7 +96,7 @@ final class ReactorSupport {
                 return Mono.error(e);
             }
             try {
-                Object r = Fallback.invoke(m, target, args, e);
+                Object r = FallbackMethod.invoke(m, target, args, e);
                 return r == null ? Mono.empty() : (Mono<Object>) r;
             } catch (Throwable t) {
                 return Mono.error(t);
@@ -106,7 +106,7 @@ final class ReactorSupport {
 
     /** Resumes with the fallback when {@code flux} fails with an exception it takes. */
     @SuppressWarnings("unchecked")
-    static Flux<Object> fluxFallback(Flux<Object> flux, Fallback fallback, Object target, Object[] args) {
+    static Flux<Object> fluxFallback(Flux<Object> flux, FallbackMethod fallback, Object target, Object[] args) {
         if (!fallback.present()) {
             return flux;
         }
@@ -116,7 +116,7 @@ final class ReactorSupport {
                 return Flux.error(e);
             }
             try {
-                Object r = Fallback.invoke(m, target, args, e);
+                Object r = FallbackMethod.invoke(m, target, args, e);
                 return r == null ? Flux.empty() : (Flux<Object>) r;
             } catch (Throwable t) {
                 return Flux.error(t);

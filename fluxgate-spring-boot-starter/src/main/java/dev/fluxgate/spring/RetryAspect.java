@@ -21,7 +21,7 @@ public class RetryAspect implements Ordered {
     /** Outside the breaker: every attempt goes through the breaker. */
     public static final int ORDER = CircuitBreakerAspect.ORDER - 10;
 
-    private record Plan(String name, Invocations.Kind kind, Fallback fallback) {
+    private record Plan(String name, Invocations.Kind kind, FallbackMethod fallback) {
     }
 
     private final Function<String, Retry> retries;
@@ -83,6 +83,6 @@ public class RetryAspect implements Ordered {
         Invocations.Kind kind = Invocations.kindOf(t.method(), "Retry");
         Invocations.requireOperators(kind, kind == Invocations.Kind.FLUX, "Retry", t.method());
         return new Plan(annotation.name(), kind,
-                Fallback.resolve(t.method(), t.targetClass(), annotation.fallbackMethod()));
+                FallbackMethod.resolve(t.method(), t.targetClass(), annotation.fallbackMethod()));
     }
 }

@@ -15,13 +15,13 @@ import org.springframework.util.ReflectionUtils;
  * parameter, same return type. {@link #find} picks the overload with the most specific exception
  * type that matches the thrown exception.
  */
-final class Fallback {
+final class FallbackMethod {
 
-    static final Fallback NONE = new Fallback(List.of());
+    static final FallbackMethod NONE = new FallbackMethod(List.of());
 
     private final List<Method> candidates; // most specific exception type first
 
-    private Fallback(List<Method> candidates) {
+    private FallbackMethod(List<Method> candidates) {
         this.candidates = candidates;
     }
 
@@ -31,7 +31,7 @@ final class Fallback {
      *
      * @throws IllegalStateException if {@code name} is not empty and no method fits
      */
-    static Fallback resolve(Method annotated, Class<?> targetClass, String name) {
+    static FallbackMethod resolve(Method annotated, Class<?> targetClass, String name) {
         if (name.isEmpty()) {
             return NONE;
         }
@@ -53,7 +53,7 @@ final class Fallback {
         }
         found.sort(Comparator.comparingInt((Method m) -> depth(m.getParameterTypes()[params.length])).reversed());
         found.forEach(ReflectionUtils::makeAccessible);
-        return new Fallback(List.copyOf(found));
+        return new FallbackMethod(List.copyOf(found));
     }
 
     private static boolean fits(Method m, Class<?>[] params, Class<?> returnType) {
