@@ -129,24 +129,10 @@ final class BreakerMeters implements Listener, MeterBinding {
         return s.name().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * The first slow-call threshold the breaker was configured with, or null. The core exposes its
-     * settings only as words in {@link CircuitBreaker#configuration()}, so read them from there and
-     * check that the breaker really tracks the threshold.
-     */
+    /** The breaker's first (shortest) slow-call threshold, or null when it tracks none. */
     static Duration slowCallThreshold(CircuitBreaker cb) {
-        String listed = cb.configuration().getOrDefault("slowCallThresholds", "[]");
-        String inner = listed.replace("[", "").replace("]", "").trim();
-        if (inner.isEmpty()) {
-            return null;
-        }
-        try {
-            Duration d = Duration.parse(inner.split(",")[0].trim());
-            cb.metrics().slowCalls(d);
-            return d;
-        } catch (RuntimeException notTracked) {
-            return null;
-        }
+        List<Duration> thresholds = cb.slowCallThresholds();
+        return thresholds.isEmpty() ? null : thresholds.get(0);
     }
 
     /** A rebind (a new breaker under an old name) replaces the old meters instead of reading them. */

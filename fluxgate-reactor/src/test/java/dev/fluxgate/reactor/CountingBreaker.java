@@ -44,6 +44,7 @@ final class CountingBreaker implements CircuitBreaker {
     @Override public void addListener(Listener listener) { delegate.addListener(listener); }
     @Override public boolean removeListener(Listener listener) { return delegate.removeListener(listener); }
     @Override public boolean isTimed() { return delegate.isTimed(); }
+    @Override public java.util.List<java.time.Duration> slowCallThresholds() { return delegate.slowCallThresholds(); }
     @Override public Ticker ticker() { return delegate.ticker(); }
 
     @Override
