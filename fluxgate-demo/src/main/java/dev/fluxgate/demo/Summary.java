@@ -60,7 +60,7 @@ public record Summary(List<String> columns, List<Row> rows, long wastedProtected
         rows.add(row("most calls in flight at once", prot.maxInFlight(), unprot.maxInFlight()));
         rows.add(row("most requests the service held at once", protService.maxBusy(), unprotService.maxBusy()));
         Scenario.Phase partial = scenario.phases().get(indexOf(scenario, "partial recovery"));
-        rows.add(new Row("callers' success rate while the service was half-recovered",
+        rows.add(new Row("callers' success rate in the partial recovery",
                 Format.percent(successRate(p, partial)), Format.percent(successRate(u, partial))));
         rows.add(new Row("outage detected (breaker opened) after", detection(prot, outagePhase), "never"));
         rows.add(new Row("breaker closed again after the outage ended", closedAgain(prot, outagePhase), "-"));
