@@ -317,6 +317,16 @@ class RetryTest {
     }
 
     @Test
+    void aThrowingResultPredicateFailsTheAsyncFutureInsteadOfHangingIt() {
+        IllegalStateException broken = new IllegalStateException("predicate bug");
+        Retry r = Retry.builder("async").maxAttempts(3).backoff(Backoff.none()).retryOnResult(v -> {
+            throw broken;
+        }).build();
+        CompletableFuture<String> f = r.callAsync(() -> CompletableFuture.completedFuture("x"));
+        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause().isSameAs(broken);
+    }
+
+    @Test
     void asyncExhaustionFailsTheFutureWithSuppressedAttempts() {
         Retry r = Retry.builder("async").maxAttempts(3).backoff(Backoff.none()).build();
         AtomicInteger calls = new AtomicInteger();
