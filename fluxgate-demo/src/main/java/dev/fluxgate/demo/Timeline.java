@@ -9,6 +9,10 @@ import java.util.Locale;
  * The console: one line a second for both runs side by side, every transition of the breaker with
  * its explanation as it happens, and the summary table at the end.
  *
+ * <p>A line shows how far the run is, the second, the scenario's phase and the calls started in it
+ * (the same for both clients); then for each client the failure rate of the calls that reached the
+ * service, the calls rejected at once, the p99 latency and the most calls in flight.
+ *
  * <p>Each line is written with one {@code println}, so lines from the ticking thread and from the
  * callers' threads (transitions) never interleave. Colour is used only on a terminal, and never
  * when {@code NO_COLOR} is set.
@@ -80,10 +84,10 @@ public final class Timeline {
         if (quiet) {
             return;
         }
-        out.println(paint(DIM, String.format(Locale.ROOT, "%-6s %5s  %-16s | %-31s %s", "", "", "",
+        out.println(paint(DIM, String.format(Locale.ROOT, "%-6s %5s  %-16s %5s | %-38s %s", "", "", "", "",
                 "WITH FLUXGATE", "| WITHOUT")));
         out.println(paint(DIM, String.format(Locale.ROOT,
-                "%-6s %5s  %-16s | %-9s %5s %5s %8s %6s | %5s %8s %6s", "done", "time", "phase",
+                "%-6s %5s  %-16s %5s | %-9s %5s %5s %8s %6s | %5s %8s %6s", "done", "time", "phase", "calls",
                 "state", "fail", "rej", "p99", "busy", "fail", "p99", "busy")));
     }
 
@@ -101,8 +105,8 @@ public final class Timeline {
         }
         String state = p.state() == null ? "-" : p.state().name();
         String text = String.format(Locale.ROOT,
-                "[%3.0f%%] %4ds  %-16s | %s %5s %5d %8s %6d | %5s %8s %6d",
-                progress * 100, p.index() + 1, phase,
+                "[%3.0f%%] %4ds  %-16s %5d | %s %5s %5d %8s %6d | %5s %8s %6d",
+                progress * 100, p.index() + 1, phase, p.started(),
                 paint(stateColor(p.state()), String.format(Locale.ROOT, "%-9s", state)),
                 Format.percent(p.failureRate()), p.rejected(), Format.millis(p.p99Millis()), p.maxInFlight(),
                 Format.percent(u.failureRate()), Format.millis(u.p99Millis()), u.maxInFlight());
