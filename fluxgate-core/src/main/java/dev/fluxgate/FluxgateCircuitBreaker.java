@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -103,6 +104,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private final InstantSource clock;
     private final RandomGenerator random;
     private final boolean configTimed;
+    private final List<Duration> slowCallThresholds;
     private final Map<String, String> configuration;
 
     // ---- state read without the lock ----
@@ -149,12 +151,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private long stale;
     private long drainNow;
 
-    FluxgateCircuitBreaker(CircuitBreaker.Builder b, long[] slowThresholds) {
+    FluxgateCircuitBreaker(CircuitBreaker.Builder b, Tripper tripper, long[] slowThresholds) {
         this.name = b.name;
         this.window = b.window;
         this.tracker = b.tracker;
         this.failureOnResult = b.failureOnResult;
-        this.tripper = b.tripper;
+        this.tripper = tripper;
         this.cooldown = b.cooldown;
         this.permit = b.permit;
         this.maxHalfOpenCalls = b.maxHalfOpenCalls;
@@ -165,11 +167,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         this.ticker = b.ticker;
         this.clock = b.clock;
         this.random = b.random;
-        this.configTimed = slowThresholds.length > 0 || b.tripper.needsDurations();
+        this.configTimed = slowThresholds.length > 0 || tripper.needsDurations();
         this.store = window.newStore(slowThresholds, configTimed);
         this.listeners = b.listeners.toArray(new Listener[0]);
         this.callListeners = withCallEvents(listeners);
-        this.timed = configTimed || callListeners.length > 0;
+        this.timed = configTimed || needDurations(callListeners);
+        this.slowCallThresholds = Arrays.stream(slowThresholds).mapToObj(Duration::ofNanos).toList();
         this.stateSinceNanos = ticker.read();
         WORD.setVolatile(this, (long) CLOSED);
         this.configuration = describe(b);
@@ -257,6 +260,11 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     @Override
     public boolean isTimed() {
         return timed;
+    }
+
+    @Override
+    public List<Duration> slowCallThresholds() {
+        return slowCallThresholds;
     }
 
     @Override
@@ -516,7 +524,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if (s == DISABLED) {
             return;
         }
-        if ((s == CLOSED || s == METRICS_ONLY) && !timed) {
+        // Only the window's own rules decide the path: a listener that wants durations gets them, but
+        // does not make every success take the lock.
+        if ((s == CLOSED || s == METRICS_ONLY) && !configTimed) {
             recordFastSuccess(permit);
         } else {
             Move t = recordLocked(permit, false, durationNanos);
@@ -726,7 +736,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             }
         }
         unquiet();
-        store.record(store.needsTime() ? ticker.read() : 0L, failure, durationNanos);
+        // The window keeps durations only when its rules use them; buffered successes carry none.
+        store.record(store.needsTime() ? ticker.read() : 0L, failure, configTimed ? durationNanos : 0L);
         long now = word();
         Move m = decide(now);
         if (m == null) {
@@ -935,14 +946,34 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         Listener[] calls = withCallEvents(ls);
         listeners = ls;
         callListeners = calls;
-        timed = configTimed || calls.length > 0;
+        timed = configTimed || needDurations(calls);
     }
 
     private static Listener[] withCallEvents(Listener[] ls) {
         return Arrays.stream(ls).filter(FluxgateCircuitBreaker::wantsCallEvents).toArray(Listener[]::new);
     }
 
-    /** Whether a listener overrides any per-call method (so that it needs call events and durations). */
+    /** Whether any of these listeners hears completed calls, whose durations must then be measured. */
+    private static boolean needDurations(Listener[] ls) {
+        for (Listener l : ls) {
+            if (overrides(l, "onSuccess", CircuitBreaker.class, long.class)
+                    || overrides(l, "onFailure", CircuitBreaker.class, long.class, Throwable.class)
+                    || overrides(l, "onIgnored", CircuitBreaker.class, long.class, Throwable.class)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean overrides(Listener l, String method, Class<?>... parameters) {
+        try {
+            return l.getClass().getMethod(method, parameters).getDeclaringClass() != Listener.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Whether a listener overrides any per-call method (so that it needs call events). */
     static boolean wantsCallEvents(Listener l) {
         try {
             Class<?> c = l.getClass();
