@@ -105,7 +105,6 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private final RandomGenerator random;
     private final boolean configTimed;
     private final List<Duration> slowCallThresholds;
-    private final Map<String, String> configuration;
 
     // ---- state read without the lock ----
     @SuppressWarnings("unused") // accessed through WORD
@@ -175,10 +174,11 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         this.slowCallThresholds = Arrays.stream(slowThresholds).mapToObj(Duration::ofNanos).toList();
         this.stateSinceNanos = ticker.read();
         WORD.setVolatile(this, (long) CLOSED);
-        this.configuration = describe(b);
     }
 
-    private Map<String, String> describe(CircuitBreaker.Builder b) {
+    // Built on demand: kept as a field, these strings were three quarters of a breaker's memory.
+    @Override
+    public Map<String, String> configuration() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("window", "Window." + window);
         m.put("tracker", "Tracker." + tracker);
@@ -189,7 +189,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         m.put("maxHalfOpenCalls", Integer.toString(maxHalfOpenCalls));
         m.put("closeAfterSuccesses", Integer.toString(closeAfterSuccesses));
         m.put("halfOpenTimeout", Duration.ofNanos(halfOpenTimeoutNanos).toString());
-        m.put("slowCallThresholds", b.slowCallThresholds.toString());
+        m.put("slowCallThresholds", slowCallThresholds.toString());
         m.put("timed", Boolean.toString(configTimed));
         return Collections.unmodifiableMap(m);
     }
@@ -250,11 +250,6 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     @Override
     public State state() {
         return STATES[stateOf(word())];
-    }
-
-    @Override
-    public Map<String, String> configuration() {
-        return configuration;
     }
 
     @Override
