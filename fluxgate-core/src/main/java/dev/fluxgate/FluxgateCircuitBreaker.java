@@ -150,7 +150,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         this.clock = b.clock;
         this.random = b.random;
         this.configTimed = slowThresholds.length > 0 || b.tripper.needsDurations();
-        this.store = window.newStore(slowThresholds, configTimed);
+        this.store = window.newStore(slowThresholds);
         this.listeners = b.listeners.toArray(new Listener[0]);
         this.callListeners = withCallEvents(listeners);
         this.timed = configTimed || callListeners.length > 0;
