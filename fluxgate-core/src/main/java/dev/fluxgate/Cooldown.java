@@ -108,15 +108,8 @@ public final class Cooldown {
         if (isManual()) {
             return MANUAL;
         }
-        double wait = initialNanos;
-        for (int i = 0; i < reopens && wait < maxNanos; i++) {
-            wait *= multiplier;
-        }
-        wait = Math.min(wait, maxNanos);
-        if (jitter > 0) {
-            wait *= 1.0 + jitter * (2.0 * random.nextDouble() - 1.0);
-        }
-        return (long) Math.max(0, wait);
+        // The computation is shared with Backoff: one implementation of growth and jitter.
+        return Delays.proportional(Delays.exponential(initialNanos, multiplier, maxNanos, reopens), jitter, random);
     }
 
     @Override

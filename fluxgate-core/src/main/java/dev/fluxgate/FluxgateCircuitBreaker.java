@@ -38,7 +38,9 @@ import java.util.random.RandomGenerator;
  * admitted under, probe count replaced by a probe flag) knows whether its generation is still current.
  *
  * <h2>Recording</h2>
- * The window is guarded by a {@link ReentrantLock} that is never held while user code runs. A
+ * The window is guarded by a small spin lock (one {@code int}, test-and-test-and-set, released with
+ * a plain release store) that is held only for a few hundred nanoseconds of window arithmetic and
+ * never while user code runs; waiters spin briefly, then yield, so nothing parks or pins. A
  * success on the CLOSED path takes the lock only if it is free ({@code tryLock}), so single-threaded
  * use records and decides after every call. When the lock is busy the success goes into a striped
  * buffer tagged with its generation and the breaker is marked contended; later successes then buffer
@@ -73,11 +75,13 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     private static final VarHandle WORD;
     private static final VarHandle STRIPES;
+    private static final VarHandle LOCK;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             WORD = lookup.findVarHandle(FluxgateCircuitBreaker.class, "word", long.class);
+            LOCK = lookup.findVarHandle(FluxgateCircuitBreaker.class, "lockWord", int.class);
             STRIPES = lookup.findVarHandle(FluxgateCircuitBreaker.class, "stripes", Stripes.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -120,8 +124,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private final AtomicLong transitions = new AtomicLong();
     private final ReentrantLock listenerLock = new ReentrantLock();
 
-    // ---- guarded by lock ----
-    private final ReentrantLock lock = new ReentrantLock();
+    // ---- guarded by lockWord ----
+    @SuppressWarnings("unused") // accessed through LOCK
+    private volatile int lockWord;
     private final WindowStore store;
     private final LiveMetrics live = new LiveMetrics();
     private final Stripes.Sink drainSink = this::drained;
@@ -173,6 +178,26 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         m.put("slowCallThresholds", b.slowCallThresholds.toString());
         m.put("timed", Boolean.toString(configTimed));
         return Collections.unmodifiableMap(m);
+    }
+
+    // ---- the lock: guards the window and the counters below it, never held while user code runs ----
+
+    private boolean tryLock() {
+        return (int) LOCK.getOpaque(this) == 0 && LOCK.compareAndSet(this, 0, 1);
+    }
+
+    private void lock() {
+        for (int spins = 0; !tryLock(); spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the holder may have been descheduled; never park, never pin
+            }
+        }
+    }
+
+    private void unlock() {
+        LOCK.setRelease(this, 0);
     }
 
     // ---- word helpers ----
@@ -230,7 +255,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     @Override
     public Metrics metrics() {
-        lock.lock();
+        lock();
         try {
             long w = word();
             drainStripes();
@@ -240,7 +265,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             }
             return store.snapshot(lifetime(w));
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -417,7 +442,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 if (casWord(w, half)) {
                     stateSinceNanos = now;
                     transitions.incrementAndGet();
-                    publish(new Transition(name, State.OPEN, State.HALF_OPEN, clock.instant(), metrics(),
+                    publish(new Move(State.OPEN, State.HALF_OPEN, metrics(),
                             "cooldown " + Tripper.human(Duration.ofNanos(cooldownNanos)) + " elapsed"));
                 }
                 continue;
@@ -483,7 +508,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if ((s == CLOSED || s == METRICS_ONLY) && !timed) {
             recordFastSuccess(permit);
         } else {
-            Transition t = recordLocked(permit, false, durationNanos);
+            Move t = recordLocked(permit, false, durationNanos);
             if (t != null) {
                 publish(t);
             }
@@ -555,7 +580,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     private void recordFailure(long permit, long durationNanos, Throwable error) {
-        Transition t = recordLocked(permit, true, durationNanos);
+        Move t = recordLocked(permit, true, durationNanos);
         if (t != null) {
             publish(t);
         }
@@ -602,12 +627,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     private void recordFastSuccess(long permit) {
         if (!contended) {
-            if (lock.tryLock()) {
-                Transition t;
+            if (tryLock()) {
+                Move t;
                 try {
                     t = recordUnderLock(permit, false, 0);
                 } finally {
-                    lock.unlock();
+                    unlock();
                 }
                 if (t != null) {
                     publish(t);
@@ -618,19 +643,19 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
         int buffered = stripes().add(genBits(permit), System.identityHashCode(Thread.currentThread()));
         if (buffered < 0) {
-            Transition t = recordLocked(permit, false, 0);
+            Move t = recordLocked(permit, false, 0);
             if (t != null) {
                 publish(t);
             }
-        } else if (buffered >= DRAIN_THRESHOLD && lock.tryLock()) {
-            Transition t;
+        } else if (buffered >= DRAIN_THRESHOLD && tryLock()) {
+            Move t;
             try {
                 contended = false; // let the next calls try the lock again: they find out if it is still busy
                 long w = word();
                 drainStripes();
                 t = decide(w);
             } finally {
-                lock.unlock();
+                unlock();
             }
             if (t != null) {
                 publish(t);
@@ -649,17 +674,17 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         return s;
     }
 
-    private Transition recordLocked(long permit, boolean failure, long durationNanos) {
-        lock.lock();
+    private Move recordLocked(long permit, boolean failure, long durationNanos) {
+        lock();
         try {
             return recordUnderLock(permit, failure, durationNanos);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
-    /** Records one outcome and decides. Caller holds the lock. Returns the transition to publish, if any. */
-    private Transition recordUnderLock(long permit, boolean failure, long durationNanos) {
+    /** Records one outcome and decides. Caller holds the lock. Returns the move to publish, if any. */
+    private Move recordUnderLock(long permit, boolean failure, long durationNanos) {
         long w = word();
         drainStripes();
         if (failure) {
@@ -715,7 +740,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     /** Asks the tripper and moves on if it says so. Caller holds the lock. */
-    private Transition decide(long w) {
+    private Move decide(long w) {
         int s = stateOf(w);
         if (s == CLOSED) {
             if (tripper.shouldTrip(State.CLOSED, live)) {
@@ -737,7 +762,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
      * Moves from the generation of {@code seen} to {@code to}. Caller holds the lock. Returns null if
      * the generation moved on meanwhile (another transition won).
      */
-    private Transition transitionLocked(long seen, State to, String reason) {
+    private Move transitionLocked(long seen, State to, String reason) {
         Metrics before = store.snapshot(lifetime(seen));
         long now = ticker.read();
         // reopens counts HALF_OPEN -> OPEN moves since the last close and feeds the exponential cooldown.
@@ -760,7 +785,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 ensureWindow(nw);
                 State from = STATES[stateOf(w)];
                 String why = to == State.OPEN && cooldown.isManual() ? reason + "; cooldown manual()" : reason;
-                return new Transition(name, from, to, clock.instant(), before, why);
+                return new Move(from, to, before, why);
             }
         }
     }
@@ -788,8 +813,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     private void command(State to, String reason) {
-        Transition t = null;
-        lock.lock();
+        Move t = null;
+        lock();
         try {
             long w = word();
             drainStripes();
@@ -807,10 +832,10 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             State from = STATES[stateOf(w)];
             if (from != to) {
                 transitions.incrementAndGet();
-                t = new Transition(name, from, to, clock.instant(), before, "manual " + reason);
+                t = new Move(from, to, before, "manual " + reason);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         if (t != null) {
             publish(t);
@@ -888,7 +913,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
     }
 
-    private void publish(Transition t) {
+    /** A transition made under the lock, published (with its timestamp) after the lock is released. */
+    private record Move(State from, State to, Metrics metrics, String reason) {
+    }
+
+    private void publish(Move move) {
+        Transition t = new Transition(name, move.from(), move.to(), clock.instant(), move.metrics(), move.reason());
         for (Listener l : listeners) {
             try {
                 l.onTransition(t);

@@ -1,0 +1,256 @@
+package dev.fluxgate;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Limits how many calls run at once, so that one slow dependency cannot take every thread.
+ *
+ * <pre>{@code
+ * Bulkhead bulkhead = Bulkhead.builder("payments").maxConcurrentCalls(20).maxWait(Duration.ofMillis(50)).build();
+ * Receipt r = bulkhead.call(() -> payments.charge(order));   // BulkheadFullException when 20 are busy for 50 ms
+ * }</pre>
+ *
+ * <p>A fair semaphore: waiting callers get slots in arrival order, and a newcomer never takes a slot
+ * ahead of a caller already waiting. The limit is exact under any number of racing threads. A
+ * synchronous call holds its slot until the task returns or throws; an asynchronous call
+ * ({@link #callAsync}) holds it until the task's future completes (or is cancelled), and never
+ * waits for a slot: when none is free its future fails at once with {@link BulkheadFullException}.
+ * An interrupt while waiting for a slot ends the wait: {@link #call} throws
+ * {@link InterruptedException}; {@code get} and {@code run} restore the flag and throw a
+ * {@link java.util.concurrent.CancellationException}.
+ *
+ * <p>For a separate pool of threads per dependency, see {@link ThreadPoolBulkhead}. A bulkhead is
+ * safe for concurrent use.
+ */
+public final class Bulkhead implements Policy {
+
+    private final String name;
+    private final int maxConcurrentCalls;
+    private final long maxWaitNanos;
+    private final Semaphore slots;
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder permitted = new LongAdder();
+
+    private Bulkhead(String name, int maxConcurrentCalls, long maxWaitNanos) {
+        this.name = name;
+        this.maxConcurrentCalls = maxConcurrentCalls;
+        this.maxWaitNanos = maxWaitNanos;
+        this.slots = new Semaphore(maxConcurrentCalls, true);
+    }
+
+    /** A bulkhead of {@code maxConcurrentCalls} that never waits for a slot. */
+    public static Bulkhead of(String name, int maxConcurrentCalls) {
+        return builder(name).maxConcurrentCalls(maxConcurrentCalls).build();
+    }
+
+    /** Starts a builder: 25 concurrent calls, no wait. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The bulkhead's name (for meters and logs). */
+    public String name() {
+        return name;
+    }
+
+    /** The most calls that run at once. */
+    public int maxConcurrentCalls() {
+        return maxConcurrentCalls;
+    }
+
+    /** How long a synchronous caller waits for a slot. */
+    public Duration maxWait() {
+        return Duration.ofNanos(maxWaitNanos);
+    }
+
+    /** Free slots now. */
+    public int availablePermits() {
+        return slots.availablePermits();
+    }
+
+    /** Calls running now. */
+    public int concurrentCalls() {
+        return maxConcurrentCalls - slots.availablePermits();
+    }
+
+    /** Calls rejected with {@link BulkheadFullException}, since the bulkhead was built. */
+    public long rejectedCalls() {
+        return rejected.sum();
+    }
+
+    /** Calls admitted, since the bulkhead was built. */
+    public long permittedCalls() {
+        return permitted.sum();
+    }
+
+    // ---- low-level slot API, for integrations ----
+
+    /**
+     * Takes a slot, waiting up to the maximum wait. Every slot taken must be given back with
+     * {@link #releasePermission()} exactly once.
+     *
+     * @throws BulkheadFullException if no slot freed up in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void acquirePermission() throws InterruptedException {
+        // tryAcquire(0, unit) rather than tryAcquire(): the untimed form barges ahead of waiters.
+        if (!slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
+            throw full();
+        }
+        permitted.increment();
+    }
+
+    /** Takes a slot if one is free now, never waiting; returns whether it did (a miss counts as a rejection). */
+    public boolean tryAcquirePermission() {
+        boolean acquired;
+        try {
+            acquired = slots.tryAcquire(0, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // an async caller must not block, nor swallow the interrupt
+            acquired = false;
+        }
+        if (acquired) {
+            permitted.increment();
+        } else {
+            rejected.increment();
+        }
+        return acquired;
+    }
+
+    /** Gives back a slot taken with {@link #acquirePermission()} or {@link #tryAcquirePermission()}. */
+    public void releasePermission() {
+        slots.release();
+    }
+
+    private BulkheadFullException full() {
+        rejected.increment();
+        return new BulkheadFullException(name, "Bulkhead '" + name + "' is full (" + maxConcurrentCalls
+                + " concurrent calls" + (maxWaitNanos > 0 ? ", waited " + Tripper.human(maxWait()) : "") + ")");
+    }
+
+    // ---- running calls ----
+
+    /**
+     * Runs {@code task} in a slot.
+     *
+     * @throws BulkheadFullException if no slot freed up within the maximum wait
+     * @throws InterruptedException if interrupted while waiting for a slot
+     * @throws Exception the task's own exception, unchanged
+     */
+    @Override
+    public <T> T call(Callable<T> task) throws Exception {
+        Objects.requireNonNull(task, "task");
+        acquirePermission();
+        try {
+            return task.call();
+        } finally {
+            slots.release();
+        }
+    }
+
+    /**
+     * Runs {@code task} in a slot.
+     *
+     * @throws BulkheadFullException if no slot freed up within the maximum wait
+     */
+    public <T> T get(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        return Calls.unchecked(() -> call(task::get));
+    }
+
+    /**
+     * Runs {@code task} in a slot.
+     *
+     * @throws BulkheadFullException if no slot freed up within the maximum wait
+     */
+    public void run(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        Calls.unchecked(() -> call(Calls.callable(task)));
+    }
+
+    /**
+     * Runs an asynchronous task in a slot held until its future completes. Never waits: without a
+     * free slot the returned future fails at once with {@link BulkheadFullException} and the task is
+     * not started. Cancelling the returned future cancels the task's future and frees the slot.
+     */
+    @Override
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+        Objects.requireNonNull(task, "task");
+        if (!tryAcquirePermission()) {
+            return CompletableFuture.failedFuture(new BulkheadFullException(name,
+                    "Bulkhead '" + name + "' is full (" + maxConcurrentCalls + " concurrent calls)"));
+        }
+        CompletableFuture<T> future = Calls.start(task);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        future.whenComplete((value, error) -> {
+            slots.release(); // exactly once: a future completes once
+            if (error == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(Calls.unwrap(error));
+            }
+        });
+        result.whenComplete((value, error) -> {
+            if (result.isCancelled()) {
+                future.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "Bulkhead(" + name + ", " + maxConcurrentCalls + ")";
+    }
+
+    /** Builds a {@link Bulkhead}. Every method returns this builder. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private int maxConcurrentCalls = 25;
+        private Duration maxWait = Duration.ZERO;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /**
+         * The most calls that run at once. Default 25.
+         *
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
+        public Builder maxConcurrentCalls(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxConcurrentCalls must be >= 1, was " + n);
+            }
+            this.maxConcurrentCalls = n;
+            return this;
+        }
+
+        /**
+         * How long a synchronous caller waits for a slot. Default zero (reject at once).
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxWait(Duration maxWait) {
+            Objects.requireNonNull(maxWait, "maxWait");
+            if (maxWait.isNegative()) {
+                throw new IllegalArgumentException("maxWait must be zero or positive, was " + maxWait);
+            }
+            this.maxWait = maxWait;
+            return this;
+        }
+
+        /** Builds the bulkhead. */
+        public Bulkhead build() {
+            return new Bulkhead(name, maxConcurrentCalls, maxWait.toNanos());
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package dev.fluxgate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Answers in place of a call that failed, was rejected, or returned an unacceptable result.
+ *
+ * <pre>{@code
+ * Fallback<Quote> fallback = Fallback.<Quote>builder()
+ *     .on(CallNotPermittedException.class, e -> Quote.unavailable())
+ *     .on(IOException.class, e -> Quote.stale())
+ *     .onResult(q -> q.price() == null, q -> Quote.unavailable())
+ *     .lastKnownGood(Duration.ofMinutes(10))
+ *     .build();
+ * Quote q = fallback.call(() -> quotes.fetch(symbol));
+ * }</pre>
+ *
+ * <p><b>Exceptions.</b> When the call throws an {@link Exception}, the last known good result
+ * (if configured, and fresh enough) answers first; then the exception handlers are tried in the
+ * order added ({@link Builder#on(Class, Function)} by type, {@link Builder#when(Tracker, Function)}
+ * by predicate); the first that matches answers. When none does, the exception propagates
+ * unchanged. {@link Error}s always propagate. An exception thrown by a handler propagates with the
+ * original attached as suppressed.
+ *
+ * <p><b>Results.</b> A result matched by an {@link Builder#onResult} predicate is replaced by its
+ * function; any other result is returned (and remembered as last known good).
+ *
+ * <p>A {@code Fallback<T>} is a {@link Policy} for tasks that return {@code T}: its
+ * {@code call}/{@code callAsync} methods are generic to fit a {@link Resilience} pipeline, and
+ * using it for tasks of another result type ends in a {@link ClassCastException} at the caller. A
+ * last-known-good fallback keeps one result: use one per kind of call (or {@link LastKnownGood}
+ * with keys). Immutable after build and safe for concurrent use.
+ *
+ * @param <T> the result type of the calls it protects
+ */
+public final class Fallback<T> implements Policy {
+
+    private record Handler<T>(Predicate<? super Exception> matches, Function<? super Exception, ? extends T> answer) {
+    }
+
+    private record ResultHandler<T>(Predicate<? super T> matches, Function<? super T, ? extends T> answer) {
+    }
+
+    private static final Object KEY = new Object();
+
+    private final List<Handler<T>> handlers;
+    private final List<ResultHandler<T>> resultHandlers;
+    private final LastKnownGood<Object, T> lastKnownGood;
+
+    private Fallback(Builder<T> b) {
+        this.handlers = List.copyOf(b.handlers);
+        this.resultHandlers = List.copyOf(b.resultHandlers);
+        this.lastKnownGood = b.lastKnownGood;
+    }
+
+    /** Answers every exception with {@code fallback}'s result. */
+    public static <T> Fallback<T> of(Function<? super Exception, ? extends T> fallback) {
+        return Fallback.<T>builder().when(Tracker.all(), fallback).build();
+    }
+
+    /** Answers a failed or rejected call with the most recent successful result, if there is one. */
+    public static <T> Fallback<T> lastKnownGood() {
+        return Fallback.<T>builder().lastKnownGood().build();
+    }
+
+    /** Answers a failed or rejected call with the most recent successful result no older than {@code maxAge}. */
+    public static <T> Fallback<T> lastKnownGood(Duration maxAge) {
+        return Fallback.<T>builder().lastKnownGood(maxAge).build();
+    }
+
+    /** Starts an empty builder. */
+    public static <T> Builder<T> builder() {
+        return new Builder<>();
+    }
+
+    /**
+     * Runs {@code task}, answering failures and unacceptable results as configured.
+     *
+     * @throws Exception the task's exception when no fallback applies
+     */
+    @Override
+    public <R> R call(Callable<R> task) throws Exception {
+        Objects.requireNonNull(task, "task");
+        T result;
+        try {
+            result = cast(task.call());
+        } catch (Exception e) {
+            return cast(recover(e));
+        }
+        return cast(accept(result));
+    }
+
+    /** Runs {@code task}, answering failures as configured; the task's unchecked exception propagates when none applies. */
+    public <R> R get(Supplier<R> task) {
+        Objects.requireNonNull(task, "task");
+        return Calls.unchecked(() -> call(task::get));
+    }
+
+    /**
+     * Runs an asynchronous task, answering failures as configured (on the thread that completes the
+     * task's future); never blocks. Cancelling the returned future cancels the task's.
+     */
+    @Override
+    public <R> CompletableFuture<R> callAsync(Supplier<? extends CompletionStage<R>> task) {
+        Objects.requireNonNull(task, "task");
+        CompletableFuture<R> future = Calls.start(task);
+        CompletableFuture<R> result = new CompletableFuture<>();
+        future.whenComplete((value, thrown) -> {
+            try {
+                if (thrown == null) {
+                    result.complete(cast(accept(cast(value))));
+                    return;
+                }
+                Throwable error = Calls.unwrap(thrown);
+                if (error instanceof Exception e) {
+                    result.complete(cast(recover(e)));
+                } else {
+                    result.completeExceptionally(error);
+                }
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                future.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    private T recover(Exception error) throws Exception {
+        if (lastKnownGood != null) {
+            try {
+                return lastKnownGood.recover(KEY, error);
+            } catch (Exception nothingFresh) {
+                // fall through to the handlers
+            }
+        }
+        for (Handler<T> handler : handlers) {
+            if (handler.matches().test(error)) {
+                try {
+                    return handler.answer().apply(error);
+                } catch (RuntimeException broken) {
+                    broken.addSuppressed(error);
+                    throw broken;
+                }
+            }
+        }
+        throw error;
+    }
+
+    private T accept(T result) {
+        for (ResultHandler<T> handler : resultHandlers) {
+            if (handler.matches().test(result)) {
+                return handler.answer().apply(result);
+            }
+        }
+        if (lastKnownGood != null) {
+            lastKnownGood.store(KEY, result);
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <A> A cast(Object value) {
+        return (A) value; // see the class comment: a Fallback<T> protects tasks returning T
+    }
+
+    @Override
+    public String toString() {
+        return "Fallback(" + handlers.size() + " exception handlers, " + resultHandlers.size() + " result handlers"
+                + (lastKnownGood != null ? ", last known good" : "") + ")";
+    }
+
+    /** Builds a {@link Fallback}. Every method returns this builder. Not thread-safe. */
+    public static final class Builder<T> {
+        private final List<Handler<T>> handlers = new ArrayList<>();
+        private final List<ResultHandler<T>> resultHandlers = new ArrayList<>();
+        private LastKnownGood<Object, T> lastKnownGood;
+
+        private Builder() {
+        }
+
+        /** Answers exceptions of {@code type} (subclasses included) with {@code answer}. */
+        public <E extends Exception> Builder<T> on(Class<E> type, Function<? super E, ? extends T> answer) {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(answer, "answer");
+            handlers.add(new Handler<>(type::isInstance, e -> answer.apply(type.cast(e))));
+            return this;
+        }
+
+        /** Answers exceptions {@code tracker} matches (compose with {@code and}, {@code or}, {@code not}). */
+        public Builder<T> when(Tracker tracker, Function<? super Exception, ? extends T> answer) {
+            Objects.requireNonNull(tracker, "tracker");
+            handlers.add(new Handler<>(tracker::tracks, Objects.requireNonNull(answer, "answer")));
+            return this;
+        }
+
+        /** Replaces results {@code matches} accepts with {@code answer}'s. */
+        public Builder<T> onResult(Predicate<? super T> matches, Function<? super T, ? extends T> answer) {
+            resultHandlers.add(new ResultHandler<>(Objects.requireNonNull(matches, "matches"),
+                    Objects.requireNonNull(answer, "answer")));
+            return this;
+        }
+
+        /** Answers failures with the most recent successful result first, whatever its age. */
+        public Builder<T> lastKnownGood() {
+            this.lastKnownGood = LastKnownGood.<Object, T>builder().build();
+            return this;
+        }
+
+        /** Answers failures with the most recent successful result first, when no older than {@code maxAge}. */
+        public Builder<T> lastKnownGood(Duration maxAge) {
+            return lastKnownGood(maxAge, Ticker.system());
+        }
+
+        /** As {@link #lastKnownGood(Duration)}, measuring ages on {@code ticker}. */
+        public Builder<T> lastKnownGood(Duration maxAge, Ticker ticker) {
+            this.lastKnownGood = LastKnownGood.<Object, T>builder().maxAge(maxAge).ticker(ticker).build();
+            return this;
+        }
+
+        /** Builds the fallback; each built fallback has its own last known good result. */
+        public Fallback<T> build() {
+            Builder<T> copy = this;
+            if (lastKnownGood != null) {
+                // A fresh store per build: two fallbacks never share remembered results.
+                copy = new Builder<>();
+                copy.handlers.addAll(handlers);
+                copy.resultHandlers.addAll(resultHandlers);
+                copy.lastKnownGood = lastKnownGood.emptyCopy();
+            }
+            return new Fallback<>(copy);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.fluxgate;
+
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * A resilience policy that can run a call, synchronously or asynchronously: what {@link Resilience}
+ * composes into a pipeline. {@link Retry}, {@link Timeout}, {@link Bulkhead},
+ * {@link ThreadPoolBulkhead} and {@link Fallback} are policies; {@link #of(CircuitBreaker)} adapts a
+ * breaker.
+ *
+ * <p>Implementations must be safe for concurrent use and must not block in {@link #callAsync}.
+ */
+public interface Policy {
+
+    /**
+     * Runs {@code task} under this policy.
+     *
+     * @return what the task (or the policy, for a fallback) returned
+     * @throws Exception the task's own exception, or the policy's (a rejection, a timeout)
+     */
+    <T> T call(Callable<T> task) throws Exception;
+
+    /**
+     * Runs an asynchronous task under this policy. Never blocks; failures, the policy's own
+     * included, fail the returned future. Cancelling the returned future cancels the task's.
+     */
+    <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
+
+    /** Adapts {@code breaker}: calls run through {@link CircuitBreaker#call} and {@link CircuitBreaker#callAsync}. */
+    static Policy of(CircuitBreaker breaker) {
+        Objects.requireNonNull(breaker, "breaker");
+        return new Policy() {
+            @Override
+            public <T> T call(Callable<T> task) throws Exception {
+                return breaker.call(task);
+            }
+
+            @Override
+            public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+                return breaker.callAsync(task);
+            }
+
+            @Override
+            public String toString() {
+                return "CircuitBreaker(" + breaker.name() + ")";
+            }
+        };
+    }
+}

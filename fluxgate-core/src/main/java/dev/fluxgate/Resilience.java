@@ -1,0 +1,133 @@
+package dev.fluxgate;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * One pipeline of policies, run outermost first.
+ *
+ * <pre>{@code
+ * Resilience pipeline = Resilience.of(
+ *         Fallback.<Quote>lastKnownGood(Duration.ofMinutes(10)),
+ *         retry,
+ *         Policy.of(breaker),
+ *         bulkhead,
+ *         Timeout.of(Duration.ofSeconds(2)));
+ * Quote q = pipeline.get(() -> quotes.fetch(symbol));
+ * }</pre>
+ *
+ * <p>The policies wrap each other in the order given: the first is outermost and sees what all the
+ * others did. The recommended order is <b>Fallback, Retry, CircuitBreaker, Bulkhead, Timeout</b>:
+ * <ul>
+ *   <li>the fallback, outermost, answers whatever failed below it, rejections included;
+ *   <li>each retry attempt goes through the breaker, so the breaker sees every attempt and its
+ *       rejections stop the retries (unless the retry is told to wait for {@code retryAfter()});
+ *   <li>the breaker sits outside the bulkhead and the timeout, so it counts timeouts (and, if its
+ *       tracker says so, bulkhead rejections) as failures;
+ *   <li>the bulkhead holds its slot for the call and the timeout only, and the timeout, innermost,
+ *       bounds one attempt (not the whole retried call).
+ * </ul>
+ *
+ * <p>{@code null} policies are skipped, so optional ones cost nothing: {@code Resilience.of(fallback,
+ * maybeRetry, ...)}; an empty pipeline calls the task directly. A pipeline is immutable and safe
+ * for concurrent use. {@link #call} rethrows the task's (or a policy's) exception unchanged;
+ * {@link #get} and {@link #run} map checked exceptions from the policies: a
+ * {@link java.util.concurrent.TimeoutException} becomes {@link TimeoutExceededException}.
+ */
+public final class Resilience {
+
+    private final Policy[] policies;
+
+    private Resilience(Policy[] policies) {
+        this.policies = policies;
+    }
+
+    /**
+     * A pipeline of {@code policies}, the first outermost; {@code null} elements are skipped.
+     *
+     * @throws NullPointerException if the array itself is null
+     */
+    public static Resilience of(Policy... policies) {
+        Objects.requireNonNull(policies, "policies");
+        List<Policy> present = new ArrayList<>(policies.length);
+        for (Policy policy : policies) {
+            if (policy != null) {
+                present.add(policy);
+            }
+        }
+        return new Resilience(present.toArray(new Policy[0]));
+    }
+
+    /** The policies, outermost first. */
+    public List<Policy> policies() {
+        return Collections.unmodifiableList(List.of(policies));
+    }
+
+    /**
+     * Runs {@code task} through every policy.
+     *
+     * @throws Exception the task's exception or a policy's, unchanged
+     */
+    public <T> T call(Callable<T> task) throws Exception {
+        Objects.requireNonNull(task, "task");
+        return call(0, task);
+    }
+
+    private <T> T call(int i, Callable<T> task) throws Exception {
+        return i == policies.length ? task.call() : policies[i].call(() -> call(i + 1, task));
+    }
+
+    /**
+     * Runs {@code task} through every policy.
+     *
+     * @throws TimeoutExceededException if a {@link Timeout} ran out
+     */
+    public <T> T get(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        return Calls.unchecked(() -> call(0, task::get));
+    }
+
+    /**
+     * Runs {@code task} through every policy.
+     *
+     * @throws TimeoutExceededException if a {@link Timeout} ran out
+     */
+    public void run(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        Calls.unchecked(() -> call(0, Calls.callable(task)));
+    }
+
+    /** Runs an asynchronous task through every policy; never blocks. */
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+        Objects.requireNonNull(task, "task");
+        return callAsync(0, task);
+    }
+
+    private <T> CompletableFuture<T> callAsync(int i, Supplier<? extends CompletionStage<T>> task) {
+        return i == policies.length ? Calls.start(task) : policies[i].callAsync(() -> callAsync(i + 1, task));
+    }
+
+    /** Returns a supplier that runs {@code task} through this pipeline. */
+    public <T> Supplier<T> decorate(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        return () -> get(task);
+    }
+
+    /** Returns a callable that runs {@code task} through this pipeline. */
+    public <T> Callable<T> decorateCallable(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        return () -> call(task);
+    }
+
+    @Override
+    public String toString() {
+        return List.of(policies).stream().map(Object::toString).collect(Collectors.joining(" -> ", "Resilience[", "]"));
+    }
+}

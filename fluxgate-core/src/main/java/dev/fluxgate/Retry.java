@@ -1,0 +1,608 @@
+package dev.fluxgate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs a call again when it fails, waiting a {@link Backoff} between attempts.
+ *
+ * <pre>{@code
+ * Retry retry = Retry.builder("inventory")
+ *     .maxAttempts(4)
+ *     .maxDuration(Duration.ofSeconds(2))
+ *     .backoff(Backoff.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1)).withFullJitter())
+ *     .retryOn(Tracker.typeOf(IOException.class))
+ *     .abortOn(Tracker.typeOf(FileNotFoundException.class))
+ *     .build();
+ * String body = retry.call(() -> fetch());
+ * }</pre>
+ *
+ * <p><b>Which outcomes are retried.</b> An exception is retried when {@code abortOn} does not match
+ * it and {@code retryOn} does (both are composable {@link Tracker}s). A
+ * {@link CallNotPermittedException} (an open breaker inside the retry) is not retried unless
+ * {@link Builder#retryOnRejection(boolean)} asks for it; {@link Builder#waitForRetryAfter(boolean)}
+ * then waits at least its {@code retryAfter()}, and gives up at once when the breaker will not
+ * recover by itself. {@link Error}s are never retried. A result is retried when
+ * {@link Builder#retryOnResult} matches it; when the attempts run out the caller gets the last
+ * result.
+ *
+ * <p><b>When it stops.</b> After {@code maxAttempts} attempts, or when the next retry would start
+ * after {@code maxDuration} from the first attempt's start (measured on the {@link Ticker}),
+ * whichever comes first. On exhaustion the last exception is thrown (or fails the future) with
+ * every earlier attempt's exception attached as {@linkplain Throwable#getSuppressed() suppressed}.
+ *
+ * <p><b>Waiting.</b> The synchronous methods wait through a {@link Sleeper} ({@link Thread#sleep}
+ * by default; tests pass one that advances a fake ticker). An interrupt during the wait stops the
+ * retries: the interrupt flag is restored and the last failure is thrown, with the
+ * {@link InterruptedException} attached as suppressed. {@link #callAsync} never blocks: it schedules
+ * each next attempt on a {@link ScheduledExecutorService} (a shared daemon scheduler by default),
+ * and the attempt's task supplier runs on that scheduler's thread, so it must return quickly
+ * (start the work, return its future). Cancelling the returned future stops the retries and
+ * cancels the attempt in flight.
+ *
+ * <p>A retry is immutable after build and safe for concurrent use; each call keeps its own count.
+ */
+public final class Retry implements Policy {
+
+    /**
+     * Waits between synchronous attempts. The default sleeps the calling thread; tests inject one
+     * that advances a fake {@link Ticker} instead of sleeping.
+     */
+    @FunctionalInterface
+    public interface Sleeper {
+        /**
+         * Waits {@code nanos} nanoseconds.
+         *
+         * @throws InterruptedException if the wait is interrupted; the retry then stops
+         */
+        void sleep(long nanos) throws InterruptedException;
+
+        /** {@link Thread#sleep}: interruptible, and it parks a virtual thread without pinning. */
+        static Sleeper threadSleep() {
+            return nanos -> {
+                if (nanos > 0) {
+                    TimeUnit.NANOSECONDS.sleep(nanos);
+                }
+            };
+        }
+    }
+
+    private static final long STOP = -1;
+
+    private final String name;
+    private final int maxAttempts;
+    private final long maxDurationNanos;
+    private final Backoff backoff;
+    private final Tracker retryOn;
+    private final Tracker abortOn;
+    private final Predicate<Object> retryOnResult;
+    private final boolean retryOnRejection;
+    private final boolean waitForRetryAfter;
+    private final Sleeper sleeper;
+    private final ScheduledExecutorService scheduler;
+    private final Ticker ticker;
+    private final RandomGenerator random;
+    private final List<RetryListener> listeners;
+
+    private final LongAdder successWithoutRetry = new LongAdder();
+    private final LongAdder successWithRetry = new LongAdder();
+    private final LongAdder failedWithoutRetry = new LongAdder();
+    private final LongAdder failedWithRetry = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+
+    private Retry(Builder b) {
+        this.name = b.name;
+        this.maxAttempts = b.maxAttempts;
+        this.maxDurationNanos = b.maxDuration == null ? Long.MAX_VALUE : b.maxDuration.toNanos();
+        this.backoff = b.backoff;
+        this.retryOn = b.retryOn;
+        this.abortOn = b.abortOn;
+        this.retryOnResult = b.retryOnResult;
+        this.retryOnRejection = b.retryOnRejection;
+        this.waitForRetryAfter = b.waitForRetryAfter;
+        this.sleeper = b.sleeper;
+        this.scheduler = b.scheduler != null ? b.scheduler : Calls.scheduler();
+        this.ticker = b.ticker;
+        this.random = b.random != null ? b.random : Calls.THREAD_LOCAL_RANDOM;
+        this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+    }
+
+    /** Starts a builder: 3 attempts, no duration limit, exponential backoff 100 ms x2 up to 10 s with full jitter, every exception retried except rejections. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** A retry with every default: see {@link #builder(String)}. */
+    public static Retry ofDefaults(String name) {
+        return builder(name).build();
+    }
+
+    /** The retry's name (for meters and logs). */
+    public String name() {
+        return name;
+    }
+
+    /** The most attempts per call, the first included. */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** The backoff between attempts. */
+    public Backoff backoff() {
+        return backoff;
+    }
+
+    /** Calls that succeeded at the first attempt. */
+    public long successfulCallsWithoutRetry() {
+        return successWithoutRetry.sum();
+    }
+
+    /** Calls that succeeded after at least one retry. */
+    public long successfulCallsWithRetry() {
+        return successWithRetry.sum();
+    }
+
+    /** Calls that failed at the first attempt without a retry (not retryable, or a single attempt allowed). */
+    public long failedCallsWithoutRetry() {
+        return failedWithoutRetry.sum();
+    }
+
+    /** Calls that failed after at least one retry (exhausted, interrupted, or a later non-retryable failure). */
+    public long failedCallsWithRetry() {
+        return failedWithRetry.sum();
+    }
+
+    /** Retries started, over all calls. */
+    public long retries() {
+        return retries.sum();
+    }
+
+    /** Adds a listener after build; it is notified after those already present. */
+    public void addListener(RetryListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener; returns whether it was present. */
+    public boolean removeListener(RetryListener listener) {
+        return listeners.remove(listener);
+    }
+
+    // ---- sync ----
+
+    /**
+     * Runs {@code task}, retrying as configured.
+     *
+     * @return the first accepted result, or the last result when result retries ran out
+     * @throws Exception the task's exception (the last one, earlier ones suppressed) when it is not
+     *     retried or the retries ran out
+     */
+    @Override
+    public <T> T call(Callable<T> task) throws Exception {
+        Objects.requireNonNull(task, "task");
+        Execution execution = new Execution();
+        while (true) {
+            int attempt = execution.begin();
+            T result;
+            try {
+                result = task.call();
+            } catch (Exception e) {
+                long delay = execution.afterFailure(e);
+                if (delay == STOP) {
+                    throw e;
+                }
+                try {
+                    sleeper.sleep(delay);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    e.addSuppressed(interrupted);
+                    execution.giveUp(e);
+                    throw e;
+                }
+                continue;
+            }
+            if (!retryable(result)) {
+                execution.succeeded(attempt);
+                return result;
+            }
+            long delay = execution.afterRetryableResult();
+            if (delay == STOP) {
+                return result;
+            }
+            try {
+                sleeper.sleep(delay);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                execution.giveUp(null);
+                return result;
+            }
+        }
+    }
+
+    /**
+     * Runs {@code task}, retrying as configured.
+     *
+     * @throws RuntimeException the task's exception, as for {@link #call}
+     */
+    public <T> T get(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        return Calls.unchecked(() -> call(task::get));
+    }
+
+    /** Runs {@code task}, retrying as configured. */
+    public void run(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        Calls.unchecked(() -> call(Calls.callable(task)));
+    }
+
+    /** Returns a supplier that runs {@code task} through this retry. */
+    public <T> Supplier<T> decorate(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        return () -> get(task);
+    }
+
+    // ---- async ----
+
+    /**
+     * Runs an asynchronous task, retrying as configured, without ever blocking a thread: each next
+     * attempt is scheduled after its backoff. The returned future completes with the first accepted
+     * result, or fails with the last exception (earlier ones suppressed). Cancelling it stops the
+     * retries and cancels the attempt in flight.
+     */
+    @Override
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+        Objects.requireNonNull(task, "task");
+        AsyncExecution<T> execution = new AsyncExecution<>(task);
+        execution.attempt();
+        return execution.result;
+    }
+
+    // ---- decisions ----
+
+    private boolean retryable(Object result) {
+        return retryOnResult != null && retryOnResult.test(result);
+    }
+
+    private boolean retryable(Throwable error) {
+        if (!(error instanceof Exception) || abortOn.tracks(error)) {
+            return false;
+        }
+        if (error instanceof CallNotPermittedException && !retryOnRejection) {
+            return false;
+        }
+        return retryOn.tracks(error);
+    }
+
+    private void emit(java.util.function.Consumer<RetryListener> event) {
+        for (RetryListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException ignored) {
+                // A broken listener must not change the call's outcome.
+            }
+        }
+    }
+
+    /** One call's state: attempts so far, when it started, the previous wait, the failures seen. */
+    private class Execution {
+        final long startNanos = maxDurationNanos == Long.MAX_VALUE ? 0 : ticker.read();
+        int attempts;
+        long previousDelay;
+        List<Throwable> failures;
+
+        int begin() {
+            int attempt = ++attempts;
+            if (!listeners.isEmpty()) {
+                emit(l -> l.onAttempt(Retry.this, attempt));
+            }
+            return attempt;
+        }
+
+        /** Decides after a failed attempt: the wait before the next, or STOP (then the exception is ready to throw). */
+        long afterFailure(Throwable error) {
+            if (!retryable(error)) {
+                attachEarlier(error);
+                (attempts == 1 ? failedWithoutRetry : failedWithRetry).increment();
+                int n = attempts;
+                emit(l -> l.onNotRetried(Retry.this, n, error));
+                return STOP;
+            }
+            long delay = nextDelay(error);
+            if (delay == STOP) {
+                giveUp(error);
+                return STOP;
+            }
+            if (failures == null) {
+                failures = new ArrayList<>(4);
+            }
+            failures.add(error);
+            retrying(error, delay);
+            return delay;
+        }
+
+        long afterRetryableResult() {
+            long delay = nextDelay(null);
+            if (delay == STOP) {
+                giveUp(null);
+                return STOP;
+            }
+            retrying(null, delay);
+            return delay;
+        }
+
+        private void retrying(Throwable error, long delay) {
+            previousDelay = delay;
+            retries.increment();
+            if (!listeners.isEmpty()) {
+                int n = attempts;
+                emit(l -> l.onRetry(Retry.this, n, error, Duration.ofNanos(delay)));
+            }
+        }
+
+        private long nextDelay(Throwable error) {
+            if (attempts >= maxAttempts) {
+                return STOP;
+            }
+            long delay = backoff.delayNanos(attempts, previousDelay, random);
+            if (waitForRetryAfter && error instanceof CallNotPermittedException rejected) {
+                Duration after = rejected.retryAfter();
+                if (after.equals(CallNotPermittedException.NO_AUTOMATIC_RECOVERY)) {
+                    return STOP; // only a manual command reopens that breaker: waiting is pointless
+                }
+                delay = Math.max(delay, after.toNanos());
+            }
+            if (maxDurationNanos != Long.MAX_VALUE && ticker.read() - startNanos > maxDurationNanos - delay) {
+                return STOP; // the next attempt would start after the deadline
+            }
+            return delay;
+        }
+
+        void giveUp(Throwable last) {
+            if (last != null) {
+                attachEarlier(last);
+            }
+            (attempts == 1 ? failedWithoutRetry : failedWithRetry).increment();
+            int n = attempts;
+            emit(l -> l.onExhausted(Retry.this, n, last));
+        }
+
+        void succeeded(int attempt) {
+            if (attempt == 1) {
+                successWithoutRetry.increment();
+            } else {
+                successWithRetry.increment();
+                emit(l -> l.onSuccessAfterRetries(Retry.this, attempt));
+            }
+        }
+
+        private void attachEarlier(Throwable last) {
+            if (failures != null) {
+                for (Throwable earlier : failures) {
+                    if (earlier != last) {
+                        last.addSuppressed(earlier);
+                    }
+                }
+                failures = null;
+            }
+        }
+    }
+
+    /** An asynchronous call: attempts chained through the scheduler, never a blocked thread. */
+    private final class AsyncExecution<T> extends Execution {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        private final Supplier<? extends CompletionStage<T>> task;
+        private volatile CompletableFuture<T> inFlight;
+        private volatile Future<?> pending;
+
+        AsyncExecution(Supplier<? extends CompletionStage<T>> task) {
+            this.task = task;
+            result.whenComplete((value, error) -> {
+                if (result.isCancelled()) {
+                    Future<?> scheduled = pending;
+                    if (scheduled != null) {
+                        scheduled.cancel(false);
+                    }
+                    CompletableFuture<T> current = inFlight;
+                    if (current != null) {
+                        current.cancel(true);
+                    }
+                }
+            });
+        }
+
+        void attempt() {
+            if (result.isDone()) {
+                return; // cancelled while waiting
+            }
+            begin();
+            CompletableFuture<T> current = Calls.start(task);
+            inFlight = current;
+            if (result.isDone()) {
+                current.cancel(true); // cancelled while the attempt was starting
+                return;
+            }
+            current.whenComplete(this::settle);
+        }
+
+        private void settle(T value, Throwable thrown) {
+            if (result.isDone()) {
+                return;
+            }
+            try {
+                long delay;
+                if (thrown != null) {
+                    Throwable error = Calls.unwrap(thrown);
+                    delay = afterFailure(error);
+                    if (delay == STOP) {
+                        result.completeExceptionally(error);
+                        return;
+                    }
+                } else if (retryable(value)) {
+                    delay = afterRetryableResult();
+                    if (delay == STOP) {
+                        result.complete(value);
+                        return;
+                    }
+                } else {
+                    succeeded(attempts);
+                    result.complete(value);
+                    return;
+                }
+                // Always through the scheduler, even for a zero wait: no recursion, no blocked thread.
+                pending = scheduler.schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException | Error e) {
+                result.completeExceptionally(e instanceof Error ? e : Calls.unwrap(thrown != null ? thrown : e));
+            }
+        }
+    }
+
+    /**
+     * Builds a {@link Retry}. Every method returns this builder; {@link #build()} copies the
+     * configuration. Not thread-safe.
+     */
+    public static final class Builder {
+        private final String name;
+        private int maxAttempts = 3;
+        private Duration maxDuration;
+        private Backoff backoff = Backoff.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10)).withFullJitter();
+        private Tracker retryOn = Tracker.all();
+        private Tracker abortOn = Tracker.none();
+        private Predicate<Object> retryOnResult;
+        private boolean retryOnRejection;
+        private boolean waitForRetryAfter;
+        private Sleeper sleeper = Sleeper.threadSleep();
+        private ScheduledExecutorService scheduler;
+        private Ticker ticker = Ticker.system();
+        private RandomGenerator random;
+        private final List<RetryListener> listeners = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /**
+         * The most attempts per call, the first included; {@link Integer#MAX_VALUE} for no limit
+         * (then set a {@link #maxDuration}). Default 3.
+         *
+         * @throws IllegalArgumentException if {@code maxAttempts < 1}
+         */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /**
+         * No retry starts later than {@code maxDuration} after the first attempt started (on the
+         * ticker). Default: no limit.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxDuration(Duration maxDuration) {
+            this.maxDuration = Tripper.positive("maxDuration", maxDuration);
+            return this;
+        }
+
+        /** The wait between attempts. */
+        public Builder backoff(Backoff backoff) {
+            this.backoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        /** Which exceptions are retried. Default {@link Tracker#all()}. */
+        public Builder retryOn(Tracker retryOn) {
+            this.retryOn = Objects.requireNonNull(retryOn, "retryOn");
+            return this;
+        }
+
+        /** Which exceptions stop the retries at once, whatever {@link #retryOn} says. Default none. */
+        public Builder abortOn(Tracker abortOn) {
+            this.abortOn = Objects.requireNonNull(abortOn, "abortOn");
+            return this;
+        }
+
+        /**
+         * Which results are retried (compose with {@link Predicate#and}/{@link Predicate#or}). When the
+         * attempts run out the caller gets the last result. Default: none.
+         */
+        public Builder retryOnResult(Predicate<Object> retryOnResult) {
+            this.retryOnResult = Objects.requireNonNull(retryOnResult, "retryOnResult");
+            return this;
+        }
+
+        /** Whether a {@link CallNotPermittedException} is retried (still subject to {@link #retryOn}). Default false. */
+        public Builder retryOnRejection(boolean retryOnRejection) {
+            this.retryOnRejection = retryOnRejection;
+            return this;
+        }
+
+        /**
+         * Whether a retried rejection waits at least its {@link CallNotPermittedException#retryAfter()}
+         * (implies {@link #retryOnRejection(boolean) retryOnRejection(true)} when true). Default false.
+         */
+        public Builder waitForRetryAfter(boolean waitForRetryAfter) {
+            this.waitForRetryAfter = waitForRetryAfter;
+            if (waitForRetryAfter) {
+                this.retryOnRejection = true;
+            }
+            return this;
+        }
+
+        /** How synchronous calls wait. Default {@link Sleeper#threadSleep()}. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** Where asynchronous attempts are scheduled. Default: a shared daemon scheduler. */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** The ticker {@link #maxDuration} is measured on. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** The source of jitter. Default: a thread-local generator. */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** Adds a listener; listeners are notified in the order added. */
+        public Builder listener(RetryListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Builds the retry.
+         *
+         * @throws IllegalArgumentException if neither attempts nor duration are limited
+         */
+        public Retry build() {
+            if (maxAttempts == Integer.MAX_VALUE && maxDuration == null) {
+                throw new IllegalArgumentException("maxAttempts unlimited needs a maxDuration, else the retry never ends");
+            }
+            return new Retry(this);
+        }
+    }
+}

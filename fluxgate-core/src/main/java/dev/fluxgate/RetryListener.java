@@ -1,0 +1,48 @@
+package dev.fluxgate;
+
+import java.time.Duration;
+
+/**
+ * Hears what a {@link Retry} does with each call. Every method has an empty default, so a listener
+ * implements only what it needs. Listeners run synchronously on the thread that observed the
+ * outcome (the caller's, or the thread that completed an asynchronous attempt); one that throws is
+ * ignored and does not disturb the call.
+ */
+public interface RetryListener {
+
+    /**
+     * An attempt is about to start.
+     *
+     * @param retry the retry running the call
+     * @param attempt the attempt number, from 1
+     */
+    default void onAttempt(Retry retry, int attempt) {
+    }
+
+    /**
+     * Attempt {@code attempt} failed with a retryable exception or result; the next starts after
+     * {@code delay}.
+     *
+     * @param failure the exception, or {@code null} when a result was judged retryable
+     */
+    default void onRetry(Retry retry, int attempt, Throwable failure, Duration delay) {
+    }
+
+    /** The call succeeded at attempt {@code attempts}, after at least one retry. */
+    default void onSuccessAfterRetries(Retry retry, int attempts) {
+    }
+
+    /**
+     * The call gave up after {@code attempts} attempts: the attempts or the total duration ran out
+     * (or the thread was interrupted while waiting).
+     *
+     * @param lastFailure the last exception (with the earlier ones attached as suppressed), or
+     *     {@code null} when the last result was retryable; the caller gets that result
+     */
+    default void onExhausted(Retry retry, int attempts, Throwable lastFailure) {
+    }
+
+    /** The call failed with an exception that is not retried (or aborts), at attempt {@code attempts}. */
+    default void onNotRetried(Retry retry, int attempts, Throwable failure) {
+    }
+}

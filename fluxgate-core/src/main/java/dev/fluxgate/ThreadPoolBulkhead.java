@@ -1,0 +1,322 @@
+package dev.fluxgate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * A bounded pool of threads and a bounded queue for one dependency, so that a slow payment API
+ * cannot take the threads that email or the database need.
+ *
+ * <pre>{@code
+ * try (ThreadPoolBulkhead payments = ThreadPoolBulkhead.builder("payments").threads(8).queueCapacity(16).build()) {
+ *     CompletableFuture<Receipt> r = payments.submit(() -> client.charge(order));
+ * }
+ * }</pre>
+ *
+ * <p>At most {@code threads} tasks run at once and at most {@code queueCapacity} wait; a task
+ * submitted beyond that is rejected: its future fails at once with {@link BulkheadFullException}
+ * (and {@link #call} throws it). Cancelling a returned future interrupts its task if it is running
+ * and drops it if it is queued. Idle threads end after a minute; threads are daemon threads named
+ * {@code fluxgate-<name>-N}.
+ *
+ * <p>{@link #close()} shuts down cleanly: no new tasks (their futures fail with
+ * {@link RejectedExecutionException}), queued and running tasks finish, and it waits for them.
+ * {@link #shutdownNow()} interrupts running tasks and cancels the queued ones' futures.
+ *
+ * <p>{@link #callAsync} runs the task supplier on the pool, so the pool bounds the threads that
+ * <em>start</em> asynchronous work, not the work's completion; use a {@link Bulkhead} to bound
+ * asynchronous calls in flight. Safe for concurrent use.
+ */
+public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
+
+    private final String name;
+    private final int threads;
+    private final int queueCapacity;
+    private final ThreadPoolExecutor executor;
+    private final LongAdder rejected = new LongAdder();
+
+    private ThreadPoolBulkhead(String name, int threads, int queueCapacity, Duration keepAlive) {
+        this.name = name;
+        this.threads = threads;
+        this.queueCapacity = queueCapacity;
+        BlockingQueue<Runnable> queue = queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
+        this.executor = new ThreadPoolExecutor(threads, threads, keepAlive.toNanos(), TimeUnit.NANOSECONDS, queue,
+                Calls.daemonThreads("fluxgate-" + name), new ThreadPoolExecutor.AbortPolicy());
+        executor.allowCoreThreadTimeOut(true); // an idle dependency keeps no threads
+    }
+
+    /** A pool of {@code threads} threads and a queue of {@code queueCapacity} tasks. */
+    public static ThreadPoolBulkhead of(String name, int threads, int queueCapacity) {
+        return builder(name).threads(threads).queueCapacity(queueCapacity).build();
+    }
+
+    /** Starts a builder: as many threads as processors, a queue of 100. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The bulkhead's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The most tasks that run at once. */
+    public int maxThreads() {
+        return threads;
+    }
+
+    /** The most tasks that wait. */
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    /** Tasks running now (approximate, as {@link ThreadPoolExecutor#getActiveCount()}). */
+    public int activeThreads() {
+        return executor.getActiveCount();
+    }
+
+    /** Tasks waiting now. */
+    public int queueDepth() {
+        return executor.getQueue().size();
+    }
+
+    /** Tasks rejected because pool and queue were full, since the bulkhead was built. */
+    public long rejectedCalls() {
+        return rejected.sum();
+    }
+
+    /**
+     * Runs {@code task} on the pool.
+     *
+     * @return its future; failed at once with {@link BulkheadFullException} when pool and queue are
+     *     full, or {@link RejectedExecutionException} after shutdown
+     */
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        Job<T> job = new Job<>(task);
+        try {
+            executor.execute(job);
+        } catch (RejectedExecutionException e) {
+            if (executor.isShutdown()) {
+                job.result.completeExceptionally(new RejectedExecutionException("ThreadPoolBulkhead '" + name + "' is shut down"));
+            } else {
+                rejected.increment();
+                job.result.completeExceptionally(new BulkheadFullException(name, "ThreadPoolBulkhead '" + name
+                        + "' is full (" + threads + " threads, " + queueCapacity + " queued)"));
+            }
+        }
+        return job.result;
+    }
+
+    /**
+     * Runs {@code task} on the pool and waits for it.
+     *
+     * @throws BulkheadFullException if pool and queue are full
+     * @throws InterruptedException if the caller is interrupted while waiting (the task is cancelled)
+     * @throws Exception the task's own exception, unchanged
+     */
+    @Override
+    public <T> T call(Callable<T> task) throws Exception {
+        CompletableFuture<T> future = submit(task);
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw (Error) cause;
+        }
+    }
+
+    /** Runs {@code task} on the pool and waits for it; exceptions as {@link #call}, unchecked. */
+    public <T> T get(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        return Calls.unchecked(() -> call(task::get));
+    }
+
+    /**
+     * Starts an asynchronous task from a pool thread; the returned future completes with the
+     * task's. Cancelling it cancels the task's future.
+     */
+    @Override
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+        Objects.requireNonNull(task, "task");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<CompletableFuture<T>> started = submit(() -> Calls.start(task));
+        started.whenComplete((future, error) -> {
+            if (error != null) {
+                result.completeExceptionally(Calls.unwrap(error));
+                return;
+            }
+            future.whenComplete((value, e) -> {
+                if (e == null) {
+                    result.complete(value);
+                } else {
+                    result.completeExceptionally(Calls.unwrap(e));
+                }
+            });
+            result.whenComplete((v, e) -> {
+                if (result.isCancelled()) {
+                    future.cancel(true);
+                }
+            });
+        });
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                started.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /** Stops accepting tasks; queued and running tasks finish. Does not wait. */
+    public void shutdown() {
+        executor.shutdown();
+    }
+
+    /** Stops accepting tasks, interrupts running ones and cancels the futures of queued ones. */
+    public void shutdownNow() {
+        List<Runnable> queued = executor.shutdownNow();
+        for (Runnable runnable : queued) {
+            if (runnable instanceof Job<?> job) {
+                job.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for every task to finish after a shutdown.
+     *
+     * @return whether they all finished
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether the bulkhead is shut down and every task has finished. */
+    public boolean isTerminated() {
+        return executor.isTerminated();
+    }
+
+    /**
+     * Shuts down and waits for queued and running tasks to finish. If interrupted while waiting, it
+     * interrupts the tasks ({@link #shutdownNow()}) and restores the interrupt flag.
+     */
+    @Override
+    public void close() {
+        shutdown();
+        try {
+            while (!executor.awaitTermination(1, TimeUnit.DAYS)) {
+                // keep waiting: close() promises that the tasks have finished
+            }
+        } catch (InterruptedException e) {
+            shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ThreadPoolBulkhead(" + name + ", " + threads + " threads, queue " + queueCapacity + ")";
+    }
+
+    /** A task whose CompletableFuture is completed by FutureTask.done(): cancellation interrupts only this task. */
+    private static final class Job<T> extends FutureTask<T> {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+
+        Job(Callable<T> task) {
+            super(task);
+            result.whenComplete((value, error) -> {
+                if (result.isCancelled()) {
+                    cancel(true);
+                }
+            });
+        }
+
+        @Override
+        protected void done() {
+            if (isCancelled()) {
+                result.cancel(false);
+                return;
+            }
+            try {
+                result.complete(get());
+            } catch (ExecutionException e) {
+                result.completeExceptionally(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // cannot happen: done() runs after completion
+            }
+        }
+    }
+
+    /** Builds a {@link ThreadPoolBulkhead}. Every method returns this builder. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int queueCapacity = 100;
+        private Duration keepAlive = Duration.ofMinutes(1);
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /**
+         * The most tasks that run at once.
+         *
+         * @throws IllegalArgumentException if {@code threads < 1}
+         */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * The most tasks that wait for a thread; 0 hands tasks straight to a free thread or rejects them.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder queueCapacity(int queueCapacity) {
+            if (queueCapacity < 0) {
+                throw new IllegalArgumentException("queueCapacity must be >= 0, was " + queueCapacity);
+            }
+            this.queueCapacity = queueCapacity;
+            return this;
+        }
+
+        /**
+         * How long an idle thread lives. Default one minute.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder keepAlive(Duration keepAlive) {
+            this.keepAlive = Tripper.positive("keepAlive", keepAlive);
+            return this;
+        }
+
+        /** Builds the bulkhead and its (initially empty) pool. */
+        public ThreadPoolBulkhead build() {
+            return new ThreadPoolBulkhead(name, threads, queueCapacity, keepAlive);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.fluxgate;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Bounds how long a call may take, and really cancels it when the time is up.
+ *
+ * <pre>{@code
+ * Timeout timeout = Timeout.of(Duration.ofSeconds(2));
+ * String body = timeout.call(() -> fetch());               // throws TimeoutException
+ * String same = timeout.get(() -> fetch());                // throws TimeoutExceededException
+ * CompletableFuture<String> f = timeout.callAsync(() -> client.sendAsync(req, ofString()).thenApply(HttpResponse::body));
+ * }</pre>
+ *
+ * <p><b>Synchronous calls</b> run on a worker (virtual threads on JDK 21 and later, a cached pool of
+ * daemon threads before; or the executor given to {@link #withExecutor}) while the caller waits.
+ * When the time is up the worker is interrupted ({@code Future.cancel(true)}) and the caller gets a
+ * {@link TimeoutException}: checked from {@link #call}, wrapped in the unchecked
+ * {@link TimeoutExceededException} from {@link #get} and {@link #run}. No thread is left behind as
+ * long as the task honours interrupts (blocking I/O on sockets and most {@code java.util.concurrent}
+ * waits do); a task that ignores them runs on to its end, but the caller never waits for it. An
+ * interrupt of the waiting caller cancels the task too.
+ *
+ * <p><b>Asynchronous calls</b> ({@link #callAsync}) never block: a timer on a scheduler fails the
+ * returned future with a {@link TimeoutException} and cancels the task's future.
+ *
+ * <p>A timeout is an ordinary exception to the policies outside it: a {@link CircuitBreaker} around
+ * a timeout records it as a failure (with the default {@link Tracker#all()}), and a {@link Retry}
+ * retries it. Timeouts are immutable and safe for concurrent use.
+ */
+public final class Timeout implements Policy {
+
+    private final long timeoutNanos;
+    private final Duration timeout;
+    private final ExecutorService executor;
+    private final ScheduledExecutorService scheduler;
+    private final LongAdder timeouts;
+
+    private Timeout(Duration timeout, ExecutorService executor, ScheduledExecutorService scheduler, LongAdder timeouts) {
+        this.timeout = timeout;
+        this.timeoutNanos = timeout.toNanos();
+        this.executor = executor;
+        this.scheduler = scheduler;
+        this.timeouts = timeouts;
+    }
+
+    /**
+     * A timeout of {@code timeout}.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public static Timeout of(Duration timeout) {
+        return new Timeout(Tripper.positive("timeout", timeout), null, null, new LongAdder());
+    }
+
+    /** This timeout, running synchronous calls on {@code executor} (which the caller owns and shuts down). */
+    public Timeout withExecutor(ExecutorService executor) {
+        return new Timeout(timeout, Objects.requireNonNull(executor, "executor"), scheduler, timeouts);
+    }
+
+    /** This timeout, timing asynchronous calls on {@code scheduler}. Default: a shared daemon scheduler. */
+    public Timeout withScheduler(ScheduledExecutorService scheduler) {
+        return new Timeout(timeout, executor, Objects.requireNonNull(scheduler, "scheduler"), timeouts);
+    }
+
+    /** The time allowed per call. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Calls that timed out, since this timeout was created (shared with its {@code with...} copies). */
+    public long timeouts() {
+        return timeouts.sum();
+    }
+
+    /**
+     * Runs {@code task} with the time limit.
+     *
+     * @throws TimeoutException if the time ran out (the task was interrupted)
+     * @throws InterruptedException if the caller was interrupted while waiting (the task was too)
+     * @throws Exception the task's own exception, unchanged
+     */
+    @Override
+    public <T> T call(Callable<T> task) throws Exception {
+        Objects.requireNonNull(task, "task");
+        Future<T> future = (executor != null ? executor : Workers.EXECUTOR).submit(task);
+        try {
+            return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            timeouts.increment();
+            throw new TimeoutException("call did not complete within " + Tripper.human(timeout));
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs {@code task} with the time limit.
+     *
+     * @throws TimeoutExceededException if the time ran out
+     */
+    public <T> T get(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        return Calls.unchecked(() -> call(task::get));
+    }
+
+    /**
+     * Runs {@code task} with the time limit.
+     *
+     * @throws TimeoutExceededException if the time ran out
+     */
+    public void run(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        Calls.unchecked(() -> call(Calls.callable(task)));
+    }
+
+    /**
+     * Runs an asynchronous task with the time limit. When the time is up the returned future fails
+     * with a {@link TimeoutException} and the task's future is cancelled. Cancelling the returned
+     * future cancels the task's future too.
+     */
+    @Override
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+        Objects.requireNonNull(task, "task");
+        CompletableFuture<T> future = Calls.start(task);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        ScheduledFuture<?> timer = (scheduler != null ? scheduler : Calls.scheduler()).schedule(() -> {
+            if (result.completeExceptionally(
+                    new TimeoutException("call did not complete within " + Tripper.human(timeout)))) {
+                timeouts.increment();
+                future.cancel(true);
+            }
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        future.whenComplete((value, error) -> {
+            timer.cancel(false);
+            if (error == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(Calls.unwrap(error));
+            }
+        });
+        result.whenComplete((value, error) -> {
+            if (result.isCancelled()) {
+                timer.cancel(false);
+                future.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "Timeout(" + Tripper.human(timeout) + ")";
+    }
+
+    /** The default workers: virtual threads where the JDK has them, else a cached pool of daemon threads. */
+    private static final class Workers {
+        static final ExecutorService EXECUTOR = create();
+
+        private static ExecutorService create() {
+            try {
+                // Reflection keeps the --release 17 build free of preview/unknown-API warnings.
+                Method virtual = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+                return (ExecutorService) virtual.invoke(null);
+            } catch (ReflectiveOperationException | RuntimeException notAvailable) {
+                ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                        new SynchronousQueue<>(), Calls.daemonThreads("fluxgate-timeout"));
+                return pool;
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.fluxgate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class TimeoutTest {
+
+    @Test
+    void aFastCallReturnsItsResult() throws Exception {
+        assertThat(Timeout.of(Duration.ofSeconds(5)).call(() -> "fast")).isEqualTo("fast");
+    }
+
+    @Test
+    void aSlowCallIsInterruptedAndItsThreadEnds() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch ended = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        Timeout timeout = Timeout.of(Duration.ofMillis(50));
+
+        assertThatThrownBy(() -> timeout.call(() -> {
+            worker.set(Thread.currentThread());
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            } finally {
+                ended.countDown();
+            }
+            return "late";
+        })).isInstanceOf(TimeoutException.class).hasMessageContaining("0.05s");
+
+        assertThat(ended.await(5, TimeUnit.SECONDS)).as("the task was stopped").isTrue();
+        assertThat(interrupted).isTrue();
+        assertThat(worker.get()).isNotSameAs(Thread.currentThread());
+        assertThat(timeout.timeouts()).isEqualTo(1);
+    }
+
+    @Test
+    void aDedicatedPoolGetsItsThreadBackAfterATimeout() throws Exception {
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            Timeout timeout = Timeout.of(Duration.ofMillis(30)).withExecutor(one);
+            for (int i = 0; i < 3; i++) { // with a leaked thread the second call would time out in the queue
+                assertThatThrownBy(() -> timeout.run(() -> {
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })).isInstanceOf(TimeoutExceededException.class).hasCauseInstanceOf(TimeoutException.class);
+                assertThat(timeout.get(() -> "pool free")).isEqualTo("pool free");
+            }
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    @Test
+    void theTasksOwnExceptionPassesUnchanged() {
+        IOException boom = new IOException("boom");
+        assertThatThrownBy(() -> Timeout.of(Duration.ofSeconds(5)).call(() -> {
+            throw boom;
+        })).isSameAs(boom);
+    }
+
+    @Test
+    void asyncTimeoutFailsWithTimeoutExceptionAndCancelsTheTask() {
+        CompletableFuture<String> task = new CompletableFuture<>();
+        CompletableFuture<String> result = Timeout.of(Duration.ofMillis(30)).callAsync(() -> task);
+        assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TimeoutException.class);
+        assertThat(task).isCancelled();
+    }
+
+    @Test
+    void asyncCompletionBeforeTheTimeWins() throws Exception {
+        Timeout timeout = Timeout.of(Duration.ofSeconds(5));
+        assertThat(timeout.callAsync(() -> CompletableFuture.completedFuture("ok")).get(1, TimeUnit.SECONDS)).isEqualTo("ok");
+        assertThat(timeout.timeouts()).isZero();
+    }
+
+    @Test
+    void cancellingTheAsyncResultCancelsTheTask() {
+        CompletableFuture<String> task = new CompletableFuture<>();
+        Timeout.of(Duration.ofSeconds(5)).callAsync(() -> task).cancel(true);
+        assertThat(task).isCancelled();
+    }
+
+    @Test
+    void aTimeoutCountsAsAFailureForABreakerOutsideIt() {
+        CircuitBreaker cb = CircuitBreaker.builder("slow").tripper(Tripper.failureStreak(2)).build();
+        Timeout timeout = Timeout.of(Duration.ofMillis(20));
+        Resilience pipeline = Resilience.of(Policy.of(cb), timeout);
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> pipeline.call(() -> {
+                new CountDownLatch(1).await();
+                return "never";
+            })).isInstanceOf(TimeoutException.class);
+        }
+        assertThat(cb.state()).isEqualTo(State.OPEN);
+    }
+
+    @Test
+    void rejectsANonPositiveTimeout() {
+        assertThatThrownBy(() -> Timeout.of(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("timeout");
+    }
+}
