@@ -3,5 +3,6 @@
  * Only {@code dev.fluxgate} is exported; {@code dev.fluxgate.internal} is implementation.
  */
 module dev.fluxgate {
+    requires jdk.jfr; // Listeners.jfr(): a JDK module, not a dependency
     exports dev.fluxgate;
 }

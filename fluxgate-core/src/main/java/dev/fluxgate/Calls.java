@@ -6,10 +6,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -98,9 +101,18 @@ final class Calls {
         }
     }
 
-    /** The shared daemon scheduler for retry delays and async timeouts; it only schedules, never runs user work for long. */
-    static ScheduledExecutorService scheduler() {
-        return SharedScheduler.INSTANCE;
+    /**
+     * Runs {@code action} after {@code nanos} on {@code scheduler}; with no scheduler given, on the
+     * shared daemon scheduler, which then only hands the action to the common pool. The shared
+     * thread thus never runs user code (a task supplier, a future's dependent stages), so one
+     * blocking caller cannot delay every other retry and timeout in the process.
+     */
+    static ScheduledFuture<?> schedule(ScheduledExecutorService scheduler, Runnable action, long nanos) {
+        if (scheduler != null) {
+            return scheduler.schedule(action, nanos, TimeUnit.NANOSECONDS);
+        }
+        return SharedScheduler.INSTANCE.schedule(() -> ForkJoinPool.commonPool().execute(action), nanos,
+                TimeUnit.NANOSECONDS);
     }
 
     private static final class SharedScheduler {

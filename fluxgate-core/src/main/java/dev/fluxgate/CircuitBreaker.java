@@ -172,7 +172,16 @@ public interface CircuitBreaker {
      */
     long acquirePermission();
 
-    /** Whether this breaker uses call durations; when false, callers may report durations as 0. */
+    /**
+     * The slow-call thresholds this breaker tracks, ascending: those of its {@link Tripper#slowRate}
+     * rules and its {@code slowCallThreshold} settings. {@link Metrics#slowCalls} accepts exactly these.
+     */
+    List<Duration> slowCallThresholds();
+
+    /**
+     * Whether this breaker uses call durations (its rules need them, or a listener hears completed
+     * calls); when false, callers of the permit API may report durations as 0.
+     */
     boolean isTimed();
 
     /** The ticker durations are measured on. */
@@ -206,7 +215,8 @@ public interface CircuitBreaker {
         Window window = Window.count(100);
         Tracker tracker = Tracker.all();
         Predicate<Object> failureOnResult;
-        Tripper tripper = Tripper.minRequests(100).and(Tripper.failureRate(0.5));
+        /** Null until set: the default follows the window (see {@link #tripper(Tripper)}). */
+        Tripper tripper;
         Cooldown cooldown = Cooldown.fixed(Duration.ofSeconds(60));
         Permit permit = Permit.rampUp(0.1, 1.0, Duration.ofSeconds(60));
         int maxHalfOpenCalls = 10;
@@ -251,7 +261,11 @@ public interface CircuitBreaker {
             return this;
         }
 
-        /** When to open. Default {@code minRequests(100).and(failureRate(0.5))}. */
+        /**
+         * When to open. Default {@code minRequests(100).and(failureRate(0.5))}; with a count window
+         * smaller than 100 calls, the default asks for a full window instead ({@code minRequests(size)}),
+         * since 100 calls could never be reached. A tripper set here is taken as given and checked.
+         */
         public Builder tripper(Tripper tripper) {
             this.tripper = Objects.requireNonNull(tripper, "tripper");
             return this;
@@ -354,6 +368,7 @@ public interface CircuitBreaker {
          *     {@code minRequests} larger than a count window can ever hold
          */
         public CircuitBreaker build() {
+            Tripper tripper = this.tripper != null ? this.tripper : defaultTripper(window);
             if (window.isCount() && tripper.largestMinRequests() > window.size()) {
                 throw new IllegalArgumentException("tripper " + tripper + " needs minRequests("
                         + tripper.largestMinRequests() + ") but the window " + window + " never holds more than "
@@ -365,7 +380,12 @@ public interface CircuitBreaker {
             if (thresholds.size() > 30) {
                 throw new IllegalArgumentException("at most 30 distinct slow-call thresholds, was " + thresholds.size());
             }
-            return new FluxgateCircuitBreaker(this, thresholds.stream().mapToLong(Long::longValue).toArray());
+            return new FluxgateCircuitBreaker(this, tripper, thresholds.stream().mapToLong(Long::longValue).toArray());
+        }
+
+        private static Tripper defaultTripper(Window window) {
+            int min = window.isCount() ? Math.min(100, window.size()) : 100;
+            return Tripper.minRequests(min).and(Tripper.failureRate(0.5));
         }
 
         /** A copy of this builder under another name (for registries). */

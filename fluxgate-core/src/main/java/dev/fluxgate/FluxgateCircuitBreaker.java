@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -103,6 +104,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private final InstantSource clock;
     private final RandomGenerator random;
     private final boolean configTimed;
+    private final List<Duration> slowCallThresholds;
     private final Map<String, String> configuration;
 
     // ---- state read without the lock ----
@@ -134,16 +136,27 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private int reopens;
     private int halfOpenSuccesses;
     private long successes;
+
+    // ---- the quiet path (see recordFastSuccess) ----
+    private static final long NOT_QUIET = -1L;
+    /**
+     * The generation bits of a CLOSED window that one more untimed success cannot change (a count
+     * window full of such successes), already judged by the tripper; {@link #NOT_QUIET} otherwise. Set
+     * only under the lock, and reset under the lock before anything changes the window.
+     */
+    private volatile long quietGen = NOT_QUIET;
+    /** Successes that took the quiet path: lifetime counter only, since the window could not change. */
+    private final LongAdder quietSuccesses = new LongAdder();
     private long failures;
     private long stale;
     private long drainNow;
 
-    FluxgateCircuitBreaker(CircuitBreaker.Builder b, long[] slowThresholds) {
+    FluxgateCircuitBreaker(CircuitBreaker.Builder b, Tripper tripper, long[] slowThresholds) {
         this.name = b.name;
         this.window = b.window;
         this.tracker = b.tracker;
         this.failureOnResult = b.failureOnResult;
-        this.tripper = b.tripper;
+        this.tripper = tripper;
         this.cooldown = b.cooldown;
         this.permit = b.permit;
         this.maxHalfOpenCalls = b.maxHalfOpenCalls;
@@ -154,11 +167,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         this.ticker = b.ticker;
         this.clock = b.clock;
         this.random = b.random;
-        this.configTimed = slowThresholds.length > 0 || b.tripper.needsDurations();
+        this.configTimed = slowThresholds.length > 0 || tripper.needsDurations();
         this.store = window.newStore(slowThresholds);
         this.listeners = b.listeners.toArray(new Listener[0]);
         this.callListeners = withCallEvents(listeners);
-        this.timed = configTimed || callListeners.length > 0;
+        this.timed = configTimed || needDurations(callListeners);
+        this.slowCallThresholds = Arrays.stream(slowThresholds).mapToObj(Duration::ofNanos).toList();
         this.stateSinceNanos = ticker.read();
         WORD.setVolatile(this, (long) CLOSED);
         this.configuration = describe(b);
@@ -249,6 +263,11 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     @Override
+    public List<Duration> slowCallThresholds() {
+        return slowCallThresholds;
+    }
+
+    @Override
     public Ticker ticker() {
         return ticker;
     }
@@ -270,7 +289,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     private MetricsSnapshot.Lifetime lifetime(long w) {
-        return new MetricsSnapshot.Lifetime(successes, failures, ignored.sum(), rejected.sum(), stale,
+        return new MetricsSnapshot.Lifetime(successes + quietSuccesses.sum(), failures, ignored.sum(), rejected.sum(), stale,
                 transitions.get(), stateOf(w) == HALF_OPEN ? probesOf(w) : 0, ticker.read() - stateSinceNanos);
     }
 
@@ -505,7 +524,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if (s == DISABLED) {
             return;
         }
-        if ((s == CLOSED || s == METRICS_ONLY) && !timed) {
+        // Only the window's own rules decide the path: a listener that wants durations gets them, but
+        // does not make every success take the lock.
+        if ((s == CLOSED || s == METRICS_ONLY) && !configTimed) {
             recordFastSuccess(permit);
         } else {
             Move t = recordLocked(permit, false, durationNanos);
@@ -626,6 +647,14 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     // ---- record and decide ----
 
     private void recordFastSuccess(long permit) {
+        // Quiet: the window is full of successes, so this one changes nothing it shows and the tripper
+        // already judged exactly this window. Count it (one atomic, striped under contention) and go:
+        // no lock, and nothing for many threads to serialize on. It is ordered before whatever next
+        // changes the window, since that resets quietGen first, under the lock.
+        if (genBits(permit) == quietGen) {
+            quietSuccesses.increment();
+            return;
+        }
         if (!contended) {
             if (tryLock()) {
                 Move t;
@@ -654,6 +683,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 long w = word();
                 drainStripes();
                 t = decide(w);
+                if (t == null) {
+                    markQuiet(w);
+                }
             } finally {
                 unlock();
             }
@@ -703,8 +735,29 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 halfOpenSuccesses++;
             }
         }
-        store.record(store.needsTime() ? ticker.read() : 0L, failure, durationNanos);
-        return decide(word());
+        unquiet();
+        // The window keeps durations only when its rules use them; buffered successes carry none.
+        store.record(store.needsTime() ? ticker.read() : 0L, failure, configTimed ? durationNanos : 0L);
+        long now = word();
+        Move m = decide(now);
+        if (m == null) {
+            markQuiet(now);
+        }
+        return m;
+    }
+
+    /** After a decision that moved nothing: opens the quiet path if one more success cannot change the window. Caller holds the lock. */
+    private void markQuiet(long w) {
+        if (stateOf(w) == CLOSED && genBits(w) == windowGen && store.absorbsSuccess()) {
+            quietGen = genBits(w);
+        }
+    }
+
+    /** Closes the quiet path; called under the lock before anything changes the window. */
+    private void unquiet() {
+        if (quietGen != NOT_QUIET) {
+            quietGen = NOT_QUIET;
+        }
     }
 
     private void drainStripes() {
@@ -726,6 +779,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if (drainNow == Long.MIN_VALUE && store.needsTime()) {
             drainNow = ticker.read();
         }
+        unquiet();
         store.recordSuccesses(drainNow, count);
     }
 
@@ -734,6 +788,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         long gen = genBits(w);
         if (windowGen != gen) {
             windowGen = gen;
+            unquiet();
             store.clear();
             halfOpenSuccesses = 0;
         }
@@ -891,14 +946,34 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         Listener[] calls = withCallEvents(ls);
         listeners = ls;
         callListeners = calls;
-        timed = configTimed || calls.length > 0;
+        timed = configTimed || needDurations(calls);
     }
 
     private static Listener[] withCallEvents(Listener[] ls) {
         return Arrays.stream(ls).filter(FluxgateCircuitBreaker::wantsCallEvents).toArray(Listener[]::new);
     }
 
-    /** Whether a listener overrides any per-call method (so that it needs call events and durations). */
+    /** Whether any of these listeners hears completed calls, whose durations must then be measured. */
+    private static boolean needDurations(Listener[] ls) {
+        for (Listener l : ls) {
+            if (overrides(l, "onSuccess", CircuitBreaker.class, long.class)
+                    || overrides(l, "onFailure", CircuitBreaker.class, long.class, Throwable.class)
+                    || overrides(l, "onIgnored", CircuitBreaker.class, long.class, Throwable.class)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean overrides(Listener l, String method, Class<?>... parameters) {
+        try {
+            return l.getClass().getMethod(method, parameters).getDeclaringClass() != Listener.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Whether a listener overrides any per-call method (so that it needs call events). */
     static boolean wantsCallEvents(Listener l) {
         try {
             Class<?> c = l.getClass();
@@ -966,7 +1041,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
         @Override
         public long successfulCalls() {
-            return successes;
+            return successes + quietSuccesses.sum();
         }
 
         @Override

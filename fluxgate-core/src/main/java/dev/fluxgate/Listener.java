@@ -4,8 +4,9 @@ package dev.fluxgate;
  * Receives a breaker's state transitions and, optionally, its per-call events.
  *
  * <p>Most users pass a lambda for {@link #onTransition(Transition)}. Integrations (meters,
- * tracing) also override the per-call methods; a breaker delivers per-call events, and measures
- * durations for them, only to listeners that override at least one of them.
+ * tracing) also override the per-call methods; a breaker delivers per-call events only to listeners
+ * that override at least one of them, and reads the clock around calls only while some listener
+ * overrides {@code onSuccess}, {@code onFailure} or {@code onIgnored}.
  *
  * <p>Listeners run synchronously in the thread whose call or command caused the event, after the
  * new state is visible and outside any lock. A listener that throws is logged through

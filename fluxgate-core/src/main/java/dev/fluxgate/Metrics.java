@@ -12,9 +12,9 @@ import java.time.Duration;
  * cover the calls recorded in the current state since the last transition or reset. Lifetime
  * counters ({@link #successfulCalls()} and the like) count since the breaker was built.
  *
- * <p>Durations are measured only when the configuration needs them (a {@link Tripper#slowRate}
- * or {@link Tripper#avgLatency} rule, a {@code slowCallThreshold}, or a listener with call events);
- * otherwise {@link #averageDuration()} is zero.
+ * <p>The window keeps durations only when its configuration uses them (a {@link Tripper#slowRate}
+ * or {@link Tripper#avgLatency} rule, or a {@code slowCallThreshold}); otherwise
+ * {@link #averageDuration()} is zero. Listeners that hear completed calls get their durations either way.
  */
 public interface Metrics {
 

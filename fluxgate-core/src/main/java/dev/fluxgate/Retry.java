@@ -49,9 +49,10 @@ import java.util.random.RandomGenerator;
  * by default; tests pass one that advances a fake ticker). An interrupt during the wait stops the
  * retries: the interrupt flag is restored and the last failure is thrown, with the
  * {@link InterruptedException} attached as suppressed. {@link #callAsync} never blocks: it schedules
- * each next attempt on a {@link ScheduledExecutorService} (a shared daemon scheduler by default),
- * and the attempt's task supplier runs on that scheduler's thread, so it must return quickly
- * (start the work, return its future). Cancelling the returned future stops the retries and
+ * each next attempt on a {@link ScheduledExecutorService}. The first attempt's task supplier runs
+ * on the caller's thread; later ones run on the given scheduler's thread, or, by default (a shared
+ * daemon scheduler that only keeps time), on {@link java.util.concurrent.ForkJoinPool#commonPool()}.
+ * The supplier should return quickly: start the work and return its future. Cancelling the returned future stops the retries and
  * cancels the attempt in flight.
  *
  * <p>A retry is immutable after build and safe for concurrent use; each call keeps its own count.
@@ -115,7 +116,7 @@ public final class Retry implements Policy {
         this.retryOnRejection = b.retryOnRejection;
         this.waitForRetryAfter = b.waitForRetryAfter;
         this.sleeper = b.sleeper;
-        this.scheduler = b.scheduler != null ? b.scheduler : Calls.scheduler();
+        this.scheduler = b.scheduler; // null: the shared scheduler, attempts run on the common pool
         this.ticker = b.ticker;
         this.random = b.random != null ? b.random : Calls.THREAD_LOCAL_RANDOM;
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
@@ -463,7 +464,7 @@ public final class Retry implements Policy {
                     return;
                 }
                 // Always through the scheduler, even for a zero wait: no recursion, no blocked thread.
-                pending = scheduler.schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
+                pending = Calls.schedule(scheduler, this::attempt, delay);
             } catch (RejectedExecutionException | Error e) {
                 result.completeExceptionally(e instanceof Error ? e : Calls.unwrap(thrown != null ? thrown : e));
             }
@@ -570,7 +571,10 @@ public final class Retry implements Policy {
             return this;
         }
 
-        /** Where asynchronous attempts are scheduled. Default: a shared daemon scheduler. */
+        /**
+         * Where asynchronous attempts are scheduled and run. Default: a shared daemon scheduler that
+         * hands each attempt to the common pool.
+         */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;

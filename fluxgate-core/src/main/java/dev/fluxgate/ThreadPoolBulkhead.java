@@ -142,7 +142,10 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
             if (cause instanceof Exception ex) {
                 throw ex;
             }
-            throw (Error) cause;
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -36,10 +37,13 @@ import java.util.function.Supplier;
  * {@link TimeoutExceededException} from {@link #get} and {@link #run}. No thread is left behind as
  * long as the task honours interrupts (blocking I/O on sockets and most {@code java.util.concurrent}
  * waits do); a task that ignores them runs on to its end, but the caller never waits for it. An
- * interrupt of the waiting caller cancels the task too.
+ * interrupt of the waiting caller cancels the task too. Because the task runs on another thread,
+ * thread-local context (logging MDC, a transaction bound to the caller's thread) does not follow it.
  *
  * <p><b>Asynchronous calls</b> ({@link #callAsync}) never block: a timer on a scheduler fails the
- * returned future with a {@link TimeoutException} and cancels the task's future.
+ * returned future with a {@link TimeoutException} and cancels the task's future. With the default
+ * scheduler the timeout completes the future from the common pool, never from the shared timer
+ * thread, so slow dependent stages cannot delay other timeouts.
  *
  * <p>A timeout is an ordinary exception to the policies outside it: a {@link CircuitBreaker} around
  * a timeout records it as a failure (with the default {@link Tracker#all()}), and a {@link Retry}
@@ -152,15 +156,23 @@ public final class Timeout implements Policy {
         Objects.requireNonNull(task, "task");
         CompletableFuture<T> future = Calls.start(task);
         CompletableFuture<T> result = new CompletableFuture<>();
-        ScheduledFuture<?> timer = (scheduler != null ? scheduler : Calls.scheduler()).schedule(() -> {
-            if (result.completeExceptionally(
-                    new TimeoutException("call did not complete within " + Tripper.human(timeout)))) {
-                timeouts.increment();
-                future.cancel(true);
+        // Exactly one of the timer and the task's completion settles the result; the winner counts first.
+        AtomicBoolean settled = new AtomicBoolean();
+        ScheduledFuture<?> timer = Calls.schedule(scheduler, () -> {
+            if (result.isDone() || !settled.compareAndSet(false, true)) {
+                return;
             }
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
+            timeouts.increment();
+            // Cancel before failing the result, so that whoever sees the TimeoutException sees the task cancelled.
+            future.cancel(true);
+            result.completeExceptionally(
+                    new TimeoutException("call did not complete within " + Tripper.human(timeout)));
+        }, timeoutNanos);
         future.whenComplete((value, error) -> {
             timer.cancel(false);
+            if (!settled.compareAndSet(false, true)) {
+                return; // timed out: the timer completes the result
+            }
             if (error == null) {
                 result.complete(value);
             } else {

@@ -568,6 +568,20 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void theDefaultTripperAsksForAFullSmallCountWindow() {
+        CircuitBreaker cb = CircuitBreaker.builder("small").window(Window.count(5)).build();
+        assertThat(cb.configuration()).containsEntry("tripper", "minRequests(5) and failureRate >= 0.5");
+        for (int i = 0; i < 4; i++) {
+            fail(cb);
+        }
+        assertThat(cb.state()).isEqualTo(State.CLOSED);
+        fail(cb);
+        assertThat(cb.state()).isEqualTo(State.OPEN);
+        assertThat(CircuitBreaker.builder("big").window(Window.count(500)).build().configuration())
+                .containsEntry("tripper", "minRequests(100) and failureRate >= 0.5");
+    }
+
+    @Test
     void builderRejectsBadValuesNamingTheParameter() {
         assertThatThrownBy(() -> CircuitBreaker.builder(" ")).hasMessageContaining("name must not be blank");
         assertThatThrownBy(() -> CircuitBreaker.builder(null)).isInstanceOf(NullPointerException.class)

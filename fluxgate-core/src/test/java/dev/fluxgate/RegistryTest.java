@@ -41,7 +41,8 @@ class RegistryTest {
 
     @Test
     void anImpossibleDefaultConfigurationFailsWhenTheRegistryIsMade() {
-        assertThatThrownBy(() -> CircuitBreakerRegistry.of(CircuitBreaker.builder("d").window(Window.count(5))))
+        assertThatThrownBy(() -> CircuitBreakerRegistry.of(CircuitBreaker.builder("d").window(Window.count(5))
+                .tripper(Tripper.minRequests(6).and(Tripper.failureRate(0.5)))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minRequests must be <= window size");
     }
 

@@ -296,6 +296,22 @@ class RetryTest {
     }
 
     @Test
+    void byDefaultLaterAttemptsRunOffTheSharedTimerThread() throws Exception {
+        Retry r = Retry.builder("async").maxAttempts(2).backoff(Backoff.constant(Duration.ofMillis(1))).build();
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<String> secondThread = new AtomicReference<>();
+        String result = r.<String>callAsync(() -> {
+            if (calls.incrementAndGet() == 1) {
+                return CompletableFuture.failedFuture(new IOException("first"));
+            }
+            secondThread.set(Thread.currentThread().getName());
+            return CompletableFuture.completedFuture("second");
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(result).isEqualTo("second");
+        assertThat(secondThread.get()).doesNotStartWith("fluxgate-scheduler");
+    }
+
+    @Test
     void asyncExhaustionFailsTheFutureWithSuppressedAttempts() {
         Retry r = Retry.builder("async").maxAttempts(3).backoff(Backoff.none()).build();
         AtomicInteger calls = new AtomicInteger();

@@ -39,6 +39,23 @@ public final class CountWindow extends WindowStore {
         }
     }
 
+    /**
+     * Full, every call an untimed success, no streak: one more such success replaces the oldest, an
+     * identical one, so calls, failures, slow calls, durations and the streak all stay as they are.
+     */
+    @Override
+    public boolean absorbsSuccess() {
+        if (calls != size || failures != 0 || totalDurationNanos != 0 || streak() != 0) {
+            return false;
+        }
+        for (int s : slow) {
+            if (s != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void roll(long nowNanos) {
     }

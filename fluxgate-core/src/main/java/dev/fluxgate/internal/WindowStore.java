@@ -47,6 +47,14 @@ public abstract class WindowStore {
         }
     }
 
+    /**
+     * Whether recording one more untimed success (duration 0) would leave every figure this store
+     * reports unchanged. False unless a subclass knows better.
+     */
+    public boolean absorbsSuccess() {
+        return false;
+    }
+
     /** Expires what has aged out as of {@code nowNanos}; a no-op for count windows. */
     public abstract void roll(long nowNanos);
 

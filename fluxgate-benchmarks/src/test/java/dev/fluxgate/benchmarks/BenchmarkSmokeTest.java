@@ -1,0 +1,94 @@
+package dev.fluxgate.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Runs every benchmark method a few thousand times without JMH: proves each one works, that the
+ * breakers start in the state their case measures, and that no case trips (or closes) a breaker it
+ * should not (the states' {@code @TearDown} methods check that). This is not a measurement.
+ */
+class BenchmarkSmokeTest {
+
+    private static final int CALLS = 5_000;
+
+    @Test
+    void closedBenchmarksRunAndLeaveEveryBreakerClosed() throws Exception {
+        assertThat(runAll(ClosedBenchmark.class)).hasSizeGreaterThanOrEqualTo(19);
+    }
+
+    @Test
+    void stateBenchmarksRunAndLeaveEveryBreakerInItsState() throws Exception {
+        assertThat(runAll(StateBenchmark.class)).hasSizeGreaterThanOrEqualTo(17);
+    }
+
+    @Test
+    void everyCaseHasFluxgateAndAtLeastOnePeer() {
+        List<String> names = new ArrayList<>();
+        for (Class<?> c : List.of(ClosedBenchmark.class, StateBenchmark.class)) {
+            for (Method m : c.getMethods()) {
+                if (m.isAnnotationPresent(Benchmark.class)) {
+                    names.add(m.getName());
+                }
+            }
+        }
+        names.stream().map(n -> n.substring(0, n.indexOf('_'))).distinct()
+                .filter(c -> !c.equals("floor") && !c.equals("closedTime1h"))
+                .forEach(c -> {
+                    assertThat(names).as(c).contains(c + "_fluxgate");
+                    assertThat(names).as(c).anyMatch(n -> n.startsWith(c + "_") && !n.endsWith("_fluxgate"));
+                });
+    }
+
+    /** Each benchmark method on a fresh state, as JMH runs each in its own fork. */
+    private static List<String> runAll(Class<?> type) throws Exception {
+        List<Method> benchmarks = Arrays.stream(type.getMethods())
+                .filter(m -> m.isAnnotationPresent(Benchmark.class))
+                .sorted(Comparator.comparing(Method::getName))
+                .toList();
+        List<String> ran = new ArrayList<>();
+        for (Method m : benchmarks) {
+            Object state = type.getDeclaredConstructor().newInstance();
+            invokeAnnotated(state, Setup.class);
+            Object[] args = new Object[m.getParameterCount()];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = m.getParameterTypes()[i].getDeclaredConstructor().newInstance();
+            }
+            for (int i = 0; i < CALLS; i++) {
+                Object result = m.invoke(state, args);
+                if (m.getName().startsWith("halfOpenReject") || m.getName().startsWith("open")) {
+                    assertThat(isRejection(result)).as(m.getName() + " rejects").isTrue();
+                } else if (!m.getName().startsWith("mixed")) {
+                    assertThat(isRejection(result)).as(m.getName() + " admits").isFalse();
+                }
+            }
+            invokeAnnotated(state, TearDown.class);
+            ran.add(m.getName());
+        }
+        return ran;
+    }
+
+    private static boolean isRejection(Object result) {
+        return result instanceof Exception || Boolean.FALSE.equals(result)
+                || result instanceof Long l && l < 0;
+    }
+
+    private static void invokeAnnotated(Object state, Class<? extends java.lang.annotation.Annotation> a)
+            throws Exception {
+        for (Method m : state.getClass().getMethods()) {
+            if (m.isAnnotationPresent(a) && !Modifier.isStatic(m.getModifiers())) {
+                m.invoke(state);
+            }
+        }
+    }
+}

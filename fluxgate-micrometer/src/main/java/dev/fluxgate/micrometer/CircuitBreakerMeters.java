@@ -1,0 +1,241 @@
+package dev.fluxgate.micrometer;
+
+import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.Bulkhead;
+import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Retry;
+import dev.fluxgate.ThreadPoolBulkhead;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Binds circuit breakers, retries and bulkheads to a Micrometer {@link MeterRegistry}.
+ *
+ * <pre>{@code
+ * CircuitBreakerMeters meters = CircuitBreakerMeters.create().withTags(Tags.of("app", "shop"));
+ * MeterBinding one = meters.bind(breaker, meterRegistry);          // a single breaker
+ * MeterBinding all = meters.bind(breakerRegistry, meterRegistry);  // every breaker, now and later
+ * // Resilience4j's names, so existing dashboards keep working:
+ * CircuitBreakerMeters.create().withNaming(MeterNaming.RESILIENCE4J).bind(breakerRegistry, meterRegistry);
+ * }</pre>
+ *
+ * <p>Meters exist from the moment of binding, tagged {@code name} (the breaker's name) plus the
+ * tags given here: one {@code state} gauge per {@link dev.fluxgate.State} (1 for the current state,
+ * 0 for the others), the {@code calls} timer ({@code kind} = successful, failed, ignored), the
+ * {@code not.permitted.calls} counter, the {@code failure.rate} gauge (NaN when the window is empty),
+ * the {@code slow.call.rate} gauge (only when the breaker tracks a {@code slowCallThreshold}), the
+ * {@code buffered.calls} gauges ({@code kind} = successful, failed), and
+ * {@code fluxgate.circuitbreaker.transitions} (counter, {@code from} and {@code to}),
+ * {@code fluxgate.circuitbreaker.state.time} (time gauge: time in the current state) and
+ * {@code fluxgate.circuitbreaker.half.open.probes} (gauge: probes in flight). See {@link MeterNaming}
+ * for the names under each preset.
+ *
+ * <p>Binding a registry follows it: a breaker added later is bound when it is created, a breaker
+ * {@linkplain CircuitBreakerRegistry#remove(String) removed} loses its meters. Gauges hold their
+ * breaker weakly, so meters never keep a dropped breaker alive.
+ *
+ * <p>Per-call meters come from {@link dev.fluxgate.Listener} call events; binding a breaker therefore
+ * turns on duration measurement for it (one clock read at the start and end of each call). Gauges
+ * read {@link CircuitBreaker#metrics()}, which takes the breaker's lock briefly: cheap at scrape
+ * rates, not meant for a tight loop.
+ *
+ * <p>Instances are immutable and safe for concurrent use; {@code with...} methods return copies.
+ */
+public final class CircuitBreakerMeters {
+
+    private final MeterNaming naming;
+    private final Tags tags;
+
+    private CircuitBreakerMeters(MeterNaming naming, Tags tags) {
+        this.naming = naming;
+        this.tags = tags;
+    }
+
+    /** Fluxgate's meter names, no extra tags. */
+    public static CircuitBreakerMeters create() {
+        return new CircuitBreakerMeters(MeterNaming.FLUXGATE, Tags.empty());
+    }
+
+    /** A copy that names its meters by {@code naming}. */
+    public CircuitBreakerMeters withNaming(MeterNaming naming) {
+        return new CircuitBreakerMeters(Objects.requireNonNull(naming, "naming"), tags);
+    }
+
+    /**
+     * A copy that adds {@code tags} to every meter.
+     *
+     * @throws IllegalArgumentException if a tag is called {@code name} (that one is the breaker's)
+     */
+    public CircuitBreakerMeters withTags(Iterable<Tag> tags) {
+        Objects.requireNonNull(tags, "tags");
+        for (Tag t : tags) {
+            if (t.getKey().equals("name")) {
+                throw new IllegalArgumentException("tags must not contain 'name': it is the breaker's name");
+            }
+        }
+        return new CircuitBreakerMeters(naming, this.tags.and(tags));
+    }
+
+    /** A copy that adds tags given as key/value pairs ({@code "app", "shop", "region", "eu"}). */
+    public CircuitBreakerMeters withTags(String... keyValues) {
+        return withTags(Tags.of(Objects.requireNonNull(keyValues, "keyValues")));
+    }
+
+    /** The naming preset. */
+    public MeterNaming naming() {
+        return naming;
+    }
+
+    /** The extra tags. */
+    public Tags tags() {
+        return tags;
+    }
+
+    /**
+     * Registers meters for {@code breaker} now. Meters of the same name and tags registered earlier
+     * (for an older breaker of the same name) are replaced.
+     *
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(CircuitBreaker breaker, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(breaker, "breaker");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return BreakerMeters.bind(breaker, meterRegistry, naming, tags);
+    }
+
+    /**
+     * Registers meters for every breaker in {@code registry}, now and as they are added, and removes
+     * a breaker's meters when it is removed from the registry.
+     *
+     * @return a binding whose {@code close()} stops following the registry and removes all its meters
+     */
+    public MeterBinding bind(CircuitBreakerRegistry registry, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        RegistryBinding binding = new RegistryBinding(registry, meterRegistry);
+        registry.addListener(binding);
+        return binding;
+    }
+
+    /**
+     * Registers meters for {@code retry}: calls by outcome ({@code kind} = successful_without_retry,
+     * successful_with_retry, failed_without_retry, failed_with_retry) and retries. They read the
+     * retry's own counters, so nothing is added to its call path.
+     *
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(Retry retry, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(retry, meterRegistry, naming, tags);
+    }
+
+    /**
+     * Registers meters for {@code bulkhead}: free and maximum slots, calls permitted and rejected.
+     *
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(Bulkhead bulkhead, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(bulkhead, "bulkhead");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(bulkhead, meterRegistry, naming, tags);
+    }
+
+    /**
+     * Registers meters for a thread-pool bulkhead: maximum, active and available threads, queue depth
+     * and capacity, rejected tasks.
+     *
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(ThreadPoolBulkhead bulkhead, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(bulkhead, "bulkhead");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(bulkhead, meterRegistry, naming, tags);
+    }
+
+    /**
+     * A Micrometer {@link MeterBinder} for {@code registry} (for frameworks that collect binders, such
+     * as Spring Boot). Each {@code bindTo} follows the registry for as long as it lives.
+     */
+    public MeterBinder binder(CircuitBreakerRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        return meterRegistry -> bind(registry, meterRegistry);
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitBreakerMeters[" + naming + ", " + tags + "]";
+    }
+
+    /** Follows one breaker registry: binds on add, unbinds on remove. */
+    private final class RegistryBinding implements CircuitBreakerRegistry.EntryListener, MeterBinding {
+        private final CircuitBreakerRegistry registry;
+        private final MeterRegistry meterRegistry;
+        // Keyed by identity: the registry's breakers do not override equals.
+        private final Map<CircuitBreaker, MeterBinding> bound = new ConcurrentHashMap<>();
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private final ReentrantLock lock = new ReentrantLock();
+
+        RegistryBinding(CircuitBreakerRegistry registry, MeterRegistry meterRegistry) {
+            this.registry = registry;
+            this.meterRegistry = meterRegistry;
+        }
+
+        @Override
+        public void onAdded(CircuitBreaker breaker) {
+            // Under the lock, so that a late onAdded for an evicted breaker cannot bind over its successor.
+            lock.lock();
+            try {
+                if (closed.get() || registry.find(breaker.name()).orElse(null) != breaker) {
+                    return; // removed again before we heard of it
+                }
+                // A breaker created while addListener replays the existing ones can be heard of twice.
+                bound.computeIfAbsent(breaker, b -> BreakerMeters.bind(b, meterRegistry, naming, tags));
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void onRemoved(CircuitBreaker breaker) {
+            lock.lock();
+            try {
+                close(breaker);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void close(CircuitBreaker breaker) {
+            MeterBinding b = bound.remove(breaker);
+            if (b != null) {
+                b.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                registry.removeListener(this);
+                lock.lock();
+                try {
+                    bound.keySet().forEach(this::close);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "MeterBinding[" + bound.size() + " breakers, " + naming + "]";
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.fluxgate.micrometer;
+
+import dev.fluxgate.Bulkhead;
+import dev.fluxgate.Retry;
+import dev.fluxgate.ThreadPoolBulkhead;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Meters for retries and bulkheads. They read the policies' own lifetime counters (lock-free sums),
+ * so binding adds nothing to the call path; every meter holds its policy weakly.
+ */
+final class PolicyMeters implements MeterBinding {
+
+    private final MeterRegistry registry;
+    private final Tags tags;
+    private final Queue<Meter> meters = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private PolicyMeters(MeterRegistry registry, String name, Tags userTags) {
+        this.registry = registry;
+        this.tags = Tags.of("name", name).and(userTags);
+    }
+
+    static MeterBinding bind(Retry retry, MeterRegistry registry, MeterNaming naming, Tags userTags) {
+        PolicyMeters m = new PolicyMeters(registry, retry.name(), userTags);
+        m.removeEarlier(List.of(naming.retryCalls(), "fluxgate.retry.retries"));
+        m.count(naming, naming.retryCalls(), "successful_without_retry", retry, Retry::successfulCallsWithoutRetry,
+                "Calls that succeeded at the first attempt");
+        m.count(naming, naming.retryCalls(), "successful_with_retry", retry, Retry::successfulCallsWithRetry,
+                "Calls that succeeded after retries");
+        m.count(naming, naming.retryCalls(), "failed_without_retry", retry, Retry::failedCallsWithoutRetry,
+                "Calls that failed with an exception that is not retried");
+        m.count(naming, naming.retryCalls(), "failed_with_retry", retry, Retry::failedCallsWithRetry,
+                "Calls that failed after retries");
+        m.add(FunctionCounter.builder("fluxgate.retry.retries", retry, Retry::retries).tags(m.tags)
+                .description("Attempts after the first").register(registry));
+        return m;
+    }
+
+    static MeterBinding bind(Bulkhead bulkhead, MeterRegistry registry, MeterNaming naming, Tags userTags) {
+        PolicyMeters m = new PolicyMeters(registry, bulkhead.name(), userTags);
+        m.removeEarlier(List.of(naming.bulkheadAvailable(), naming.bulkheadMax(), "fluxgate.bulkhead.calls"));
+        m.gauge(naming.bulkheadAvailable(), bulkhead, Bulkhead::availablePermits, "Free slots");
+        m.gauge(naming.bulkheadMax(), bulkhead, Bulkhead::maxConcurrentCalls, "The most calls that run at once");
+        m.add(FunctionCounter.builder("fluxgate.bulkhead.calls", bulkhead, Bulkhead::permittedCalls).tags(m.tags)
+                .tag("kind", "permitted").description("Calls admitted").register(registry));
+        m.add(FunctionCounter.builder("fluxgate.bulkhead.calls", bulkhead, Bulkhead::rejectedCalls).tags(m.tags)
+                .tag("kind", "rejected").description("Calls rejected with BulkheadFullException").register(registry));
+        return m;
+    }
+
+    static MeterBinding bind(ThreadPoolBulkhead pool, MeterRegistry registry, MeterNaming naming, Tags userTags) {
+        PolicyMeters m = new PolicyMeters(registry, pool.name(), userTags);
+        String max = naming.threadPool("max.thread.pool.size");
+        String active = naming.threadPool("active.thread.count");
+        String available = naming.threadPool("available.thread.count");
+        String depth = naming.threadPool("queue.depth");
+        String capacity = naming.threadPool("queue.capacity");
+        String rejected = "fluxgate.bulkhead.thread.pool.rejected.calls";
+        m.removeEarlier(List.of(max, active, available, depth, capacity, rejected));
+        m.gauge(max, pool, ThreadPoolBulkhead::maxThreads, "The most tasks that run at once");
+        m.gauge(active, pool, ThreadPoolBulkhead::activeThreads, "Tasks running now");
+        m.gauge(available, pool, p -> p.maxThreads() - p.activeThreads(), "Threads free for more tasks");
+        m.gauge(depth, pool, ThreadPoolBulkhead::queueDepth, "Tasks waiting now");
+        m.gauge(capacity, pool, ThreadPoolBulkhead::queueCapacity, "The most tasks that wait");
+        m.add(FunctionCounter.builder(rejected, pool, ThreadPoolBulkhead::rejectedCalls).tags(m.tags)
+                .description("Tasks rejected because pool and queue were full").register(registry));
+        return m;
+    }
+
+    private void removeEarlier(List<String> names) {
+        for (String name : names) {
+            registry.find(name).tags(tags).meters().forEach(registry::remove);
+        }
+    }
+
+    private <T> void count(MeterNaming naming, String name, String kind, T obj, ToDoubleFunction<T> f,
+            String description) {
+        add(naming.countsAsGauges()
+                ? Gauge.builder(name, obj, f).tags(tags).tag("kind", kind).description(description).register(registry)
+                : FunctionCounter.builder(name, obj, f).tags(tags).tag("kind", kind).description(description)
+                        .register(registry));
+    }
+
+    private <T> void gauge(String name, T obj, ToDoubleFunction<T> f, String description) {
+        add(Gauge.builder(name, obj, f).tags(tags).description(description).register(registry));
+    }
+
+    private void add(Meter meter) {
+        meters.add(meter);
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            for (Meter m; (m = meters.poll()) != null; ) {
+                removeIfStillRegistered(m);
+            }
+        }
+    }
+
+    /**
+     * Micrometer removes by id: a later binding under the same name (which replaced these meters)
+     * must keep its own.
+     */
+    private void removeIfStillRegistered(Meter m) {
+        Meter.Id id = m.getId();
+        for (Meter current : registry.find(id.getName()).tags(id.getTagsAsIterable()).meters()) {
+            if (current == m) {
+                registry.remove(m);
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MeterBinding[" + tags + "]";
+    }
+}
