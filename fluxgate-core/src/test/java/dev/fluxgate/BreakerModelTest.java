@@ -83,6 +83,8 @@ class BreakerModelTest {
         final boolean resultPredicate;
         final boolean slowTracked;
         final boolean timed;
+        /** Whether the configuration itself needs durations (only then does the window keep them). */
+        final boolean configTimed;
         final String description;
         final CircuitBreaker cb;
 
@@ -169,7 +171,8 @@ class BreakerModelTest {
             boolean slowSetting = rnd.nextInt(4) == 0;
             boolean callEvents = rnd.nextInt(4) == 0;
             slowTracked = slowSetting || tripper.toString().contains("slowRate");
-            timed = needsDurations || slowSetting || callEvents;
+            configTimed = needsDurations || slowSetting;
+            timed = configTimed || callEvents;
 
             CircuitBreaker.Builder b = CircuitBreaker.builder("model")
                     .window(countWindow ? Window.count(size)
@@ -429,9 +432,9 @@ class BreakerModelTest {
                 return;
             }
             boolean failure = o == Outcome.FAILURE || o == Outcome.BAD_RESULT;
-            // Untimed CLOSED successes take the allocation-free path, which records no duration.
-            boolean fastPath = !failure && !timed && (p.state() == State.CLOSED || p.state() == State.METRICS_ONLY);
-            long recorded = fastPath ? 0 : duration;
+            // The window keeps durations only when the configuration needs them (a listener's need to
+            // measure calls does not count), so an untimed window's average stays zero.
+            long recorded = configTimed ? duration : 0;
             if (failure) {
                 failures++;
             } else {
