@@ -14,7 +14,8 @@ log="$out/output.txt"
 expected=$(find fluxgate-jcstress/src/main/java -name '*Stress.java' | wc -l)
 
 # One JVM mode (-jvmArgs), no split compilation, one fork, one short iteration per test.
-( cd "$out" && java -jar ../jcstress.jar -t 'dev\.fluxgate\.' -c 2 -time "${JCSTRESS_TIME_MS:-300}" -iters 1 -f 1 \
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+( cd "$out" && "$java" -jar ../jcstress.jar -t 'dev\.fluxgate\.' -c 2 -time "${JCSTRESS_TIME_MS:-300}" -iters 1 -f 1 \
     -sc false -jvmArgs "-Xmx256m" -r results ) > "$log" 2>&1 || { tail -50 "$log"; echo "jcstress failed"; exit 1; }
 
 summary=$(grep -E 'Results: [0-9]+ planned' "$log" | tail -1)
