@@ -182,11 +182,6 @@ public final class Backoff {
         return Duration.ofNanos(withoutJitter().delayNanos(retry, 0, Delays.NO_RANDOM));
     }
 
-    /** Whether this backoff never waits. */
-    boolean isNone() {
-        return maxNanos == 0;
-    }
-
     private static long nonNegative(String name, Duration d) {
         return Tripper.nonNegative(name, d).toNanos();
     }

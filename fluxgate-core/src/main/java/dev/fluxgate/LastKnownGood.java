@@ -101,12 +101,17 @@ public final class LastKnownGood<K, V> {
                 return;
             }
             Throwable error = Calls.unwrap(thrown);
-            Optional<Entry<V>> fresh = error instanceof Exception && on.tracks(error) ? fresh(key) : Optional.empty();
-            if (fresh.isPresent()) {
-                served.increment();
-                result.complete(fresh.get().value());
-            } else {
-                result.completeExceptionally(error);
+            try {
+                Optional<Entry<V>> fresh = error instanceof Exception && on.tracks(error) ? fresh(key) : Optional.empty();
+                if (fresh.isPresent()) {
+                    served.increment();
+                    result.complete(fresh.get().value());
+                } else {
+                    result.completeExceptionally(error);
+                }
+            } catch (RuntimeException brokenTracker) {
+                brokenTracker.addSuppressed(error);
+                result.completeExceptionally(brokenTracker); // never leave the caller's future hanging
             }
         });
         result.whenComplete((v, e) -> {

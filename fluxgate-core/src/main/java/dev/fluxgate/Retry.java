@@ -465,8 +465,15 @@ public final class Retry implements Policy {
                 }
                 // Always through the scheduler, even for a zero wait: no recursion, no blocked thread.
                 pending = Calls.schedule(scheduler, this::attempt, delay);
-            } catch (RejectedExecutionException | Error e) {
-                result.completeExceptionally(e instanceof Error ? e : Calls.unwrap(thrown != null ? thrown : e));
+            } catch (Throwable e) {
+                // A scheduler that refuses, or a predicate that throws: never leave the caller's future hanging.
+                if (e instanceof RejectedExecutionException && thrown != null) {
+                    Throwable last = Calls.unwrap(thrown);
+                    last.addSuppressed(e);
+                    result.completeExceptionally(last);
+                } else {
+                    result.completeExceptionally(e);
+                }
             }
         }
     }

@@ -175,7 +175,13 @@ public abstract class Tripper {
         return String.format(Locale.ROOT, "%.2f", value);
     }
 
+    /** A duration in words: {@code 10s}, {@code 1m30s}, {@code 0.25s}; millisecond precision above 1 ms. */
     static String human(Duration d) {
+        if (d.compareTo(Duration.ofMillis(1)) >= 0) {
+            d = d.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        } else if (!d.isNegative()) {
+            return d.toNanos() + "ns";
+        }
         return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 

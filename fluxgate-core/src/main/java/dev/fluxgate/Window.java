@@ -30,11 +30,13 @@ public final class Window {
     private final int size;
     private final long spanNanos;
     private final long bucketNanos;
+    private final boolean defaultBucket;
 
-    private Window(int size, long spanNanos, long bucketNanos) {
+    private Window(int size, long spanNanos, long bucketNanos, boolean defaultBucket) {
         this.size = size;
         this.spanNanos = spanNanos;
         this.bucketNanos = bucketNanos;
+        this.defaultBucket = defaultBucket;
     }
 
     /**
@@ -46,7 +48,7 @@ public final class Window {
         if (size < 1) {
             throw new IllegalArgumentException("window size must be >= 1, was " + size);
         }
-        return new Window(size, 0, 0);
+        return new Window(size, 0, 0, false);
     }
 
     /**
@@ -57,7 +59,8 @@ public final class Window {
     public static Window time(Duration span) {
         long s = Tripper.positive("window span", span).toNanos();
         long bucket = Math.max(Math.min(1_000_000L, s), s / DEFAULT_BUCKETS);
-        return time(span, Duration.ofNanos(bucket));
+        Window w = time(span, Duration.ofNanos(bucket));
+        return new Window(0, w.spanNanos, w.bucketNanos, true);
     }
 
     /**
@@ -78,7 +81,7 @@ public final class Window {
             throw new IllegalArgumentException("window span / bucket must be <= " + MAX_BUCKETS
                     + " buckets, was " + buckets + " (span " + span + ", bucket " + bucket + ")");
         }
-        return new Window(0, s, b);
+        return new Window(0, s, b, false);
     }
 
     /** Whether this is a count window. */
@@ -119,7 +122,10 @@ public final class Window {
 
     @Override
     public String toString() {
-        return isCount() ? "count(" + size + ")"
-                : "time(" + Tripper.human(span()) + ", bucket " + Tripper.human(bucket()) + ")";
+        if (isCount()) {
+            return "count(" + size + ")";
+        }
+        return defaultBucket ? "time(" + Tripper.human(span()) + ")"
+                : "time(" + Tripper.human(span()) + ", " + Tripper.human(bucket()) + ")";
     }
 }

@@ -8,7 +8,14 @@
  *   <li>{@link dev.fluxgate.Window} says which calls are judged, {@link dev.fluxgate.Tracker} which
  *       exceptions count, {@link dev.fluxgate.Tripper} when to open, {@link dev.fluxgate.Cooldown} how
  *       long to stay open, {@link dev.fluxgate.Permit} which probes to admit.
- *   <li>{@link dev.fluxgate.Listener} hears {@link dev.fluxgate.Transition}s and call events.
+ *   <li>{@link dev.fluxgate.Listener} hears {@link dev.fluxgate.Transition}s and call events;
+ *       {@link dev.fluxgate.Listeners} has ready-made ones (logging, JDK Flight Recorder).
+ *   <li>Beside the breaker: {@link dev.fluxgate.Retry} with {@link dev.fluxgate.Backoff},
+ *       {@link dev.fluxgate.Timeout}, {@link dev.fluxgate.Bulkhead} and
+ *       {@link dev.fluxgate.ThreadPoolBulkhead}, {@link dev.fluxgate.Fallback} and
+ *       {@link dev.fluxgate.LastKnownGood}, composed by {@link dev.fluxgate.Resilience} (recommended
+ *       order, outermost first: fallback, retry, circuit breaker, bulkhead, timeout);
+ *       {@link dev.fluxgate.HealthReport} summarizes a registry for readiness probes.
  * </ul>
  *
  * <h2>Thread safety</h2>

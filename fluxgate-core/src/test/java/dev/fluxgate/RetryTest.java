@@ -235,6 +235,7 @@ class RetryTest {
         try {
             Retry r = Retry.builder("async").maxAttempts(3).scheduler(single)
                     .backoff(Backoff.constant(Duration.ofMillis(300))).build();
+            List<String> events = new CopyOnWriteArrayList<>();
             AtomicInteger calls = new AtomicInteger();
             CountDownLatch firstFailed = new CountDownLatch(1);
             AtomicReference<Thread> attemptThread = new AtomicReference<>();
@@ -242,6 +243,7 @@ class RetryTest {
             // The first attempt runs on the caller; the later ones on the single scheduler thread.
             CompletableFuture<String> result = r.callAsync(() -> {
                 int n = calls.incrementAndGet();
+                events.add("attempt " + n);
                 if (n > 1) {
                     attemptThread.set(Thread.currentThread());
                 }
@@ -257,14 +259,17 @@ class RetryTest {
             });
 
             assertThat(firstFailed.await(5, TimeUnit.SECONDS)).isTrue();
-            // While the retry waits 300 ms, the only thread is free to run other work at once.
-            CompletableFuture<String> other = CompletableFuture.supplyAsync(() -> "free", single);
-            assertThat(other.get(250, TimeUnit.MILLISECONDS)).isEqualTo("free");
-            assertThat(result.isDone()).isFalse();
+            // While the retry waits, the only thread is free: work submitted now runs before the next
+            // attempt. A retry that slept on that thread would run attempt 2 first.
+            CompletableFuture<String> other = CompletableFuture.supplyAsync(() -> {
+                events.add("other work");
+                return "free";
+            }, single);
 
             assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("third time");
-            assertThat(calls).hasValue(3);
-            assertThat(attemptThread.get().getName()).isNotEqualTo(Thread.currentThread().getName());
+            assertThat(other.get(5, TimeUnit.SECONDS)).isEqualTo("free");
+            assertThat(events).containsExactly("attempt 1", "other work", "attempt 2", "attempt 3");
+            assertThat(attemptThread.get()).isNotSameAs(Thread.currentThread());
             assertThat(r.successfulCallsWithRetry()).isEqualTo(1);
         } finally {
             single.shutdownNow();
@@ -309,6 +314,16 @@ class RetryTest {
         }).get(5, TimeUnit.SECONDS);
         assertThat(result).isEqualTo("second");
         assertThat(secondThread.get()).doesNotStartWith("fluxgate-scheduler");
+    }
+
+    @Test
+    void aThrowingResultPredicateFailsTheAsyncFutureInsteadOfHangingIt() {
+        IllegalStateException broken = new IllegalStateException("predicate bug");
+        Retry r = Retry.builder("async").maxAttempts(3).backoff(Backoff.none()).retryOnResult(v -> {
+            throw broken;
+        }).build();
+        CompletableFuture<String> f = r.callAsync(() -> CompletableFuture.completedFuture("x"));
+        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause().isSameAs(broken);
     }
 
     @Test

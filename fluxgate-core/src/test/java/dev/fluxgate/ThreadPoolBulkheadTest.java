@@ -8,12 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class ThreadPoolBulkheadTest {
@@ -43,6 +46,42 @@ class ThreadPoolBulkheadTest {
             for (CompletableFuture<String> f : accepted) {
                 assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo("paid");
             }
+        }
+    }
+
+    @RepeatedTest(5)
+    void acceptsExactlyThreadsPlusQueueUnderRacingSubmitters() throws Exception {
+        int submitters = 8;
+        CountDownLatch release = new CountDownLatch(1);
+        CyclicBarrier start = new CyclicBarrier(submitters);
+        List<CompletableFuture<String>> all = new CopyOnWriteArrayList<>();
+        try (ThreadPoolBulkhead bulkhead = ThreadPoolBulkhead.of("race", 2, 3)) {
+            Thread[] threads = new Thread[submitters];
+            for (int t = 0; t < submitters; t++) {
+                threads[t] = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    for (int i = 0; i < 10; i++) {
+                        all.add(bulkhead.submit(() -> {
+                            release.await();
+                            return "done";
+                        }));
+                    }
+                });
+                threads[t].start();
+            }
+            for (Thread thread : threads) {
+                thread.join(10_000);
+            }
+            long rejected = all.stream().filter(f -> f.isCompletedExceptionally()).count();
+            assertThat(rejected).isEqualTo(submitters * 10 - 5);
+            assertThat(bulkhead.rejectedCalls()).isEqualTo(rejected);
+            release.countDown();
+            CompletableFuture.allOf(all.stream().filter(f -> !f.isCompletedExceptionally())
+                    .toArray(CompletableFuture<?>[]::new)).get(5, TimeUnit.SECONDS);
         }
     }
 

@@ -120,6 +120,8 @@ class TripperTest {
         assertThat(rule).hasToString(
                 "minRequests(10) and ((closed() and failureRate >= 0.5) or (halfOpened() and failureRate >= 0.3))");
         assertThat(Tripper.slowRate(0.8, Duration.ofMillis(250))).hasToString("slowRate(0.25s) >= 0.8");
+        assertThat(Tripper.avgLatency(Duration.ofNanos(2_182_050_944L))).hasToString("avgLatency >= 2.182s");
+        assertThat(Tripper.avgLatency(Duration.ofNanos(500))).hasToString("avgLatency >= 500ns");
     }
 
     @Test

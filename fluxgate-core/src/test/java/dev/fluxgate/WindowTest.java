@@ -93,6 +93,8 @@ class WindowTest {
         assertThat(Window.time(Duration.ofSeconds(60)).bucket()).isEqualTo(Duration.ofSeconds(1));
         assertThat(Window.time(Duration.ofMillis(500), Duration.ofMillis(100)).bucket()).isEqualTo(Duration.ofMillis(100));
         assertThat(Window.count(100)).hasToString("count(100)");
+        assertThat(Window.time(Duration.ofSeconds(1))).hasToString("time(1s)");
+        assertThat(Window.time(Duration.ofMinutes(1), Duration.ofMillis(250))).hasToString("time(1m, 0.25s)");
         assertThatThrownBy(() -> Window.count(0)).hasMessageContaining("window size must be >= 1");
         assertThatThrownBy(() -> Window.time(Duration.ofSeconds(1), Duration.ofSeconds(2)))
                 .hasMessageContaining("window bucket must be <= span");

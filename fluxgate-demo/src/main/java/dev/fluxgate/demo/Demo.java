@@ -1,62 +1,77 @@
 package dev.fluxgate.demo;
 
-import dev.fluxgate.CallNotPermittedException;
-import dev.fluxgate.CircuitBreaker;
-import dev.fluxgate.Cooldown;
-import dev.fluxgate.Permit;
-import dev.fluxgate.Tripper;
-import dev.fluxgate.Window;
-import java.time.Duration;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
+import java.io.PrintStream;
+import java.nio.file.Path;
 
 /**
- * A first demo: a simulated flaky dependency (healthy, then an outage, then healthy again) called
- * through a breaker on a simulated clock, printing every transition with its explanation.
+ * The demo's entry point: {@code java -jar fluxgate-demo.jar [options]}; {@code --help} lists them.
+ *
+ * <p>Runs the demo ({@link DemoRun}) or, with {@code --trace}, the tuning mode ({@link TraceReplay}).
+ * Exit codes: 0 done, 1 failed, 2 bad options or input.
  */
 public final class Demo {
 
     private Demo() {
     }
 
-    /** Runs the demo. */
+    /** Runs the demo and exits with its code. */
     public static void main(String[] args) {
-        AtomicLong now = new AtomicLong();
-        Random random = new Random(42);
-        CircuitBreaker cb = CircuitBreaker.builder("inventory")
-                .window(Window.count(20))
-                .tripper(Tripper.minRequests(10).and(Tripper.failureRate(0.5)))
-                .cooldown(Cooldown.fixed(Duration.ofSeconds(5)))
-                .permit(Permit.all())
-                .maxHalfOpenCalls(2)
-                .closeAfterSuccesses(2)
-                .ticker(now::get)
-                .random(random)
-                .listener(t -> System.out.printf("%6.1fs  %-9s -> %-9s  %s%n",
-                        now.get() / 1e9, t.from(), t.to(), t.reason()))
-                .build();
-
-        int ok = 0;
-        int failed = 0;
-        int rejected = 0;
-        for (int tick = 0; tick < 400; tick++) {
-            now.set(tick * 100_000_000L); // one call every 100 ms of simulated time
-            double failureChance = tick < 100 ? 0.02 : tick < 200 ? 0.9 : 0.05;
-            try {
-                cb.get(() -> {
-                    if (random.nextDouble() < failureChance) {
-                        throw new IllegalStateException("inventory service unavailable");
-                    }
-                    return "ok";
-                });
-                ok++;
-            } catch (CallNotPermittedException e) {
-                rejected++;
-            } catch (IllegalStateException e) {
-                failed++;
-            }
+        int code = run(System.out, System.err, args);
+        if (code != 0) {
+            System.exit(code);
         }
-        System.out.printf("%nsucceeded %d, failed %d, rejected (spared the dead service) %d, final state %s%n",
-                ok, failed, rejected, cb.state());
+    }
+
+    /** Runs the demo, printing to {@code out} and {@code err}; returns the exit code. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        Cli.Options options;
+        try {
+            options = Cli.parse(args);
+        } catch (Cli.UsageException e) {
+            err.println("fluxgate-demo: " + e.getMessage());
+            err.println("Try --help for the options.");
+            return 2;
+        }
+        if (options.help()) {
+            out.print(Cli.USAGE);
+            return 0;
+        }
+        try {
+            if (options.trace() != null) {
+                return trace(options, out);
+            }
+            new DemoRun(options, out, Timeline.colorSupported()).run();
+            return 0;
+        } catch (Cli.UsageException e) {
+            err.println("fluxgate-demo: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            // A breaker configuration that build() rejects, e.g. --min-calls larger than a count window.
+            err.println("fluxgate-demo: " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("fluxgate-demo: interrupted");
+            return 1;
+        } catch (Exception e) {
+            err.println("fluxgate-demo: failed: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    private static int trace(Cli.Options options, PrintStream out) throws Exception {
+        Timeline timeline = new Timeline(out, Timeline.colorSupported(), true);
+        TraceReplay.Trace trace = TraceReplay.read(options.trace());
+        timeline.heading("Fluxgate trace replay: " + trace.calls().size() + " calls from " + options.trace());
+        options.breaker().describe().forEach((k, v) -> timeline.line(String.format("  %-10s %s", k, v)));
+        timeline.line("");
+        Path file = options.out().resolve("trace-report.html");
+        TraceReplay.Result result = TraceReplay.replay(trace, options.breaker(), options.seed(), timeline, file);
+        timeline.line("");
+        timeline.heading("Summary: this breaker against the trace as recorded");
+        timeline.line(result.summary().toMarkdown());
+        timeline.heading("Report: " + result.report());
+        return 0;
     }
 }

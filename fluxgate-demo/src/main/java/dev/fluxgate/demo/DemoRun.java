@@ -1,0 +1,406 @@
+package dev.fluxgate.demo;
+
+import dev.fluxgate.Backoff;
+import dev.fluxgate.Bulkhead;
+import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.HealthReport;
+import dev.fluxgate.Policy;
+import dev.fluxgate.Resilience;
+import dev.fluxgate.Retry;
+import dev.fluxgate.Timeout;
+import dev.fluxgate.Tracker;
+import dev.fluxgate.micrometer.CircuitBreakerMeters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One demo run: two twin flaky services, the same load sent to both at the same moments, one
+ * client through a circuit breaker (with a timeout) and one without, a live timeline, the
+ * dashboard, and at the end the summary table, the HTML report and a trace of the unprotected
+ * calls for {@code --trace}.
+ *
+ * <p>Both runs go at the same time, so the demo takes the run's duration once (plus a couple of
+ * seconds for the last hanging calls), and both face the same faults at the same wall-clock moments.
+ */
+public final class DemoRun {
+
+    /**
+     * What a run produced.
+     *
+     * @param summary the comparison table
+     * @param report the HTML report
+     * @param trace the unprotected run's calls, as a CSV for {@code --trace}
+     * @param dashboard where the dashboard was served
+     */
+    public record Result(Summary summary, Path report, Path trace, URI dashboard) {
+    }
+
+    /** Calls the protected client may have in flight at once. */
+    static final int BULKHEAD = 20;
+
+    private final Cli.Options options;
+    private final Timeline timeline;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CompletableFuture<Result> finished = new CompletableFuture<>();
+
+    /**
+     * A run.
+     *
+     * @param options what the command line asked for
+     * @param out where the console output goes
+     * @param color whether to colour it
+     */
+    public DemoRun(Cli.Options options, PrintStream out, boolean color) {
+        this.options = options;
+        this.timeline = new Timeline(out, color, options.quiet());
+    }
+
+    /** With {@code --serve}, ends the wait after the run (for tests; users press Ctrl-C). */
+    public void stopServing() {
+        stop.countDown();
+    }
+
+    /** Completes when the run has ended and its report is written (with {@code --serve}, before the wait). */
+    public CompletableFuture<Result> finished() {
+        return finished;
+    }
+
+    /** Runs the demo; with {@code --serve}, returns only after {@link #stopServing()}. */
+    public Result run() throws IOException, InterruptedException {
+        try {
+            return runOnce();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            finished.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private Result runOnce() throws IOException, InterruptedException {
+        Scenario scenario = Scenario.standard(options.duration(), options.rate(), options.seed());
+        BreakerSettings settings = options.breaker();
+        Duration timeout = Duration.ofMillis(Math.min(300, scenario.hang().toMillis() / 2));
+        RunRecorder with = new RunRecorder("with Fluxgate", 1_000_000_000L, true);
+        RunRecorder without = new RunRecorder("without", 1_000_000_000L, false);
+        AtomicReference<Summary> summary = new AtomicReference<>();
+        // Set when the load starts, after the warm-up; read by listener and sampler threads.
+        AtomicLong origin = new AtomicLong(System.nanoTime());
+        AtomicReference<Instant> startedAt = new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AtomicReference<HealthReport> health = new AtomicReference<>();
+        LongAdder retries = new LongAdder();
+        List<String> notes = notes(scenario, timeout);
+
+        try (FlakyService withService = FlakyService.start(scenario);
+                FlakyService withoutService = FlakyService.start(scenario);
+                Dashboard dashboard = Dashboard.start(options.port(),
+                        () -> data(scenario, with, without, summary.get(), notes, startedAt.get()),
+                        registry::scrape, () -> health.get() == null ? "{\"status\":\"UNKNOWN\"}"
+                                : health.get().toJson())) {
+            CircuitBreaker breaker = settings.builder("inventory")
+                    .random(new Random(options.seed()))
+                    .listener(t -> {
+                        long at = System.nanoTime() - origin.get();
+                        with.transition(at, t.from(), t.to(), t.reason());
+                        timeline.transition(at / 1e9, t.from(), t.to(), t.reason());
+                        dashboard.publish("transition", Json.write(Map.of("t", at / 1e9, "from", t.from().name(),
+                                "to", t.to().name(), "reason", t.reason())));
+                    })
+                    .build();
+            // The recommended order, outermost first: every retry goes through the breaker, the breaker
+            // counts timeouts, the bulkhead caps calls in flight, the timeout bounds one attempt.
+            Retry retry = Retry.builder("inventory")
+                    .maxAttempts(2)
+                    .backoff(Backoff.exponential(Duration.ofMillis(50), 2.0, Duration.ofMillis(200)).withFullJitter())
+                    .retryOn(Tracker.typeOf(IOException.class, TimeoutException.class))
+                    .retryOnResult(r -> r instanceof HttpResponse<?> response && response.statusCode() >= 500)
+                    .random(new Random(options.seed() + 1))
+                    .build();
+            Bulkhead bulkhead = Bulkhead.of("inventory", BULKHEAD);
+            Resilience pipeline = Resilience.of(retry, Policy.of(breaker), bulkhead, Timeout.of(timeout));
+            health.set(HealthReport.of(List.of(breaker), List.of(bulkhead)));
+            CircuitBreakerMeters meters = CircuitBreakerMeters.create();
+            meters.bind(breaker, registry);
+            meters.bind(retry, registry);
+            meters.bind(bulkhead, registry);
+            bindMeters(registry, with, withService, without, withoutService);
+
+            banner(scenario, settings, timeout, withService, dashboard);
+            ExecutorService httpThreads = Executors.newCachedThreadPool(Daemons.named("http"));
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(Daemons.named("sampler"));
+            try {
+                HttpClient withClient = client(httpThreads);
+                HttpClient withoutClient = client(httpThreads);
+                LoadGenerator.Caller protectedCaller = i -> {
+                    AtomicInteger attempts = new AtomicInteger();
+                    return pipeline.<HttpResponse<Void>>callAsync(() -> {
+                        int attempt = attempts.getAndIncrement();
+                        if (attempt > 0) {
+                            retries.increment();
+                        }
+                        return withClient.sendAsync(HttpRequest.newBuilder(withService.uri(i, attempt)).GET().build(),
+                                HttpResponse.BodyHandlers.discarding());
+                    }).thenApply(HttpResponse::statusCode);
+                };
+                LoadGenerator.Caller bareCaller = i -> withoutClient
+                        .sendAsync(HttpRequest.newBuilder(withoutService.uri(i)).GET().build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .thenApply(HttpResponse::statusCode);
+
+                warmUp(withClient, withService);
+                warmUp(withoutClient, withoutService);
+                origin.set(System.nanoTime() + 200_000_000L); // a moment for both load threads to start
+                startedAt.set(Instant.now().plusMillis(200).truncatedTo(ChronoUnit.MILLIS));
+                LoadGenerator withLoad = new LoadGenerator(scenario, protectedCaller, with, origin.get());
+                LoadGenerator withoutLoad = new LoadGenerator(scenario, bareCaller, without, origin.get());
+                sampler.scheduleAtFixedRate(() -> with.sample(System.nanoTime() - origin.get(),
+                        breaker.metrics().failureRate()), 200, 100, TimeUnit.MILLISECONDS);
+                Thread a = load("load-with", withLoad);
+                Thread b = load("load-without", withoutLoad);
+                tick(scenario, with, without, dashboard, origin.get());
+                a.join();
+                b.join();
+                int left = with.inFlight() + without.inFlight();
+                if (left > 0) {
+                    timeline.line(String.format(Locale.ROOT, "       waiting for %d calls still in flight"
+                            + " (%d of them unprotected)...", left, without.inFlight()));
+                }
+                withLoad.awaitCompletion(scenario.hang().plusSeconds(2));
+                withoutLoad.awaitCompletion(scenario.hang().plusSeconds(2));
+            } finally {
+                sampler.shutdownNow();
+                httpThreads.shutdownNow();
+            }
+
+            Summary result = Summary.of(scenario, with, withService, without, withoutService, retries.sum());
+            summary.set(result);
+            timeline.line("");
+            timeline.heading("Summary: the same " + scenario.calls() + " calls, with and without Fluxgate");
+            timeline.line(result.toMarkdown());
+            Path dir = options.out();
+            Files.createDirectories(dir);
+            Path report = Report.write(dir.resolve("report.html"),
+                    data(scenario, with, without, result, notes, startedAt.get())).toAbsolutePath();
+            Path trace = writeTrace(dir.resolve("trace.csv"), without, startedAt.get()).toAbsolutePath();
+            dashboard.reportWritten(report);
+            dashboard.publish("data", Json.write(data(scenario, with, without, result, notes, startedAt.get())));
+            dashboard.publish("done", "{}");
+            timeline.line("Tune a breaker on this traffic: java -jar fluxgate-demo/target/fluxgate-demo.jar --trace "
+                    + trace + " --failure-rate 0.3");
+            timeline.heading("Report: " + report);
+            Result done = new Result(result, report, trace, dashboard.uri());
+            finished.complete(done);
+            if (options.serve()) {
+                timeline.line("Dashboard still up at " + dashboard.uri() + " (also /metrics, /health, /report);"
+                        + " Ctrl-C to stop.");
+                stop.await();
+            }
+            return done;
+        }
+    }
+
+    private static HttpClient client(ExecutorService threads) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .executor(threads)
+                .build();
+    }
+
+    /**
+     * Sends a few rounds of concurrent requests that the scenario does not count, so that the first
+     * second of the run does not measure class loading, JIT compilation and connection setup.
+     */
+    private static void warmUp(HttpClient client, FlakyService service) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(service.warmupUri()).timeout(Duration.ofSeconds(5)).build();
+        for (int round = 0; round < 5; round++) {
+            List<CompletableFuture<?>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
+            }
+            try {
+                CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+                        .get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                return; // a slow warm-up only makes the first second noisier
+            }
+        }
+    }
+
+    private static Thread load(String name, LoadGenerator load) {
+        Thread thread = new Thread(() -> {
+            try {
+                load.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Prints one timeline line per second, just after each second ends, and streams the data. */
+    private void tick(Scenario scenario, RunRecorder with, RunRecorder without, Dashboard dashboard, long origin) {
+        long seconds = scenario.duration().toSeconds();
+        for (int s = 0; s < seconds; s++) {
+            long due = origin + (s + 1) * 1_000_000_000L + 30_000_000L; // a little grace for late completions
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            String phase = scenario.phaseAt(Duration.ofMillis(s * 1000L + 500)).name();
+            timeline.second((s + 1.0) / seconds, phase, with.bucket(s), without.bucket(s));
+            dashboard.publish("data", Json.write(dashboardData(scenario, with, without)));
+        }
+    }
+
+    private Map<String, Object> dashboardData(Scenario scenario, RunRecorder with, RunRecorder without) {
+        return data(scenario, with, without, null, List.of("The run is still going: the summary comes at the end."),
+                null);
+    }
+
+    private Map<String, Object> data(Scenario scenario, RunRecorder with, RunRecorder without, Summary summary,
+            List<String> notes, Instant startedAt) {
+        String subtitle = String.format(Locale.ROOT, "A real HTTP service on 127.0.0.1 went through %s over %s. Two clients"
+                + " sent it the same %d calls (%d a second) at the same moments: one through Fluxgate (retry,"
+                + " circuit breaker, bulkhead, timeout), one without. Seed %d%s.",
+                phaseList(scenario), Format.duration(scenario.duration()), scenario.calls(), scenario.rate(),
+                options.seed(), startedAt == null ? "" : ", run at " + startedAt);
+        return Report.data("Fluxgate demo: a circuit breaker in front of a flaky service", subtitle,
+                scenario.phases(), scenario.duration().toMillis() / 1e3, options.breaker().failureRate(),
+                List.of(with, without), summary, config(), notes);
+    }
+
+    private Map<String, String> config() {
+        Map<String, String> config = new LinkedHashMap<>(options.breaker().describe());
+        config.put("seed", String.valueOf(options.seed()));
+        return config;
+    }
+
+    private static String phaseList(Scenario scenario) {
+        List<String> parts = new ArrayList<>();
+        for (Scenario.Phase p : scenario.phases()) {
+            parts.add(p.name());
+        }
+        return String.join(", ", parts);
+    }
+
+    private List<String> notes(Scenario scenario, Duration timeout) {
+        return List.of(
+                "Both runs went at the same time, each against its own instance of the same service with the same"
+                        + " fault plan: call n failed, hung or succeeded alike for both (seed " + options.seed() + ").",
+                "In the outage about half the calls hang for " + Format.duration(scenario.hang())
+                        + " and most others fail with 503; in the partial recovery about a quarter still fail.",
+                "With Fluxgate: Resilience.of(retry, breaker, bulkhead, timeout) around java.net.http sendAsync:"
+                        + " one retry on errors and timeouts (50-200 ms backoff, full jitter), at most " + BULKHEAD
+                        + " calls in flight, " + Format.duration(timeout) + " per attempt. Without: the same client"
+                        + " with its defaults (no retry, no timeout).",
+                "Latency is what the caller waited, rejections included; outcomes count in the second they"
+                        + " completed. 'Wasted' requests are counted by the service itself.",
+                "The same seed plans the same faults and the same jitter; counts that depend on timing (when the"
+                        + " breaker opened, how many probes went out) vary a little from run to run.",
+                "/metrics served Prometheus text through Micrometer: fluxgate-micrometer's breaker, retry and"
+                        + " bulkhead meters, and the demo's own (calls by outcome, requests reaching each service).");
+    }
+
+    private void banner(Scenario scenario, BreakerSettings settings, Duration timeout, FlakyService service,
+            Dashboard dashboard) {
+        timeline.heading("Fluxgate demo: a circuit breaker in front of a flaky HTTP service");
+        StringBuilder phases = new StringBuilder();
+        for (Scenario.Phase p : scenario.phases()) {
+            if (phases.length() > 0) {
+                phases.append(", ");
+            }
+            phases.append(String.format(Locale.ROOT, "%s %d-%ds", p.name(), p.start().toSeconds(),
+                    p.end().toSeconds()));
+        }
+        timeline.line("  service    " + "http://127.0.0.1:" + service.port() + "/inventory/{n}" + " (the unprotected client has a twin)");
+        timeline.line("  scenario   " + phases + "; in the outage calls fail or hang "
+                + Format.duration(scenario.hang()));
+        timeline.line(String.format(Locale.ROOT, "  load       %d calls/s from each client at the same moments,"
+                + " %d calls each, seed %d", scenario.rate(), scenario.calls(), scenario.seed()));
+        timeline.line("  with       breaker 'inventory': window " + settings.describe().get("window") + ", opens on "
+                + Format.percent(settings.failureRate()) + " failures of >= " + settings.minCalls() + " calls, cooldown "
+                + Format.duration(settings.cooldown()) + ", " + settings.probes() + " probes;");
+        timeline.line("             inside a retry (1 retry, jittered backoff), around a bulkhead (" + BULKHEAD
+                + " calls) and a " + Format.duration(timeout) + " timeout");
+        timeline.line("  without    the same java.net.http client: no breaker, no retry, no timeout");
+        timeline.line("  dashboard  " + dashboard.uri() + "   metrics " + dashboard.uri().resolve("/metrics")
+                + "   health " + dashboard.uri().resolve("/health"));
+        timeline.line("");
+        timeline.columns();
+    }
+
+    private static void bindMeters(PrometheusMeterRegistry registry, RunRecorder with, FlakyService withService,
+            RunRecorder without, FlakyService withoutService) {
+        for (RunRecorder run : List.of(with, without)) {
+            String tag = run == with ? "protected" : "unprotected";
+            FlakyService service = run == with ? withService : withoutService;
+            for (RunRecorder.Outcome outcome : RunRecorder.Outcome.values()) {
+                FunctionCounter.builder("fluxgate.demo.calls", run, r -> r.count(outcome))
+                        .description("Calls completed, by how the caller saw them")
+                        .tags("run", tag, "outcome", outcome.name().toLowerCase(Locale.ROOT))
+                        .register(registry);
+            }
+            Gauge.builder("fluxgate.demo.calls.in.flight", run, RunRecorder::inFlight)
+                    .description("Calls started and not yet completed")
+                    .tag("run", tag)
+                    .register(registry);
+            FunctionCounter.builder("fluxgate.demo.service.requests", service, FlakyService::receivedTotal)
+                    .description("Requests that reached the flaky service")
+                    .tag("run", tag)
+                    .register(registry);
+            FunctionCounter.builder("fluxgate.demo.service.failed", service, FlakyService::failedTotal)
+                    .description("Requests the flaky service failed or hung on")
+                    .tag("run", tag)
+                    .register(registry);
+        }
+    }
+
+    /** Writes the unprotected calls as {@code timestamp,outcome,duration_ms}, in start order. */
+    static Path writeTrace(Path file, RunRecorder run, Instant startedAt) throws IOException {
+        List<RunRecorder.Call> calls = new ArrayList<>(run.calls());
+        calls.sort((x, y) -> Long.compare(x.start(), y.start()));
+        StringBuilder sb = new StringBuilder("timestamp,outcome,duration_ms\n");
+        for (RunRecorder.Call c : calls) {
+            sb.append(startedAt.plusNanos(c.start()).truncatedTo(ChronoUnit.MILLIS)).append(',')
+                    .append(c.outcome() == RunRecorder.Outcome.SUCCESS ? "ok"
+                            : c.outcome() == RunRecorder.Outcome.TIMEOUT ? "timeout" : "error")
+                    .append(',')
+                    .append(String.format(Locale.ROOT, "%.1f", c.latency() / 1e6)).append('\n');
+        }
+        return Files.writeString(file, sb, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.fluxgate.demo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/**
+ * The script the downstream follows: four phases (healthy, an outage, a partial recovery, healthy
+ * again) and, drawn once from a seeded {@link Random}, the fault of every call the load will make.
+ *
+ * <p>Faults are planned per call, by the call's index, not per arriving request: both clients send
+ * call {@code i} at the same moment and the downstream answers it the same way, so the protected
+ * and the unprotected run face exactly the same outage. The same seed gives the same plan.
+ *
+ * <p>Immutable and safe to share between threads.
+ */
+public final class Scenario {
+
+    /** What the downstream does with one call. */
+    public enum Fault {
+        /** Answers 200 after its latency. */
+        OK,
+        /** Answers 503 after its latency. */
+        ERROR,
+        /** Holds the request for the hang time, then answers 504. */
+        HANG
+    }
+
+    /**
+     * One phase of the scenario.
+     *
+     * @param name shown in the timeline and the report
+     * @param healthy whether the service is meant to be healthy in this phase
+     * @param start offset from the start of the run
+     * @param end offset from the start of the run (exclusive)
+     * @param errorChance chance that a call answers 503
+     * @param hangChance chance that a call hangs
+     * @param minLatencyMillis fastest answer
+     * @param maxLatencyMillis slowest answer (when not hanging)
+     */
+    public record Phase(String name, boolean healthy, Duration start, Duration end, double errorChance,
+            double hangChance, int minLatencyMillis, int maxLatencyMillis) {
+
+        /** Validates the phase. */
+        public Phase {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(start, "start");
+            Objects.requireNonNull(end, "end");
+            if (end.compareTo(start) <= 0) {
+                throw new IllegalArgumentException("phase " + name + " must end after it starts");
+            }
+        }
+
+        /** Whether {@code offset} falls in this phase. */
+        public boolean contains(Duration offset) {
+            return offset.compareTo(start) >= 0 && offset.compareTo(end) < 0;
+        }
+    }
+
+    private final List<Phase> phases;
+    private final Duration duration;
+    private final int rate;
+    private final Duration hang;
+    private final long seed;
+    private final byte[] faults;
+    private final short[] latencies;
+    private final byte[] phaseOfCall;
+
+    private Scenario(Duration duration, int rate, long seed) {
+        this.duration = duration;
+        this.rate = rate;
+        this.seed = seed;
+        this.phases = phases(duration);
+        // A hang outlives any sensible client timeout but not the run: 2 s, less on short runs.
+        this.hang = Duration.ofMillis(Math.max(500, Math.min(2_000, duration.toMillis() / 15)));
+        int calls = Math.toIntExact(duration.toMillis() * rate / 1000);
+        this.faults = new byte[calls];
+        this.latencies = new short[calls];
+        this.phaseOfCall = new byte[calls];
+        Random random = new Random(seed);
+        for (int i = 0; i < calls; i++) {
+            int p = phaseIndexAt(scheduledAt(i));
+            Phase phase = phases.get(p);
+            double u = random.nextDouble();
+            Fault fault = u < phase.hangChance() ? Fault.HANG
+                    : u < phase.hangChance() + phase.errorChance() ? Fault.ERROR : Fault.OK;
+            int latency = phase.minLatencyMillis()
+                    + random.nextInt(phase.maxLatencyMillis() - phase.minLatencyMillis() + 1);
+            faults[i] = (byte) fault.ordinal();
+            latencies[i] = (short) (fault == Fault.ERROR ? Math.max(1, latency / 4) : latency);
+            phaseOfCall[i] = (byte) p;
+        }
+    }
+
+    /**
+     * The standard scenario: 20% healthy, 35% outage, 20% partial recovery, 25% healthy again.
+     *
+     * @param duration the whole run, at least 5 seconds
+     * @param rate calls per second the load makes, 1 to 1000
+     * @param seed seed of the fault plan
+     */
+    public static Scenario standard(Duration duration, int rate, long seed) {
+        Objects.requireNonNull(duration, "duration");
+        if (duration.compareTo(Duration.ofSeconds(5)) < 0 || duration.compareTo(Duration.ofMinutes(30)) > 0) {
+            throw new IllegalArgumentException("duration must be in [5s, 30m], was " + duration);
+        }
+        if (rate < 1 || rate > 1000) {
+            throw new IllegalArgumentException("rate must be in [1, 1000], was " + rate);
+        }
+        return new Scenario(duration, rate, seed);
+    }
+
+    private static List<Phase> phases(Duration d) {
+        Duration a = scale(d, 0.20);
+        Duration b = scale(d, 0.55);
+        Duration c = scale(d, 0.75);
+        return List.of(
+                new Phase("healthy", true, Duration.ZERO, a, 0.01, 0.0, 10, 40),
+                new Phase("outage", false, a, b, 0.40, 0.50, 20, 200),
+                new Phase("partial recovery", false, b, c, 0.22, 0.04, 30, 150),
+                new Phase("healthy again", true, c, d, 0.01, 0.0, 10, 40));
+    }
+
+    private static Duration scale(Duration d, double fraction) {
+        return Duration.ofMillis(Math.round(d.toMillis() * fraction));
+    }
+
+    /** The phases, in order, covering the whole run. */
+    public List<Phase> phases() {
+        return phases;
+    }
+
+    /** The length of the run. */
+    public Duration duration() {
+        return duration;
+    }
+
+    /** Calls per second the load makes. */
+    public int rate() {
+        return rate;
+    }
+
+    /** How long a hanging call holds the request before answering 504. */
+    public Duration hang() {
+        return hang;
+    }
+
+    /** The seed of the fault plan. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The number of calls the load makes. */
+    public int calls() {
+        return faults.length;
+    }
+
+    /** When call {@code index} is sent, as an offset from the start of the run. */
+    public Duration scheduledAt(int index) {
+        return Duration.ofNanos(index * 1_000_000_000L / rate);
+    }
+
+    /** The fault planned for call {@code index}. */
+    public Fault fault(int index) {
+        return Fault.values()[faults[index]];
+    }
+
+    /** The latency planned for call {@code index}, in milliseconds (a hang lasts {@link #hang()} instead). */
+    public int latencyMillis(int index) {
+        return latencies[index];
+    }
+
+    /**
+     * The fault of retry {@code attempt} (1 for the first retry) of call {@code index}: drawn like the
+     * call's own, with its phase's chances, from a generator seeded by the seed, the call and the
+     * attempt, so a retry is a fresh try that every run with this seed sees alike.
+     */
+    public Fault fault(int index, int attempt) {
+        return attempt == 0 ? fault(index) : Fault.values()[(int) (retryDraw(index, attempt) & 0xff)];
+    }
+
+    /** The latency of retry {@code attempt} of call {@code index}, in milliseconds. */
+    public int latencyMillis(int index, int attempt) {
+        return attempt == 0 ? latencyMillis(index) : (int) (retryDraw(index, attempt) >>> 8);
+    }
+
+    private long retryDraw(int index, int attempt) {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index * 1_000_003L + attempt);
+        Phase phase = phaseOf(index);
+        double u = random.nextDouble();
+        Fault fault = u < phase.hangChance() ? Fault.HANG
+                : u < phase.hangChance() + phase.errorChance() ? Fault.ERROR : Fault.OK;
+        int latency = random.nextInt(phase.minLatencyMillis(), phase.maxLatencyMillis() + 1);
+        if (fault == Fault.ERROR) {
+            latency = Math.max(1, latency / 4);
+        }
+        return ((long) latency << 8) | fault.ordinal();
+    }
+
+    /** The phase call {@code index} belongs to. */
+    public Phase phaseOf(int index) {
+        return phases.get(phaseOfCall[index]);
+    }
+
+    /** The phase at {@code offset} from the start; the last phase for offsets past the end. */
+    public Phase phaseAt(Duration offset) {
+        return phases.get(phaseIndexAt(offset));
+    }
+
+    private int phaseIndexAt(Duration offset) {
+        for (int i = 0; i < phases.size(); i++) {
+            if (phases.get(i).contains(offset)) {
+                return i;
+            }
+        }
+        return offset.isNegative() ? 0 : phases.size() - 1;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.fluxgate.spring;
+
+import dev.fluxgate.CircuitBreakerRegistry;
+import org.aspectj.lang.annotation.Aspect;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of Fluxgate's circuit breakers: a {@link CircuitBreakerRegistry} whose defaults
+ * come from {@code fluxgate.circuitbreaker.configs.default}, the breakers of
+ * {@code fluxgate.circuitbreaker.instances} built at startup (bad properties fail the application,
+ * naming the property), the retries, bulkheads and timeouts of {@code fluxgate.retry},
+ * {@code fluxgate.bulkhead} and {@code fluxgate.timeout}, and the aspects behind
+ * {@link dev.fluxgate.spring.annotation.CircuitBreaker}, {@link dev.fluxgate.spring.annotation.Retry},
+ * {@link dev.fluxgate.spring.annotation.Bulkhead} and {@link dev.fluxgate.spring.annotation.Timeout}.
+ *
+ * <p>Every bean backs off when the application declares its own: a {@code CircuitBreakerRegistry}
+ * bean replaces the registry (the instance properties and {@link CircuitBreakerCustomizer}s still
+ * apply to the breakers the starter creates in it), an aspect bean of one of the aspect types replaces
+ * that aspect. {@code fluxgate.annotations.enabled=false} turns the annotations off.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties({FluxgateCircuitBreakerProperties.class, FluxgatePatternProperties.Retries.class,
+        FluxgatePatternProperties.Bulkheads.class, FluxgatePatternProperties.Timeouts.class})
+public class FluxgateAutoConfiguration {
+
+    /** Creates the configuration (called by Spring). */
+    public FluxgateAutoConfiguration() {
+    }
+
+    /**
+     * The registry, with {@code configs.default} as the shared defaults.
+     *
+     * @param properties the bound properties
+     * @return the registry
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public CircuitBreakerRegistry fluxgateCircuitBreakerRegistry(FluxgateCircuitBreakerProperties properties) {
+        String prefix = FluxgateCircuitBreakerProperties.PREFIX + ".configs." + FluxgateCircuitBreakerProperties.DEFAULT_CONFIG;
+        try {
+            return CircuitBreakerRegistry.of(ConfiguredBreakers.defaults(properties, getClass().getClassLoader()));
+        } catch (InvalidPropertyException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException(prefix, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The breakers of the registry, configured from the properties and the customizers; builds the
+     * configured instances now.
+     */
+    @Bean
+    ConfiguredBreakers fluxgateConfiguredBreakers(CircuitBreakerRegistry registry,
+            FluxgateCircuitBreakerProperties properties, ObjectProvider<CircuitBreakerCustomizer> customizers) {
+        ConfiguredBreakers breakers = new ConfiguredBreakers(registry, properties,
+                customizers.orderedStream().toList(), getClass().getClassLoader());
+        breakers.initialize();
+        return breakers;
+    }
+
+    /**
+     * The retries, bulkheads and timeouts named under {@code fluxgate.retry}, {@code fluxgate.bulkhead}
+     * and {@code fluxgate.timeout}; builds the configured ones now.
+     */
+    @Bean
+    Policies fluxgatePolicies(FluxgatePatternProperties.Retries retries, FluxgatePatternProperties.Bulkheads bulkheads,
+            FluxgatePatternProperties.Timeouts timeouts) {
+        Policies policies = new Policies(retries, bulkheads, timeouts, getClass().getClassLoader());
+        policies.initialize();
+        return policies;
+    }
+
+    /** The aspects, when AspectJ is present (it comes with the starter). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Aspect.class)
+    @ConditionalOnProperty(prefix = "fluxgate.annotations", name = "enabled", matchIfMissing = true)
+    static class AspectConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        CircuitBreakerAspect fluxgateCircuitBreakerAspect(ConfiguredBreakers breakers) {
+            return new CircuitBreakerAspect(breakers);
+        }
+
+        /** Checks the annotated beans at startup. */
+        @Bean
+        AnnotationValidator fluxgateAnnotationValidator(ConfigurableListableBeanFactory beanFactory) {
+            return new AnnotationValidator(beanFactory);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        RetryAspect fluxgateRetryAspect(Policies policies) {
+            return new RetryAspect(policies::retry);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        BulkheadAspect fluxgateBulkheadAspect(Policies policies) {
+            return new BulkheadAspect(policies::bulkhead);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        TimeoutAspect fluxgateTimeoutAspect(Policies policies) {
+            return new TimeoutAspect(policies::timeout);
+        }
+    }
+}

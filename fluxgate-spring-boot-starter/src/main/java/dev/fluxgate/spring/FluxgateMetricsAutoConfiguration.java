@@ -1,0 +1,74 @@
+package dev.fluxgate.spring;
+
+import dev.fluxgate.Bulkhead;
+import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Retry;
+import dev.fluxgate.micrometer.CircuitBreakerMeters;
+import dev.fluxgate.micrometer.MeterNaming;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Binds Fluxgate's breakers, retries and bulkheads to Micrometer when {@code fluxgate-micrometer} and
+ * Micrometer are present: as {@link MeterBinder} beans, which Spring Boot binds to every
+ * {@link MeterRegistry} bean, so nothing is bound when the application has none. Breakers and
+ * policies created later are bound when created; a breaker removed from the registry loses its meters.
+ * {@code fluxgate.metrics.naming=resilience4j} publishes Resilience4j's meter names;
+ * {@code fluxgate.metrics.enabled=false} turns this off.
+ */
+@AutoConfiguration(after = FluxgateAutoConfiguration.class)
+@ConditionalOnClass({MeterRegistry.class, CircuitBreakerMeters.class})
+@ConditionalOnBean(CircuitBreakerRegistry.class)
+@ConditionalOnProperty(prefix = "fluxgate.metrics", name = "enabled", matchIfMissing = true)
+public class FluxgateMetricsAutoConfiguration {
+
+    /** Creates the configuration (called by Spring). */
+    public FluxgateMetricsAutoConfiguration() {
+    }
+
+    /**
+     * How meters are named and tagged.
+     *
+     * @param environment where {@code fluxgate.metrics.naming} is read
+     * @return the meter factory
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public CircuitBreakerMeters fluxgateMeters(Environment environment) {
+        MeterNaming naming = Binder.get(environment).bind("fluxgate.metrics.naming", MeterNaming.class)
+                .orElse(MeterNaming.FLUXGATE);
+        return CircuitBreakerMeters.create().withNaming(naming);
+    }
+
+    /**
+     * The breakers' meters.
+     *
+     * @param meters the meter factory
+     * @param registry the breakers
+     * @return a binder that follows the registry
+     */
+    @Bean
+    public MeterBinder fluxgateCircuitBreakerMeterBinder(CircuitBreakerMeters meters, CircuitBreakerRegistry registry) {
+        return meters.binder(registry);
+    }
+
+    /** The retries' and bulkheads' meters. */
+    @Bean
+    MeterBinder fluxgatePolicyMeterBinder(CircuitBreakerMeters meters, Policies policies) {
+        return meterRegistry -> policies.follow(policy -> {
+            if (policy instanceof Retry retry) {
+                meters.bind(retry, meterRegistry);
+            } else if (policy instanceof Bulkhead bulkhead) {
+                meters.bind(bulkhead, meterRegistry);
+            }
+        });
+    }
+}

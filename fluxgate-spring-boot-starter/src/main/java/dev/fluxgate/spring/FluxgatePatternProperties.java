@@ -1,0 +1,130 @@
+package dev.fluxgate.spring;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Properties of the patterns beside the breaker: {@code fluxgate.retry}, {@code fluxgate.bulkhead}
+ * and {@code fluxgate.timeout}, each with {@code instances.<name>.*}. A name the annotations use but
+ * the properties do not list gets the core's defaults. Invalid values fail the application at
+ * startup, naming the property.
+ */
+public final class FluxgatePatternProperties {
+    private FluxgatePatternProperties() {
+    }
+
+    /**
+     * Retries under {@code fluxgate.retry.instances.<name>}.
+     *
+     * @param instances retries by name, built at startup
+     */
+    @ConfigurationProperties(prefix = "fluxgate.retry", ignoreUnknownFields = false)
+    public record Retries(Map<String, RetryProperties> instances) {
+        /** Replaces an absent map with an empty one. */
+        public Retries {
+            instances = instances == null ? Map.of() : Map.copyOf(instances);
+        }
+    }
+
+    /**
+     * One retry.
+     *
+     * @param maxAttempts the most attempts per call, the first included (core default 3)
+     * @param maxDuration no retry starts later than this after the first attempt
+     * @param backoff the wait between attempts (core default: exponential 100 ms x2 up to 10 s, full jitter)
+     * @param retryExceptions class names of exceptions to retry (default: all)
+     * @param abortExceptions class names of exceptions that stop retrying at once
+     * @param retryOnRejection whether an open breaker's rejection is retried (default false)
+     * @param waitForRetryAfter whether a retried rejection waits its retry-after (default false)
+     */
+    public record RetryProperties(Integer maxAttempts, Duration maxDuration, BackoffProperties backoff,
+            List<String> retryExceptions, List<String> abortExceptions, Boolean retryOnRejection,
+            Boolean waitForRetryAfter) {
+    }
+
+    /**
+     * A backoff.
+     *
+     * @param type {@code none}, {@code constant}, {@code linear} or {@code exponential}
+     * @param initial the first wait (the only wait of a constant backoff)
+     * @param increment the growth per retry of a linear backoff
+     * @param multiplier the growth per retry of an exponential backoff (default 2)
+     * @param max the longest wait of a linear or exponential backoff
+     * @param jitter {@code none}, {@code full}, {@code equal}, {@code decorrelated} or {@code proportional}
+     * @param jitterRatio the ratio of a proportional jitter, in [0, 1]
+     */
+    public record BackoffProperties(BackoffType type, Duration initial, Duration increment, Double multiplier,
+            Duration max, JitterType jitter, Double jitterRatio) {
+    }
+
+    /** The kinds of backoff. */
+    public enum BackoffType {
+        /** Retry at once. */
+        NONE,
+        /** The same wait each time. */
+        CONSTANT,
+        /** A wait that grows by a fixed increment. */
+        LINEAR,
+        /** A wait that grows by a factor. */
+        EXPONENTIAL
+    }
+
+    /** The kinds of jitter. */
+    public enum JitterType {
+        /** None. */
+        NONE,
+        /** Uniform between zero and the wait. */
+        FULL,
+        /** Half the wait plus a uniform half. */
+        EQUAL,
+        /** AWS's decorrelated jitter. */
+        DECORRELATED,
+        /** The wait varied by up to {@code jitter-ratio} either way. */
+        PROPORTIONAL
+    }
+
+    /**
+     * Bulkheads under {@code fluxgate.bulkhead.instances.<name>}.
+     *
+     * @param instances bulkheads by name, built at startup
+     */
+    @ConfigurationProperties(prefix = "fluxgate.bulkhead", ignoreUnknownFields = false)
+    public record Bulkheads(Map<String, BulkheadProperties> instances) {
+        /** Replaces an absent map with an empty one. */
+        public Bulkheads {
+            instances = instances == null ? Map.of() : Map.copyOf(instances);
+        }
+    }
+
+    /**
+     * One bulkhead.
+     *
+     * @param maxConcurrentCalls the most calls at once (core default 25)
+     * @param maxWait how long a synchronous caller waits for a slot (default 0: reject at once)
+     */
+    public record BulkheadProperties(Integer maxConcurrentCalls, Duration maxWait) {
+    }
+
+    /**
+     * Timeouts under {@code fluxgate.timeout.instances.<name>}.
+     *
+     * @param instances timeouts by name, built at startup
+     */
+    @ConfigurationProperties(prefix = "fluxgate.timeout", ignoreUnknownFields = false)
+    public record Timeouts(Map<String, TimeoutProperties> instances) {
+        /** Replaces an absent map with an empty one. */
+        public Timeouts {
+            instances = instances == null ? Map.of() : Map.copyOf(instances);
+        }
+    }
+
+    /**
+     * One timeout.
+     *
+     * @param duration how long a call may take (default 1 s)
+     */
+    public record TimeoutProperties(Duration duration) {
+    }
+}

@@ -1,0 +1,43 @@
+package dev.fluxgate.spring;
+
+import dev.fluxgate.Bulkhead;
+import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.Retry;
+import dev.fluxgate.Timeout;
+import dev.fluxgate.reactor.BulkheadOperator;
+import dev.fluxgate.reactor.CircuitBreakerOperator;
+import dev.fluxgate.reactor.RetryOperator;
+import dev.fluxgate.reactor.TimeoutOperator;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The fluxgate-reactor operators; loaded only when that module is on the class path. */
+final class FluxgateReactor {
+    private FluxgateReactor() {
+    }
+
+    static <P extends Publisher<Object>> Function<P, Publisher<Object>> breaker(CircuitBreaker cb) {
+        CircuitBreakerOperator<Object> operator = CircuitBreakerOperator.of(cb);
+        return operator::apply;
+    }
+
+    static Mono<Object> bulkhead(Mono<Object> mono, Bulkhead bulkhead) {
+        BulkheadOperator<Object> operator = BulkheadOperator.of(bulkhead);
+        return mono.transformDeferred(operator::apply);
+    }
+
+    static Flux<Object> bulkhead(Flux<Object> flux, Bulkhead bulkhead) {
+        BulkheadOperator<Object> operator = BulkheadOperator.of(bulkhead);
+        return flux.transformDeferred(operator::apply);
+    }
+
+    static Mono<Object> retry(Mono<Object> mono, Retry retry) {
+        return mono.transformDeferred(RetryOperator.<Object>of(retry));
+    }
+
+    static Mono<Object> timeout(Mono<Object> mono, Timeout timeout) {
+        return mono.transformDeferred(TimeoutOperator.<Object>of(timeout));
+    }
+}

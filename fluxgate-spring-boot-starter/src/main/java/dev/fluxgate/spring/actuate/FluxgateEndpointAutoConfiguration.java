@@ -1,0 +1,35 @@
+package dev.fluxgate.spring.actuate;
+
+import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.spring.FluxgateAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** Auto-configuration of the {@code fluxgate} actuator endpoint, when the actuator is present and the endpoint exposed. */
+@AutoConfiguration(after = FluxgateAutoConfiguration.class)
+@ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
+@ConditionalOnBean(CircuitBreakerRegistry.class)
+public class FluxgateEndpointAutoConfiguration {
+
+    /** Creates the configuration (called by Spring). */
+    public FluxgateEndpointAutoConfiguration() {
+    }
+
+    /**
+     * The endpoint.
+     *
+     * @param registry the breakers it shows
+     * @return the endpoint
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    public FluxgateEndpoint fluxgateEndpoint(CircuitBreakerRegistry registry) {
+        return new FluxgateEndpoint(registry);
+    }
+}
