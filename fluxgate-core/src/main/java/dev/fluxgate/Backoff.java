@@ -183,11 +183,7 @@ public final class Backoff {
     }
 
     private static long nonNegative(String name, Duration d) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must be zero or a positive duration, was " + d);
-        }
-        return d.toNanos();
+        return Tripper.nonNegative(name, d).toNanos();
     }
 
     private static long max(String name, Duration max, Duration initial, long initialNanos) {

@@ -240,11 +240,7 @@ public final class Bulkhead implements Policy {
          * @throws IllegalArgumentException if negative
          */
         public Builder maxWait(Duration maxWait) {
-            Objects.requireNonNull(maxWait, "maxWait");
-            if (maxWait.isNegative()) {
-                throw new IllegalArgumentException("maxWait must be zero or positive, was " + maxWait);
-            }
-            this.maxWait = maxWait;
+            this.maxWait = Tripper.nonNegative("maxWait", maxWait);
             return this;
         }
 

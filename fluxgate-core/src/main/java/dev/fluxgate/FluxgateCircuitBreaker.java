@@ -6,6 +6,7 @@ import dev.fluxgate.internal.WindowStore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Collections;
@@ -167,7 +168,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         this.clock = b.clock;
         this.random = b.random;
         this.configTimed = slowThresholds.length > 0 || tripper.needsDurations();
-        this.store = window.newStore(slowThresholds, configTimed);
+        this.store = window.newStore(slowThresholds);
         this.listeners = b.listeners.toArray(new Listener[0]);
         this.callListeners = withCallEvents(listeners);
         this.timed = configTimed || needDurations(callListeners);
@@ -823,7 +824,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 return null;
             }
             if (to == State.OPEN) {
-                long wait = cooldown.delayNanos(nextReopens, random());
+                long wait = cooldownNanos(nextReopens);
                 cooldownNanos = wait;
                 openUntilNanos = wait == Long.MAX_VALUE || now + wait < now ? Long.MAX_VALUE : now + wait;
             }
@@ -987,8 +988,33 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private record Move(State from, State to, Metrics metrics, String reason) {
     }
 
+    /**
+     * The cooldown for the coming open period. A random source that throws must not cost the caller
+     * its own outcome nor stop the trip: the wait is then taken without jitter.
+     */
+    private long cooldownNanos(int reopens) {
+        try {
+            return cooldown.delayNanos(reopens, random());
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': the random source threw; "
+                    + "this open period's cooldown has no jitter", e);
+            return cooldown.delayNanos(reopens, NO_JITTER);
+        }
+    }
+
+    /** Draws 0.5 for every double: a jitter factor of exactly 1. */
+    private static final RandomGenerator NO_JITTER = () -> Long.MIN_VALUE;
+
     private void publish(Move move) {
-        Transition t = new Transition(name, move.from(), move.to(), clock.instant(), move.metrics(), move.reason());
+        Instant at;
+        try {
+            at = clock.instant();
+        } catch (Throwable e) {
+            // A broken clock must not cost the caller its own outcome, nor the listeners their event.
+            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': clock threw; using the system clock", e);
+            at = Instant.now();
+        }
+        Transition t = new Transition(name, move.from(), move.to(), at, move.metrics(), move.reason());
         for (Listener l : listeners) {
             try {
                 l.onTransition(t);

@@ -291,8 +291,9 @@ public final class Retry implements Policy {
         for (RetryListener listener : listeners) {
             try {
                 event.accept(listener);
-            } catch (RuntimeException ignored) {
-                // A broken listener must not change the call's outcome.
+            } catch (Throwable ignored) {
+                // A broken listener must not change the call's outcome, whatever it throws (an Error
+                // too: the breaker's listeners get the same guarantee).
             }
         }
     }

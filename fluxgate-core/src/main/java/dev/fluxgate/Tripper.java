@@ -149,10 +149,24 @@ public abstract class Tripper {
         return ratio;
     }
 
+    /** The longest duration the library can measure: {@code Long.MAX_VALUE} nanoseconds, about 292 years. */
+    static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
     static Duration positive(String name, Duration d) {
         Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
+        if (d.isNegative() || d.isZero() || d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be a positive duration of at most " + MAX_DURATION
+                    + " (292 years), was " + d);
+        }
+        return d;
+    }
+
+    /** Like {@link #positive}, zero allowed. */
+    static Duration nonNegative(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be zero or a positive duration of at most "
+                    + MAX_DURATION + " (292 years), was " + d);
         }
         return d;
     }

@@ -104,9 +104,9 @@ public final class Window {
         return Duration.ofNanos(bucketNanos);
     }
 
-    WindowStore newStore(long[] slowThresholdsNanos, boolean timed) {
+    WindowStore newStore(long[] slowThresholdsNanos) {
         return isCount()
-                ? new CountWindow(size, slowThresholdsNanos, timed)
+                ? new CountWindow(size, slowThresholdsNanos)
                 : new TimeWindow(spanNanos, bucketNanos, slowThresholdsNanos);
     }
 

@@ -14,7 +14,7 @@ class WindowTest {
 
     @Test
     void countWindowKeepsOnlyTheLastSizeCalls() {
-        CountWindow w = new CountWindow(3, new long[0], false);
+        CountWindow w = new CountWindow(3, new long[0]);
         w.record(0, true, 0);
         w.record(0, true, 0);
         w.record(0, false, 0);
@@ -30,7 +30,7 @@ class WindowTest {
 
     @Test
     void countWindowTracksSlowCallsAndDurationsThroughEviction() {
-        CountWindow w = new CountWindow(2, new long[] {100, 200}, true);
+        CountWindow w = new CountWindow(2, new long[] {100, 200});
         w.record(0, false, 250);
         w.record(0, false, 150);
         assertThat(w.slowCalls(Duration.ofNanos(100))).isEqualTo(2);
@@ -46,7 +46,7 @@ class WindowTest {
 
     @Test
     void streakCountsTrackedFailuresInARowAndASuccessEndsIt() {
-        CountWindow w = new CountWindow(10, new long[0], false);
+        CountWindow w = new CountWindow(10, new long[0]);
         w.record(0, true, 0);
         w.record(0, true, 0);
         assertThat(w.streak()).isEqualTo(2);

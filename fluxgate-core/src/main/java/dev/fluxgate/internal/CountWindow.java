@@ -8,15 +8,19 @@ public final class CountWindow extends WindowStore {
     private final int size;
     /** Bit 0: failure; bits 1..: slow for threshold i-1. */
     private final int[] flags;
-    /** Per-slot durations, only when the breaker measures them. */
+    /**
+     * Per-slot durations. Kept even when the breaker's rules need none: a listener with call events,
+     * or a caller of the permit API, may report durations, and an evicted call must take its duration
+     * out of the total it added to.
+     */
     private final long[] durations;
     private int next;
 
-    public CountWindow(int size, long[] thresholds, boolean timed) {
+    public CountWindow(int size, long[] thresholds) {
         super(thresholds);
         this.size = size;
         this.flags = new int[size];
-        this.durations = timed ? new long[size] : null;
+        this.durations = new long[size];
     }
 
     @Override
@@ -26,12 +30,10 @@ public final class CountWindow extends WindowStore {
         for (int k = Math.min(n, size); k > 0; k--) {
             if (calls == size) {
                 int old = flags[next];
-                count((old & FAILURE) != 0, durations == null ? 0 : durations[next], old >>> 1, 1, -1);
+                count((old & FAILURE) != 0, durations[next], old >>> 1, 1, -1);
             }
             flags[next] = slotFlags;
-            if (durations != null) {
-                durations[next] = durationNanos;
-            }
+            durations[next] = durationNanos;
             count(failure, durationNanos, slowMask, 1, 1);
             next = next + 1 == size ? 0 : next + 1;
         }
