@@ -67,7 +67,7 @@ class StartupFailureTest {
             fluxgate.retry.instances.r.retry-exceptions=java.lang.Object | fluxgate.retry.instances.r.retry-exceptions[0] | not an exception
             fluxgate.retry.instances.r.max-attempts=2147483647         | fluxgate.retry.instances.r' | needs a maxDuration
             fluxgate.bulkhead.instances.b.max-concurrent-calls=0       | fluxgate.bulkhead.instances.b.max-concurrent-calls | maxConcurrentCalls must be >= 1
-            fluxgate.bulkhead.instances.b.max-wait=-1s                 | fluxgate.bulkhead.instances.b.max-wait | maxWait must be zero or positive
+            fluxgate.bulkhead.instances.b.max-wait=-1s                 | fluxgate.bulkhead.instances.b.max-wait | maxWait must be zero or a positive duration
             fluxgate.timeout.instances.t.duration=0s                   | fluxgate.timeout.instances.t.duration | positive
             """)
     void aBadPatternValueNamesItsProperty(String properties, String property, String problem) {
