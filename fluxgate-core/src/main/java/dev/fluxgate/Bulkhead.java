@@ -156,25 +156,7 @@ public final class Bulkhead implements Policy {
         }
     }
 
-    /**
-     * Runs {@code task} in a slot.
-     *
-     * @throws BulkheadFullException if no slot freed up within the maximum wait
-     */
-    public <T> T get(Supplier<T> task) {
-        Objects.requireNonNull(task, "task");
-        return Calls.unchecked(() -> call(task::get));
-    }
 
-    /**
-     * Runs {@code task} in a slot.
-     *
-     * @throws BulkheadFullException if no slot freed up within the maximum wait
-     */
-    public void run(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        Calls.unchecked(() -> call(Calls.callable(task)));
-    }
 
     /**
      * Runs an asynchronous task in a slot held until its future completes. Never waits: without a

@@ -99,11 +99,6 @@ public final class Fallback<T> implements Policy {
         return cast(accept(result));
     }
 
-    /** Runs {@code task}, answering failures as configured; the task's unchecked exception propagates when none applies. */
-    public <R> R get(Supplier<R> task) {
-        Objects.requireNonNull(task, "task");
-        return Calls.unchecked(() -> call(task::get));
-    }
 
     /**
      * Runs an asynchronous task, answering failures as configured (on the thread that completes the

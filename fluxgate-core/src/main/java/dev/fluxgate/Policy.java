@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,25 @@ public interface Policy {
      * @throws Exception the task's own exception, or the policy's (a rejection, a timeout)
      */
     <T> T call(Callable<T> task) throws Exception;
+
+    /**
+     * Runs {@code task} under this policy, without checked exceptions: the task's unchecked exceptions
+     * propagate as they are; a policy's checked ones are converted ({@link TimeoutException} to
+     * {@link TimeoutExceededException}, an interrupted wait to a {@link java.util.concurrent.CancellationException}
+     * with the interrupt flag restored, anything else wrapped in a {@link java.util.concurrent.CompletionException}).
+     *
+     * @return what the task (or the policy, for a fallback) returned
+     */
+    default <T> T get(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        return Calls.unchecked(() -> call(task::get));
+    }
+
+    /** Runs {@code task} under this policy; exceptions as for {@link #get(Supplier)}. */
+    default void run(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        Calls.unchecked(() -> call(Calls.callable(task)));
+    }
 
     /**
      * Runs an asynchronous task under this policy. Never blocks; failures, the policy's own

@@ -233,21 +233,7 @@ public final class Retry implements Policy {
         }
     }
 
-    /**
-     * Runs {@code task}, retrying as configured.
-     *
-     * @throws RuntimeException the task's exception, as for {@link #call}
-     */
-    public <T> T get(Supplier<T> task) {
-        Objects.requireNonNull(task, "task");
-        return Calls.unchecked(() -> call(task::get));
-    }
 
-    /** Runs {@code task}, retrying as configured. */
-    public void run(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        Calls.unchecked(() -> call(Calls.callable(task)));
-    }
 
     /** Returns a supplier that runs {@code task} through this retry. */
     public <T> Supplier<T> decorate(Supplier<T> task) {

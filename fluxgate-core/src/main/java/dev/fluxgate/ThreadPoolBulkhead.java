@@ -149,11 +149,6 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         }
     }
 
-    /** Runs {@code task} on the pool and waits for it; exceptions as {@link #call}, unchecked. */
-    public <T> T get(Supplier<T> task) {
-        Objects.requireNonNull(task, "task");
-        return Calls.unchecked(() -> call(task::get));
-    }
 
     /**
      * Starts an asynchronous task from a pool thread; the returned future completes with the

@@ -126,25 +126,7 @@ public final class Timeout implements Policy {
         }
     }
 
-    /**
-     * Runs {@code task} with the time limit.
-     *
-     * @throws TimeoutExceededException if the time ran out
-     */
-    public <T> T get(Supplier<T> task) {
-        Objects.requireNonNull(task, "task");
-        return Calls.unchecked(() -> call(task::get));
-    }
 
-    /**
-     * Runs {@code task} with the time limit.
-     *
-     * @throws TimeoutExceededException if the time ran out
-     */
-    public void run(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        Calls.unchecked(() -> call(Calls.callable(task)));
-    }
 
     /**
      * Runs an asynchronous task with the time limit. When the time is up the returned future fails
