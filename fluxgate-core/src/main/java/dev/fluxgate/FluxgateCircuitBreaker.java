@@ -168,7 +168,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         this.clock = b.clock;
         this.random = b.random;
         this.configTimed = slowThresholds.length > 0 || tripper.needsDurations();
-        this.store = window.newStore(slowThresholds);
+        this.store = window.newStore(slowThresholds, configTimed);
         this.listeners = b.listeners.toArray(new Listener[0]);
         this.callListeners = withCallEvents(listeners);
         this.timed = configTimed || needDurations(callListeners);

@@ -104,9 +104,9 @@ public final class Window {
         return Duration.ofNanos(bucketNanos);
     }
 
-    WindowStore newStore(long[] slowThresholdsNanos) {
+    WindowStore newStore(long[] slowThresholdsNanos, boolean timed) {
         return isCount()
-                ? new CountWindow(size, slowThresholdsNanos)
+                ? new CountWindow(size, slowThresholdsNanos, timed)
                 : new TimeWindow(spanNanos, bucketNanos, slowThresholdsNanos);
     }
 

@@ -45,6 +45,17 @@ class WindowTest {
     }
 
     @Test
+    void anUntimedCountWindowIgnoresReportedDurationsSoNothingDrifts() {
+        CountWindow w = new CountWindow(2, new long[0], false);
+        for (int i = 0; i < 10; i++) {
+            w.record(0, false, 1_000_000);
+        }
+        assertThat(w.totalDurationNanos()).isZero();
+        assertThat(w.averageDuration()).isEqualTo(Duration.ZERO);
+        assertThat(w.calls()).isEqualTo(2);
+    }
+
+    @Test
     void streakCountsTrackedFailuresInARowAndASuccessEndsIt() {
         CountWindow w = new CountWindow(10, new long[0]);
         w.record(0, true, 0);

@@ -9,31 +9,39 @@ public final class CountWindow extends WindowStore {
     /** Bit 0: failure; bits 1..: slow for threshold i-1. */
     private final int[] flags;
     /**
-     * Per-slot durations. Kept even when the breaker's rules need none: a listener with call events,
-     * or a caller of the permit API, may report durations, and an evicted call must take its duration
-     * out of the total it added to.
+     * Per-slot durations, or null for a window whose rules use none. An untimed window ignores the
+     * durations it is given, so an evicted call always takes out exactly what it added.
      */
     private final long[] durations;
     private int next;
 
+    /** A window that keeps durations. */
     public CountWindow(int size, long[] thresholds) {
+        this(size, thresholds, true);
+    }
+
+    /** A window that keeps durations only when {@code timed} (8 bytes a slot). */
+    public CountWindow(int size, long[] thresholds, boolean timed) {
         super(thresholds);
         this.size = size;
         this.flags = new int[size];
-        this.durations = new long[size];
+        this.durations = timed ? new long[size] : null;
     }
 
     @Override
-    protected void add(long nowNanos, boolean failure, long durationNanos, int slowMask, int n) {
+    protected void add(long nowNanos, boolean failure, long reportedNanos, int slowMask, int n) {
+        long durationNanos = durations == null ? 0 : reportedNanos;
         int slotFlags = (failure ? FAILURE : 0) | (slowMask << 1);
         // A batch larger than the ring only leaves its last `size` entries behind.
         for (int k = Math.min(n, size); k > 0; k--) {
             if (calls == size) {
                 int old = flags[next];
-                count((old & FAILURE) != 0, durations[next], old >>> 1, 1, -1);
+                count((old & FAILURE) != 0, durations == null ? 0 : durations[next], old >>> 1, 1, -1);
             }
             flags[next] = slotFlags;
-            durations[next] = durationNanos;
+            if (durations != null) {
+                durations[next] = durationNanos;
+            }
             count(failure, durationNanos, slowMask, 1, 1);
             next = next + 1 == size ? 0 : next + 1;
         }
