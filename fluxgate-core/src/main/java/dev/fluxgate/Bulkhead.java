@@ -156,8 +156,6 @@ public final class Bulkhead implements Policy {
         }
     }
 
-
-
     /**
      * Runs an asynchronous task in a slot held until its future completes. Never waits: without a
      * free slot the returned future fails at once with {@link BulkheadFullException} and the task is

@@ -72,6 +72,18 @@ final class Calls {
         }
     }
 
+    /** The task's own exception out of an {@link ExecutionException}: an {@code Error} is thrown as it is. */
+    static Exception causeOf(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof Exception ex) {
+            return ex;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return e;
+    }
+
     /** Runnable as a callable returning null. */
     static Callable<Void> callable(Runnable task) {
         return () -> {

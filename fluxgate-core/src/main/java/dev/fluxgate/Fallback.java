@@ -99,7 +99,6 @@ public final class Fallback<T> implements Policy {
         return cast(accept(result));
     }
 
-
     /**
      * Runs an asynchronous task, answering failures as configured (on the thread that completes the
      * task's future); never blocks. Cancelling the returned future cancels the task's.

@@ -233,8 +233,6 @@ public final class Retry implements Policy {
         }
     }
 
-
-
     /** Returns a supplier that runs {@code task} through this retry. */
     public <T> Supplier<T> decorate(Supplier<T> task) {
         Objects.requireNonNull(task, "task");

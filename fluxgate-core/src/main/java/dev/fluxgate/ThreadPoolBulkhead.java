@@ -138,17 +138,9 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
             future.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception ex) {
-                throw ex;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw e;
+            throw Calls.causeOf(e);
         }
     }
-
 
     /**
      * Starts an asynchronous task from a pool thread; the returned future completes with the

@@ -115,18 +115,9 @@ public final class Timeout implements Policy {
             future.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception ex) {
-                throw ex;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw e;
+            throw Calls.causeOf(e);
         }
     }
-
-
 
     /**
      * Runs an asynchronous task with the time limit. When the time is up the returned future fails

@@ -22,7 +22,7 @@
  * Every public type in this package is safe for concurrent use, except the builders, which are
  * meant to be used by one thread and copy their configuration at {@code build()}. Policies
  * ({@code Tracker}, {@code Tripper}, {@code Cooldown}, {@code Permit}, {@code Window}) are immutable
- * values. Breakers never use {@code synchronized} (virtual threads do not pin on them), never hold a
+ * values. Breakers take no Java monitor locks (virtual threads do not pin on them), never hold a
  * lock while user code or a listener runs, and allocate nothing on the CLOSED success path.
  */
 package dev.fluxgate;

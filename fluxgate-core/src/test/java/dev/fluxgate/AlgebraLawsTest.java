@@ -95,81 +95,24 @@ class AlgebraLawsTest {
 
     // ---- Tripper ----
 
-    /** Window figures a tripper can be asked about. */
-    record Figures(int calls, int failures, int slow, Duration average, int streak) implements Metrics {
-        static Figures random(Random rnd) {
-            int calls = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(15);
-            int failures = calls == 0 ? 0 : rnd.nextInt(calls + 1);
-            int slow = calls == 0 ? 0 : rnd.nextInt(calls + 1);
-            Duration avg = calls == 0 ? Duration.ZERO : Duration.ofMillis(rnd.nextInt(200));
-            return new Figures(calls, failures, slow, avg, rnd.nextInt(5));
-        }
-
-        @Override
-        public int slowCalls(Duration threshold) {
-            return slow;
-        }
-
-        @Override
-        public Duration averageDuration() {
-            return average;
-        }
-
-        @Override
-        public int consecutiveFailures() {
-            return streak;
-        }
-
-        @Override
-        public long successfulCalls() {
-            return 0;
-        }
-
-        @Override
-        public long failedCalls() {
-            return 0;
-        }
-
-        @Override
-        public long ignoredCalls() {
-            return 0;
-        }
-
-        @Override
-        public long rejectedCalls() {
-            return 0;
-        }
-
-        @Override
-        public long staleCalls() {
-            return 0;
-        }
-
-        @Override
-        public long transitions() {
-            return 0;
-        }
-
-        @Override
-        public int probesInUse() {
-            return 0;
-        }
-
-        @Override
-        public Duration timeInState() {
-            return Duration.ZERO;
-        }
+    /** Random window figures a tripper can be asked about. */
+    private static WindowFigures randomFigures(Random rnd) {
+        int calls = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(15);
+        int failures = calls == 0 ? 0 : rnd.nextInt(calls + 1);
+        int slow = calls == 0 ? 0 : rnd.nextInt(calls + 1);
+        Duration avg = calls == 0 ? Duration.ZERO : Duration.ofMillis(rnd.nextInt(200));
+        return new WindowFigures(calls, failures, slow, avg, rnd.nextInt(5));
     }
 
-    private static List<Figures> figures(long seed) {
+    private static List<WindowFigures> figures(long seed) {
         Random rnd = new Random(seed);
-        List<Figures> all = new ArrayList<>();
+        List<WindowFigures> all = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            all.add(Figures.random(rnd));
+            all.add(randomFigures(rnd));
         }
-        all.add(new Figures(0, 0, 0, Duration.ZERO, 0));
-        all.add(new Figures(10, 5, 5, SLOW, 2));
-        all.add(new Figures(3, 3, 3, SLOW, 3));
+        all.add(new WindowFigures(0, 0, 0, Duration.ZERO, 0));
+        all.add(new WindowFigures(10, 5, 5, SLOW, 2));
+        all.add(new WindowFigures(3, 3, 3, SLOW, 3));
         return all;
     }
 
@@ -181,7 +124,7 @@ class AlgebraLawsTest {
     @Test
     void trippersDecideByTheirDocumentedRules() {
         long seed = seed();
-        for (Figures m : figures(seed)) {
+        for (WindowFigures m : figures(seed)) {
             for (State s : List.of(State.CLOSED, State.HALF_OPEN)) {
                 String at = "seed " + seed + ", " + m + " in " + s;
                 assertThat(Tripper.closed().shouldTrip(s, m)).as(at).isEqualTo(s == State.CLOSED);
@@ -189,11 +132,11 @@ class AlgebraLawsTest {
                 assertThat(Tripper.minRequests(3).shouldTrip(s, m)).as(at).isEqualTo(m.calls() >= 3);
                 assertThat(Tripper.failureRate(0.5).shouldTrip(s, m)).as(at)
                         .isEqualTo(m.calls() > 0 && m.failures() * 2 >= m.calls());
-                assertThat(Tripper.failureStreak(2).shouldTrip(s, m)).as(at).isEqualTo(m.streak() >= 2);
+                assertThat(Tripper.failureStreak(2).shouldTrip(s, m)).as(at).isEqualTo(m.consecutiveFailures() >= 2);
                 assertThat(Tripper.slowRate(0.5, SLOW).shouldTrip(s, m)).as(at)
                         .isEqualTo(m.calls() > 0 && m.slow() * 2 >= m.calls());
                 assertThat(Tripper.avgLatency(SLOW).shouldTrip(s, m)).as(at)
-                        .isEqualTo(m.calls() > 0 && m.average().compareTo(SLOW) >= 0);
+                        .isEqualTo(m.calls() > 0 && m.averageDuration().compareTo(SLOW) >= 0);
             }
         }
     }
@@ -202,10 +145,10 @@ class AlgebraLawsTest {
     void tripperCombinatorsFollowTheirTruthTablesAndLaws() {
         long seed = seed();
         List<Tripper> ts = trippers();
-        List<Figures> fs = figures(seed);
+        List<WindowFigures> fs = figures(seed);
         for (Tripper a : ts) {
             for (Tripper b : ts) {
-                for (Figures m : fs) {
+                for (WindowFigures m : fs) {
                     for (State s : List.of(State.CLOSED, State.HALF_OPEN)) {
                         boolean x = a.shouldTrip(s, m);
                         boolean y = b.shouldTrip(s, m);
@@ -227,7 +170,7 @@ class AlgebraLawsTest {
     void tripperAndOrAreAssociative() {
         long seed = seed();
         List<Tripper> ts = trippers();
-        List<Figures> fs = figures(seed).subList(0, 20);
+        List<WindowFigures> fs = figures(seed).subList(0, 20);
         List<BinaryOperator<Tripper>> ops = List.of(Tripper::and, Tripper::or);
         for (BinaryOperator<Tripper> op : ops) {
             for (Tripper a : ts) {
@@ -235,7 +178,7 @@ class AlgebraLawsTest {
                     for (Tripper c : ts) {
                         Tripper left = op.apply(op.apply(a, b), c);
                         Tripper right = op.apply(a, op.apply(b, c));
-                        for (Figures m : fs) {
+                        for (WindowFigures m : fs) {
                             for (State s : List.of(State.CLOSED, State.HALF_OPEN)) {
                                 assertThat(left.shouldTrip(s, m)).as("seed " + seed + ": " + left + " vs " + right
                                         + " on " + m + " in " + s).isEqualTo(right.shouldTrip(s, m));

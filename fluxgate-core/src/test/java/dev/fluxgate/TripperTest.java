@@ -10,56 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class TripperTest {
 
-    /** A hand-made window for judging rules directly. */
-    record M(int calls, int failures, int slow, Duration averageDuration, int consecutiveFailures) implements Metrics {
-        @Override
-        public int slowCalls(Duration threshold) {
-            return slow;
-        }
-
-        @Override
-        public long successfulCalls() {
-            return 0;
-        }
-
-        @Override
-        public long failedCalls() {
-            return 0;
-        }
-
-        @Override
-        public long ignoredCalls() {
-            return 0;
-        }
-
-        @Override
-        public long rejectedCalls() {
-            return 0;
-        }
-
-        @Override
-        public long staleCalls() {
-            return 0;
-        }
-
-        @Override
-        public long transitions() {
-            return 0;
-        }
-
-        @Override
-        public int probesInUse() {
-            return 0;
-        }
-
-        @Override
-        public Duration timeInState() {
-            return Duration.ZERO;
-        }
-    }
-
-    static M window(int calls, int failures) {
-        return new M(calls, failures, 0, Duration.ZERO, 0);
+    static WindowFigures window(int calls, int failures) {
+        return new WindowFigures(calls, failures, 0, Duration.ZERO, 0);
     }
 
     @Test
@@ -73,7 +25,7 @@ class TripperTest {
 
     @Test
     void rateRulesNeverFireOnAnEmptyWindow() {
-        M empty = window(0, 0);
+        WindowFigures empty = window(0, 0);
         assertThat(empty.failureRate()).isNaN();
         assertThat(Tripper.failureRate(0.01).shouldTrip(State.CLOSED, empty)).isFalse();
         assertThat(Tripper.slowRate(0.01, Duration.ofMillis(1)).shouldTrip(State.CLOSED, empty)).isFalse();
@@ -89,19 +41,19 @@ class TripperTest {
     @Test
     void slowRateStreakAndLatencyCompareWithGreaterOrEqual() {
         Duration t = Duration.ofMillis(100);
-        assertThat(Tripper.slowRate(0.5, t).shouldTrip(State.CLOSED, new M(4, 0, 2, Duration.ZERO, 0))).isTrue();
-        assertThat(Tripper.slowRate(0.5, t).shouldTrip(State.CLOSED, new M(4, 0, 1, Duration.ZERO, 0))).isFalse();
-        assertThat(Tripper.failureStreak(3).shouldTrip(State.CLOSED, new M(3, 3, 0, Duration.ZERO, 3))).isTrue();
-        assertThat(Tripper.failureStreak(3).shouldTrip(State.CLOSED, new M(3, 2, 0, Duration.ZERO, 2))).isFalse();
-        assertThat(Tripper.avgLatency(t).shouldTrip(State.CLOSED, new M(1, 0, 0, t, 0))).isTrue();
-        assertThat(Tripper.avgLatency(t).shouldTrip(State.CLOSED, new M(1, 0, 0, t.minusNanos(1), 0))).isFalse();
+        assertThat(Tripper.slowRate(0.5, t).shouldTrip(State.CLOSED, new WindowFigures(4, 0, 2, Duration.ZERO, 0))).isTrue();
+        assertThat(Tripper.slowRate(0.5, t).shouldTrip(State.CLOSED, new WindowFigures(4, 0, 1, Duration.ZERO, 0))).isFalse();
+        assertThat(Tripper.failureStreak(3).shouldTrip(State.CLOSED, new WindowFigures(3, 3, 0, Duration.ZERO, 3))).isTrue();
+        assertThat(Tripper.failureStreak(3).shouldTrip(State.CLOSED, new WindowFigures(3, 2, 0, Duration.ZERO, 2))).isFalse();
+        assertThat(Tripper.avgLatency(t).shouldTrip(State.CLOSED, new WindowFigures(1, 0, 0, t, 0))).isTrue();
+        assertThat(Tripper.avgLatency(t).shouldTrip(State.CLOSED, new WindowFigures(1, 0, 0, t.minusNanos(1), 0))).isFalse();
     }
 
     @Test
     void stateRulesSelectTheState() {
         Tripper rule = Tripper.closed().and(Tripper.failureRate(0.5))
                 .or(Tripper.halfOpened().and(Tripper.failureRate(0.3)));
-        M fortyPercent = window(10, 4);
+        WindowFigures fortyPercent = window(10, 4);
         assertThat(rule.shouldTrip(State.CLOSED, fortyPercent)).isFalse();
         assertThat(rule.shouldTrip(State.HALF_OPEN, fortyPercent)).isTrue();
     }
@@ -130,7 +82,7 @@ class TripperTest {
         assertThat(rule.explain(State.CLOSED, window(100, 62)))
                 .isEqualTo("minRequests(10) and failureRate >= 0.5 (0.62 of 100 calls)");
         Tripper either = Tripper.failureStreak(5).or(Tripper.failureRate(0.9));
-        assertThat(either.explain(State.CLOSED, new M(20, 5, 0, Duration.ZERO, 5)))
+        assertThat(either.explain(State.CLOSED, new WindowFigures(20, 5, 0, Duration.ZERO, 5)))
                 .isEqualTo("failureStreak(5) (5 in a row)");
     }
 

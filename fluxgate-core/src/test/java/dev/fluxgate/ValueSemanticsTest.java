@@ -98,7 +98,7 @@ class ValueSemanticsTest {
 
     @Test
     void trippersExplainThemselves() {
-        Metrics m = new AlgebraLawsTest.Figures(10, 6, 6, Duration.ofMillis(200), 3);
+        Metrics m = new WindowFigures(10, 6, 6, Duration.ofMillis(200), 3);
         Duration slow = Duration.ofMillis(100);
         assertThat(Tripper.avgLatency(slow)).hasToString("avgLatency >= 0.1s");
         assertThat(Tripper.avgLatency(slow).explain(State.CLOSED, m)).isEqualTo("avgLatency >= 0.1s (0.2s over 10 calls)");
@@ -124,7 +124,7 @@ class ValueSemanticsTest {
 
     @Test
     void metricsDefaultsAndSnapshotsReadWell() {
-        Metrics m = new AlgebraLawsTest.Figures(10, 6, 0, Duration.ZERO, 0);
+        Metrics m = new WindowFigures(10, 6, 0, Duration.ZERO, 0);
         assertThat(m.successes()).isEqualTo(4);
         MetricsSnapshot s = new CountWindow(4, new long[0]).snapshot(MetricsSnapshot.Lifetime.ZERO);
         assertThat(s.toString()).startsWith("Metrics[calls=0, failures=0, failureRate=NaN");
