@@ -19,7 +19,11 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Every threshold is compared with {@code >=}. A rate rule never fires on an empty window.
- * {@code toString()} reads like the rule; {@link #explain} adds the figures that made it fire.
+ *
+ * <p>Trippers are values: two built the same way are {@link #equals equal}. {@link #toString()} prints
+ * the rule as text that {@link #parse} reads back to an equal tripper, e.g.
+ * {@code minRequests(10) and ((closed() and failureRate(0.5)) or (halfOpened() and failureRate(0.3)))};
+ * {@link #explain} says it in words with the figures that made it fire.
  */
 public abstract class Tripper {
 
@@ -126,6 +130,59 @@ public abstract class Tripper {
         return new Not(this);
     }
 
+    /**
+     * Reads a tripper from text, the form {@link #toString()} prints, e.g.
+     * {@code minRequests(10) and (failureRate(0.5) or slowRate(0.8, 2s))}.
+     *
+     * <p>Grammar ({@code not} binds tighter than {@code and}, which binds tighter than {@code or}; both
+     * binary operators group from the left, so {@code a or b or c} is {@code (a or b) or c}):
+     * <pre>
+     * expression := and-expr (('or' | '|' | '||') and-expr)*
+     * and-expr   := unary (('and' | '&amp;' | '&amp;&amp;') unary)*
+     * unary      := ('not' | '~' | '!') unary | '(' expression ')' | rule
+     * rule       := 'closed()' | 'halfOpened()'
+     *             | 'minRequests(' n ')' | 'failureStreak(' n ')'
+     *             | 'failureRate(' r ')' | 'slowRate(' r ',' duration ')'
+     *             | 'avgLatency(' duration ')'
+     * </pre>
+     * <ul>
+     *   <li>{@code n} is a whole number ({@code 10}), {@code r} a decimal number ({@code 0.5}, {@code 1},
+     *       {@code 5e-3}); each rule checks its range as its factory does.</li>
+     *   <li>{@code duration} is a number and a unit, {@code ns}, {@code us}, {@code ms}, {@code s},
+     *       {@code m}, {@code h} or {@code d} ({@code 250ms}, {@code 1.5s}, {@code 2m}), several of them
+     *       from the largest unit to the smallest ({@code 1m30s}, {@code 1h0.5s}), or ISO-8601
+     *       ({@code PT2S}). It must be a whole number of nanoseconds. A unit is required.</li>
+     *   <li>Rule names, units and the words {@code and}, {@code or}, {@code not} ignore case;
+     *       {@code halfOpen()} is read as {@code halfOpened()}.</li>
+     *   <li>Whitespace may appear between any two tokens and is never required next to a bracket, a comma
+     *       or a symbol ({@code ~closed()&amp;failureStreak(3)}); words need it between them.</li>
+     * </ul>
+     *
+     * @param expression the text
+     * @return the tripper, equal to one built with the factories
+     * @throws IllegalArgumentException if the text does not follow the grammar or an argument is out of
+     *     range; the message names the 1-based position of the problem and what was expected there, e.g.
+     *     {@code at position 21: expected a rule (closed(), ...) but found end of text}
+     * @throws NullPointerException if {@code expression} is null
+     */
+    public static Tripper parse(String expression) {
+        return TripperParser.parse(Objects.requireNonNull(expression, "expression"));
+    }
+
+    /**
+     * Whether {@code o} is a tripper built the same way: the same rules with the same arguments combined
+     * in the same order and grouping. {@code a.or(b)} and {@code b.or(a)} fire alike but are not equal.
+     */
+    @Override
+    public abstract boolean equals(Object o);
+
+    @Override
+    public abstract int hashCode();
+
+    /** The rule as text that {@link #parse} reads back to an equal tripper. */
+    @Override
+    public abstract String toString();
+
     // ---- what the breaker needs to know at build time ----
 
     /** Whether any rule needs call durations. */
@@ -142,7 +199,7 @@ public abstract class Tripper {
         return 0;
     }
 
-    private static double ratio(String name, double ratio) {
+    static double ratio(String name, double ratio) {
         if (!(ratio > 0.0 && ratio <= 1.0)) {
             throw new IllegalArgumentException(name + " must be in (0, 1], was " + ratio);
         }
@@ -202,6 +259,16 @@ public abstract class Tripper {
         }
 
         @Override
+        public boolean equals(Object o) {
+            return o instanceof InState s && s.state == state;
+        }
+
+        @Override
+        public int hashCode() {
+            return state.hashCode();
+        }
+
+        @Override
         public String toString() {
             return name;
         }
@@ -225,6 +292,16 @@ public abstract class Tripper {
         }
 
         @Override
+        public boolean equals(Object o) {
+            return o instanceof MinRequests m && m.n == n;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * n;
+        }
+
+        @Override
         public String toString() {
             return "minRequests(" + n + ")";
         }
@@ -244,12 +321,23 @@ public abstract class Tripper {
 
         @Override
         public String explain(State state, Metrics metrics) {
-            return this + " (" + format(metrics.failureRate()) + " of " + metrics.calls() + " calls)";
+            return "failureRate >= " + ratio + " (" + format(metrics.failureRate()) + " of " + metrics.calls()
+                    + " calls)";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FailureRate f && Double.compare(f.ratio, ratio) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return Double.hashCode(ratio);
         }
 
         @Override
         public String toString() {
-            return "failureRate >= " + ratio;
+            return "failureRate(" + TripperParser.number(ratio) + ")";
         }
     }
 
@@ -279,12 +367,23 @@ public abstract class Tripper {
 
         @Override
         public String explain(State state, Metrics metrics) {
-            return this + " (" + format(metrics.slowRate(threshold)) + " of " + metrics.calls() + " calls)";
+            return "slowRate(" + human(threshold) + ") >= " + ratio + " (" + format(metrics.slowRate(threshold))
+                    + " of " + metrics.calls() + " calls)";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SlowRate s && Double.compare(s.ratio, ratio) == 0 && s.threshold.equals(threshold);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Double.hashCode(ratio) + threshold.hashCode();
         }
 
         @Override
         public String toString() {
-            return "slowRate(" + human(threshold) + ") >= " + ratio;
+            return "slowRate(" + TripperParser.number(ratio) + ", " + TripperParser.exact(threshold) + ")";
         }
     }
 
@@ -303,6 +402,16 @@ public abstract class Tripper {
         @Override
         public String explain(State state, Metrics metrics) {
             return this + " (" + metrics.consecutiveFailures() + " in a row)";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FailureStreak f && f.n == n;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * n + 1;
         }
 
         @Override
@@ -330,12 +439,23 @@ public abstract class Tripper {
 
         @Override
         public String explain(State state, Metrics metrics) {
-            return this + " (" + human(metrics.averageDuration()) + " over " + metrics.calls() + " calls)";
+            return "avgLatency >= " + human(threshold) + " (" + human(metrics.averageDuration()) + " over "
+                    + metrics.calls() + " calls)";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof AvgLatency a && a.threshold.equals(threshold);
+        }
+
+        @Override
+        public int hashCode() {
+            return threshold.hashCode() + 7;
         }
 
         @Override
         public String toString() {
-            return "avgLatency >= " + human(threshold);
+            return "avgLatency(" + TripperParser.exact(threshold) + ")";
         }
     }
 
@@ -360,7 +480,8 @@ public abstract class Tripper {
         @Override
         public String explain(State state, Metrics metrics) {
             if (and) {
-                return part(left, left.explain(state, metrics)) + " and " + part(right, right.explain(state, metrics));
+                return part(left, left.explain(state, metrics), false) + " and "
+                        + part(right, right.explain(state, metrics), true);
             }
             // Name only the branch that fired, so the reason says which rule opened the breaker.
             boolean l = left.shouldTrip(state, metrics);
@@ -371,11 +492,17 @@ public abstract class Tripper {
             if (r && !l) {
                 return right.explain(state, metrics);
             }
-            return part(left, left.explain(state, metrics)) + " or " + part(right, right.explain(state, metrics));
+            return part(left, left.explain(state, metrics), false) + " or "
+                    + part(right, right.explain(state, metrics), true);
         }
 
-        private String part(Tripper child, String text) {
-            return child instanceof Composite c && c.and != and ? "(" + text + ")" : text;
+        /**
+         * Brackets a child that is a composite of the other kind (readable, and needed when an {@code or}
+         * sits under an {@code and}), or of the same kind on the right: the text reads {@code a or b or c} as
+         * {@code (a or b) or c}, so {@code a.or(b.or(c))} prints {@code a or (b or c)} to read back as itself.
+         */
+        private String part(Tripper child, String text, boolean right) {
+            return child instanceof Composite c && (c.and != and || right) ? "(" + text + ")" : text;
         }
 
         @Override
@@ -395,8 +522,18 @@ public abstract class Tripper {
         }
 
         @Override
+        public boolean equals(Object o) {
+            return o instanceof Composite c && c.and == and && c.left.equals(left) && c.right.equals(right);
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * left.hashCode() + right.hashCode()) * (and ? 17 : 19);
+        }
+
+        @Override
         public String toString() {
-            return part(left, left.toString()) + (and ? " and " : " or ") + part(right, right.toString());
+            return part(left, left.toString(), false) + (and ? " and " : " or ") + part(right, right.toString(), true);
         }
     }
 
@@ -430,6 +567,16 @@ public abstract class Tripper {
         @Override
         void slowThresholds(Set<Long> into) {
             tripper.slowThresholds(into);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Not n && n.tripper.equals(tripper);
+        }
+
+        @Override
+        public int hashCode() {
+            return ~tripper.hashCode();
         }
 
         @Override

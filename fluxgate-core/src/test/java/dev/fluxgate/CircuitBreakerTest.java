@@ -570,7 +570,7 @@ class CircuitBreakerTest {
     @Test
     void theDefaultTripperAsksForAFullSmallCountWindow() {
         CircuitBreaker cb = CircuitBreaker.builder("small").window(Window.count(5)).build();
-        assertThat(cb.configuration()).containsEntry("tripper", "minRequests(5) and failureRate >= 0.5");
+        assertThat(cb.configuration()).containsEntry("tripper", "minRequests(5) and failureRate(0.5)");
         for (int i = 0; i < 4; i++) {
             fail(cb);
         }
@@ -578,7 +578,7 @@ class CircuitBreakerTest {
         fail(cb);
         assertThat(cb.state()).isEqualTo(State.OPEN);
         assertThat(CircuitBreaker.builder("big").window(Window.count(500)).build().configuration())
-                .containsEntry("tripper", "minRequests(100) and failureRate >= 0.5");
+                .containsEntry("tripper", "minRequests(100) and failureRate(0.5)");
     }
 
     @Test
@@ -600,7 +600,7 @@ class CircuitBreakerTest {
         assertThat(cb.configuration())
                 .containsEntry("window", "Window.count(100)")
                 .containsEntry("tracker", "Tracker.all()")
-                .containsEntry("tripper", "minRequests(100) and failureRate >= 0.5")
+                .containsEntry("tripper", "minRequests(100) and failureRate(0.5)")
                 .containsEntry("cooldown", "Cooldown.fixed(1m)")
                 .containsEntry("permit", "Permit.rampUp(0.1, 1.0, 1m)")
                 .containsEntry("maxHalfOpenCalls", "10")

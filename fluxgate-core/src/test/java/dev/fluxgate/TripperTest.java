@@ -66,14 +66,25 @@ class TripperTest {
     }
 
     @Test
-    void toStringReadsLikeTheRule() {
+    void toStringPrintsTheRuleAsTheFactoriesWriteIt() {
         Tripper rule = Tripper.minRequests(10).and(
                 Tripper.closed().and(Tripper.failureRate(0.5)).or(Tripper.halfOpened().and(Tripper.failureRate(0.3))));
         assertThat(rule).hasToString(
-                "minRequests(10) and ((closed() and failureRate >= 0.5) or (halfOpened() and failureRate >= 0.3))");
-        assertThat(Tripper.slowRate(0.8, Duration.ofMillis(250))).hasToString("slowRate(0.25s) >= 0.8");
-        assertThat(Tripper.avgLatency(Duration.ofNanos(2_182_050_944L))).hasToString("avgLatency >= 2.182s");
-        assertThat(Tripper.avgLatency(Duration.ofNanos(500))).hasToString("avgLatency >= 500ns");
+                "minRequests(10) and ((closed() and failureRate(0.5)) or (halfOpened() and failureRate(0.3)))");
+        assertThat(Tripper.slowRate(0.8, Duration.ofMillis(250))).hasToString("slowRate(0.8, 0.25s)");
+        assertThat(Tripper.avgLatency(Duration.ofNanos(2_182_050_944L))).hasToString("avgLatency(2.182050944s)");
+        assertThat(Tripper.avgLatency(Duration.ofNanos(500))).hasToString("avgLatency(500ns)");
+    }
+
+    @Test
+    void explainSaysEachRuleInWordsWithItsFigures() {
+        Duration slow = Duration.ofNanos(2_182_050_944L);
+        WindowFigures m = new WindowFigures(4, 2, 2, Duration.ofMillis(3000), 1);
+        assertThat(Tripper.slowRate(0.5, slow).explain(State.CLOSED, m)).isEqualTo("slowRate(2.182s) >= 0.5 (0.50 of 4 calls)");
+        assertThat(Tripper.avgLatency(slow).explain(State.CLOSED, m)).isEqualTo("avgLatency >= 2.182s (3s over 4 calls)");
+        Tripper a = Tripper.minRequests(1);
+        assertThat(a.and(a.and(Tripper.failureRate(0.5))).explain(State.CLOSED, m))
+                .isEqualTo("minRequests(1) and (minRequests(1) and failureRate >= 0.5 (0.50 of 4 calls))");
     }
 
     @Test

@@ -97,10 +97,38 @@ class ValueSemanticsTest {
     }
 
     @Test
+    void trippersAreValues() {
+        Duration slow = Duration.ofMillis(100);
+        equalValues(Tripper.closed(), Tripper.closed());
+        equalValues(Tripper.halfOpened(), Tripper.halfOpened());
+        equalValues(Tripper.minRequests(10), Tripper.minRequests(10));
+        equalValues(Tripper.failureRate(0.5), Tripper.failureRate(0.5));
+        equalValues(Tripper.slowRate(0.5, slow), Tripper.slowRate(0.5, Duration.ofNanos(100_000_000)));
+        equalValues(Tripper.failureStreak(3), Tripper.failureStreak(3));
+        equalValues(Tripper.avgLatency(slow), Tripper.avgLatency(slow));
+        equalValues(Tripper.not(Tripper.closed()), Tripper.closed().negate());
+        equalValues(Tripper.minRequests(10).and(Tripper.failureRate(0.5)).or(Tripper.failureStreak(3)),
+                Tripper.minRequests(10).and(Tripper.failureRate(0.5)).or(Tripper.failureStreak(3)));
+        assertThat(Tripper.closed()).isNotEqualTo(Tripper.halfOpened());
+        assertThat(Tripper.minRequests(10)).isNotEqualTo(Tripper.minRequests(11)).isNotEqualTo(Tripper.failureStreak(10));
+        assertThat(Tripper.failureRate(0.5)).isNotEqualTo(Tripper.failureRate(0.6));
+        assertThat(Tripper.slowRate(0.5, slow)).isNotEqualTo(Tripper.slowRate(0.6, slow))
+                .isNotEqualTo(Tripper.slowRate(0.5, slow.plusNanos(1)));
+        assertThat(Tripper.avgLatency(slow)).isNotEqualTo(Tripper.avgLatency(slow.plusNanos(1)));
+        assertThat(Tripper.not(Tripper.closed())).isNotEqualTo(Tripper.closed());
+        Tripper a = Tripper.failureStreak(1);
+        Tripper b = Tripper.failureStreak(2);
+        assertThat(a.and(b)).isNotEqualTo(a.or(b)).isNotEqualTo(b.and(a));
+        assertThat(a.and(b).and(a)).as("grouping counts").isNotEqualTo(a.and(b.and(a)));
+        assertThat(a.and(b).hashCode()).isNotEqualTo(a.or(b).hashCode()).isNotEqualTo(b.and(a).hashCode());
+        assertThat(Tripper.failureRate(0.5).hashCode()).isNotEqualTo(Tripper.failureRate(0.6).hashCode());
+    }
+
+    @Test
     void trippersExplainThemselves() {
         Metrics m = new WindowFigures(10, 6, 6, Duration.ofMillis(200), 3);
         Duration slow = Duration.ofMillis(100);
-        assertThat(Tripper.avgLatency(slow)).hasToString("avgLatency >= 0.1s");
+        assertThat(Tripper.avgLatency(slow)).hasToString("avgLatency(0.1s)");
         assertThat(Tripper.avgLatency(slow).explain(State.CLOSED, m)).isEqualTo("avgLatency >= 0.1s (0.2s over 10 calls)");
         assertThat(Tripper.not(Tripper.failureStreak(2))).hasToString("not(failureStreak(2))");
         assertThat(Tripper.not(Tripper.failureStreak(2)).explain(State.CLOSED, m)).isEqualTo("not(failureStreak(2) (3 in a row))");
