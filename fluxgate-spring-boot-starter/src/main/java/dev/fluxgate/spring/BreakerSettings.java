@@ -238,7 +238,7 @@ final class BreakerSettings {
         if (expressionLayer > structuredLayer) {
             Sourced<String> expression = pick("tripper.expression", p -> p.tripper() == null ? null
                     : p.tripper().expression());
-            return check(expression, () -> TripperExpression.parse(expression.value()));
+            return check(expression, () -> Tripper.parse(expression.value()));
         }
         // Structured rules above any expression: an expression in a lower layer is replaced whole.
         int from = expressionLayer + 1;
