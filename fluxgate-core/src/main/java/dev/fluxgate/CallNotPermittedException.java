@@ -1,8 +1,8 @@
 package dev.fluxgate;
 
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Thrown (or used to fail a future) when a {@link CircuitBreaker} rejects a call.
@@ -15,34 +15,53 @@ public final class CallNotPermittedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** The retry hint used when no automatic recovery is scheduled (manual cooldown, forced open). */
-    public static final Duration NO_AUTOMATIC_RECOVERY = ChronoUnit.FOREVER.getDuration();
+    /** The internal retry hint of a rejection with no automatic recovery. */
+    static final long NO_RECOVERY = -1L;
+
+    private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
     private final String breakerName;
     private final State state;
+    /** Nanoseconds until the breaker may admit a call again, or {@link #NO_RECOVERY}. */
     private final long retryAfterNanos;
 
     /**
-     * Creates the exception.
+     * Creates the exception for a breaker that recovers by itself.
      *
      * @param breakerName the name of the breaker that rejected the call
      * @param state the state it was in
-     * @param retryAfter how long until it may admit a call again
+     * @param retryAfter how long until it may admit a call again; a negative one is taken as zero, one
+     *     beyond {@code Long.MAX_VALUE} nanoseconds (about 292 years) as that
      */
     public CallNotPermittedException(String breakerName, State state, Duration retryAfter) {
         this(breakerName, state, toNanos(retryAfter));
     }
 
+    /**
+     * Creates the exception for a breaker that only a manual command can open to calls again (forced
+     * open, manual cooldown): {@link #retryAfter()} is empty.
+     *
+     * @param breakerName the name of the breaker that rejected the call
+     * @param state the state it was in
+     */
+    public CallNotPermittedException(String breakerName, State state) {
+        this(breakerName, state, NO_RECOVERY);
+    }
+
+    /** {@code retryAfterNanos}: {@link #NO_RECOVERY}, or the wait (a negative one other than that is zero). */
     CallNotPermittedException(String breakerName, State state, long retryAfterNanos) {
         super(null, null, false, false);
         this.breakerName = Objects.requireNonNull(breakerName, "breakerName");
         this.state = Objects.requireNonNull(state, "state");
-        this.retryAfterNanos = Math.max(0, retryAfterNanos);
+        this.retryAfterNanos = retryAfterNanos == NO_RECOVERY ? NO_RECOVERY : Math.max(0, retryAfterNanos);
     }
 
     private static long toNanos(Duration d) {
         Objects.requireNonNull(d, "retryAfter");
-        return d.compareTo(NO_AUTOMATIC_RECOVERY) >= 0 ? Long.MAX_VALUE : d.toNanos();
+        if (d.isNegative()) {
+            return 0;
+        }
+        return d.compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE : d.toNanos();
     }
 
     /** The name of the breaker that rejected the call. */
@@ -56,20 +75,28 @@ public final class CallNotPermittedException extends RuntimeException {
     }
 
     /**
-     * How long until the breaker may admit a call again: while {@link State#OPEN}, exactly the
-     * cooldown left on the breaker's ticker; {@link Duration#ZERO} in {@link State#HALF_OPEN}
-     * (the probe slots free up as probes finish); {@link #NO_AUTOMATIC_RECOVERY} when only a
-     * manual command can admit calls again (forced open, manual cooldown).
+     * How long until the breaker may admit a call again, or empty when it will not do so by itself.
+     *
+     * <ul>
+     *   <li>{@link State#OPEN}: exactly the cooldown left on the breaker's ticker;</li>
+     *   <li>{@link State#HALF_OPEN}: {@link Duration#ZERO}: the breaker is probing and will decide as
+     *       its probes settle (a probe that ends without an outcome frees its slot at once);</li>
+     *   <li>empty when only a manual command can admit calls again ({@link State#FORCED_OPEN}, or
+     *       OPEN with {@link Cooldown#manual()}): there is no wait to honour, so a retry should give up.</li>
+     * </ul>
+     *
+     * A present value is always a {@code Duration} of at most {@code Long.MAX_VALUE} nanoseconds, so
+     * {@code toMillis()} and {@code toNanos()} on it cannot overflow.
      */
-    public Duration retryAfter() {
-        return retryAfterNanos == Long.MAX_VALUE ? NO_AUTOMATIC_RECOVERY : Duration.ofNanos(retryAfterNanos);
+    public Optional<Duration> retryAfter() {
+        return retryAfterNanos == NO_RECOVERY ? Optional.empty() : Optional.of(Duration.ofNanos(retryAfterNanos));
     }
 
     @Override
     public String getMessage() {
-        String wait = retryAfterNanos == Long.MAX_VALUE
+        String wait = retryAfterNanos == NO_RECOVERY
                 ? "until reset manually"
-                : "retry after " + retryAfter();
+                : "retry after " + Duration.ofNanos(retryAfterNanos);
         return "CircuitBreaker '" + breakerName + "' is " + state + " and does not permit further calls ("
                 + wait + ")";
     }

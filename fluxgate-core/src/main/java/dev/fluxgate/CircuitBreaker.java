@@ -62,10 +62,21 @@ public interface CircuitBreaker {
     /** The breaker's name. */
     String name();
 
-    /** The current state. An OPEN breaker whose cooldown has passed stays OPEN until a call arrives. */
+    /**
+     * The current state. Reading it makes a due move: an OPEN breaker whose cooldown has passed on its
+     * ticker moves to {@link State#HALF_OPEN} here, exactly as the first call after the cooldown would
+     * (once, however many threads read or call at the same moment, with one {@link Transition} whose
+     * reason is {@code "cooldown ... elapsed"}), so every reader sees a recovering breaker before any
+     * call arrives. A health check that takes an instance out of readiness while OPEN thus lets it back
+     * in as soon as the cooldown has passed, although the unready instance gets no calls. A breaker with
+     * {@link Cooldown#manual()} never moves by itself. Only an OPEN breaker reads the ticker here.
+     */
     State state();
 
-    /** An immutable snapshot of the window and the lifetime counters. */
+    /**
+     * An immutable snapshot of the window and the lifetime counters. Like {@link #state()}, first makes
+     * the OPEN to HALF_OPEN move if the cooldown has passed.
+     */
     Metrics metrics();
 
     /** The effective configuration, option by option, in words (for endpoints and logs). */
@@ -208,7 +219,7 @@ public interface CircuitBreaker {
      * when the cooldown has none), the system ticker and clock. Builders are not thread-safe.
      */
     final class Builder {
-        /** The most probes a half-open breaker may have in flight. */
+        /** The most probes one half-open period may admit. */
         public static final int MAX_HALF_OPEN_CALLS = 100_000;
 
         String name;
@@ -284,9 +295,17 @@ public interface CircuitBreaker {
         }
 
         /**
-         * The most probes in flight at once in HALF_OPEN. Default 10.
+         * The most probes one half-open period admits <b>in total</b> (and so the most in flight at once).
+         * Default 10. A probe that records an outcome keeps its slot; one that ends without an outcome
+         * (an exception the tracker ignores, a cancellation, {@link CircuitBreaker#releasePermission})
+         * gives it back, so another probe may take its place. Once every probe of the period has settled,
+         * the period has decided: it closes after {@link #closeAfterSuccesses} successful probes, reopens
+         * when the tripper fires, and otherwise reopens anyway, so a dead dependency gets at most this many
+         * probes per period whatever the tripper (the default one needs 100 calls and could never fire on
+         * 10 probes). Probes whose lease expires ({@link #halfOpenTimeout}) free the whole period.
          *
-         * @throws IllegalArgumentException if outside [1, {@value #MAX_HALF_OPEN_CALLS}]
+         * @throws IllegalArgumentException if outside [1, {@value #MAX_HALF_OPEN_CALLS}]; {@link #build()}
+         *     also rejects one smaller than {@code closeAfterSuccesses}
          */
         public Builder maxHalfOpenCalls(int maxHalfOpenCalls) {
             if (maxHalfOpenCalls < 1 || maxHalfOpenCalls > MAX_HALF_OPEN_CALLS) {
@@ -298,9 +317,12 @@ public interface CircuitBreaker {
         }
 
         /**
-         * How many successful probes of one half-open period close the breaker. Default 1.
+         * How many successful probes of one half-open period close the breaker. Default 1. Must not
+         * exceed {@link #maxHalfOpenCalls}, since a period admits no more probes than that: a period
+         * whose probes have all settled with fewer successes reopens the breaker.
          *
-         * @throws IllegalArgumentException if {@code n < 1}
+         * @throws IllegalArgumentException if {@code n < 1}; {@link #build()} also rejects one larger
+         *     than {@code maxHalfOpenCalls}
          */
         public Builder closeAfterSuccesses(int n) {
             if (n < 1) {
@@ -311,9 +333,10 @@ public interface CircuitBreaker {
         }
 
         /**
-         * How long a half-open probe may hold its slot. When every slot is held by a probe older
-         * than this, the leases expire, the slots are freed and the late outcomes are ignored, so a
-         * hung probe can never wedge the breaker in HALF_OPEN. Default: the cooldown's base wait.
+         * How long a half-open probe may hold its slot. When a period has taken all its slots, the
+         * newest longer ago than this, and some probe has still not settled, the leases expire: a fresh
+         * half-open period begins with every slot free, and the late outcomes are ignored, so a hung probe
+         * can never wedge the breaker in HALF_OPEN. Default: the cooldown's base wait.
          *
          * @throws IllegalArgumentException if not positive
          */
@@ -365,9 +388,16 @@ public interface CircuitBreaker {
          * Builds the breaker, after checking that the options fit together.
          *
          * @throws IllegalArgumentException if the combination is impossible, e.g. a
-         *     {@code minRequests} larger than a count window can ever hold
+         *     {@code minRequests} larger than a count window can ever hold, or a
+         *     {@code closeAfterSuccesses} larger than {@code maxHalfOpenCalls} (a half-open period could
+         *     never close)
          */
         public CircuitBreaker build() {
+            if (closeAfterSuccesses > maxHalfOpenCalls) {
+                throw new IllegalArgumentException("closeAfterSuccesses must be in [1, maxHalfOpenCalls], was "
+                        + closeAfterSuccesses + " with maxHalfOpenCalls " + maxHalfOpenCalls + ": a half-open period "
+                        + "admits at most maxHalfOpenCalls probes in total, so it could never close");
+            }
             Tripper tripper = this.tripper != null ? this.tripper : defaultTripper(window);
             if (window.isCount() && tripper.largestMinRequests() > window.size()) {
                 throw new IllegalArgumentException("tripper " + tripper + " needs minRequests("

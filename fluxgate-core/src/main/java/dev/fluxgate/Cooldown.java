@@ -33,7 +33,10 @@ public final class Cooldown {
         this.description = description;
     }
 
-    /** No wait: the first call after the breaker opened is already a probe candidate. */
+    /**
+     * No wait: the first call after the breaker opened is already a probe candidate (and reading the
+     * breaker already finds it HALF_OPEN).
+     */
     public static Cooldown none() {
         return new Cooldown(0, 1.0, 0, 0, "none()");
     }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -34,10 +35,19 @@ import java.util.random.RandomGenerator;
  * The one implementation of {@link CircuitBreaker}.
  *
  * <h2>The state word</h2>
- * One {@code long} holds the state (bits 0-2), the half-open probes in flight (bits 3-22) and the
- * generation (bits 23-62). Every transition compare-and-sets it to the next generation, so the
- * OPEN to HALF_OPEN move happens once, the probe cap is exact, and a permit (which is the word it was
- * admitted under, probe count replaced by a probe flag) knows whether its generation is still current.
+ * One {@code long} holds the state (bits 0-2), the probe slots taken in the current half-open period
+ * (bits 3-22) and the generation (bits 23-62). Every transition compare-and-sets it to the next
+ * generation, so the OPEN to HALF_OPEN move happens once, the cap on probes per period is exact, and a
+ * permit (which is the word it was admitted under, slot count replaced by a probe flag) knows whether
+ * its generation is still current. A slot stays taken when its probe records an outcome (the period
+ * admits at most {@code maxHalfOpenCalls} probes in total) and is given back only by a probe that
+ * ends without one (released, untracked exception, cancellation). The outcomes a period has settled
+ * are counted under the lock; once all of its slots have settled, the period decides.
+ *
+ * <h2>Reading</h2>
+ * {@link #state()} and {@link #metrics()} make a due OPEN to HALF_OPEN move themselves (the same CAS a
+ * call would make), so a breaker whose cooldown has passed reads as recovering before a call arrives:
+ * an instance taken out of readiness for an OPEN breaker gets no calls and would otherwise stay out.
  *
  * <h2>Recording</h2>
  * The window is guarded by a small spin lock (one {@code int}, test-and-test-and-set, released with
@@ -135,6 +145,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private long windowGen;
     private int reopens;
     private int halfOpenSuccesses;
+    /** Probe outcomes recorded in the current half-open period (successes and failures). */
+    private int halfOpenSettled;
     private long successes;
 
     // ---- the quiet path (see recordFastSuccess) ----
@@ -250,7 +262,43 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     @Override
     public State state() {
-        return STATES[stateOf(word())];
+        long w = word();
+        if (stateOf(w) == OPEN) { // only an OPEN word pays for the ticker read
+            w = halfOpenIfDue(w);
+        }
+        return STATES[stateOf(w)];
+    }
+
+    /**
+     * Makes the OPEN to HALF_OPEN move if the cooldown of the open period {@code w} has passed, exactly
+     * as the first call after it would. Returns the word as it is now.
+     */
+    private long halfOpenIfDue(long w) {
+        if (cooldown.isManual()) {
+            return w; // never moves by itself
+        }
+        long now = ticker.read();
+        if (now - openUntilNanos < 0) {
+            return w;
+        }
+        halfOpen(w, now);
+        return word();
+    }
+
+    /**
+     * The OPEN to HALF_OPEN move of the open period {@code w}: one CAS, so of all the callers and
+     * readers racing for it exactly one makes it and publishes it.
+     */
+    private void halfOpen(long w, long now) {
+        // Written before the CAS, so that whoever sees the HALF_OPEN word sees when the period began.
+        halfOpenSinceNanos = now;
+        lastProbeAdmittedNanos = now;
+        if (casWord(w, next(w, HALF_OPEN))) {
+            stateSinceNanos = now;
+            transitions.incrementAndGet();
+            publish(new Move(State.OPEN, State.HALF_OPEN, snapshot(),
+                    "cooldown " + Tripper.human(Duration.ofNanos(cooldownNanos)) + " elapsed"));
+        }
     }
 
     @Override
@@ -270,6 +318,15 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     @Override
     public Metrics metrics() {
+        long w = word();
+        if (stateOf(w) == OPEN) {
+            halfOpenIfDue(w);
+        }
+        return snapshot();
+    }
+
+    /** The window and counters as they are, without moving the breaker. */
+    private Metrics snapshot() {
         lock();
         try {
             long w = word();
@@ -286,7 +343,15 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     private MetricsSnapshot.Lifetime lifetime(long w) {
         return new MetricsSnapshot.Lifetime(successes + quietSuccesses.sum(), failures, ignored.sum(), rejected.sum(), stale,
-                transitions.get(), stateOf(w) == HALF_OPEN ? probesOf(w) : 0, ticker.read() - stateSinceNanos);
+                transitions.get(), probesInFlight(w), ticker.read() - stateSinceNanos);
+    }
+
+    /** Half-open probes admitted and not yet settled: slots taken less outcomes recorded. Caller holds the lock. */
+    private int probesInFlight(long w) {
+        if (stateOf(w) != HALF_OPEN) {
+            return 0;
+        }
+        return Math.max(0, probesOf(w) - (genBits(w) == windowGen ? halfOpenSettled : 0));
     }
 
     // ---- running calls ----
@@ -444,27 +509,19 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 return w;
             }
             if (s == FORCED_OPEN) {
-                return reject(throwing, State.FORCED_OPEN, Long.MAX_VALUE);
+                return reject(throwing, State.FORCED_OPEN, NO_RECOVERY);
             }
             long now = ticker.read();
             if (s == OPEN) {
                 long until = openUntilNanos;
                 if (cooldown.isManual() || now - until < 0) {
-                    return reject(throwing, State.OPEN, cooldown.isManual() ? Long.MAX_VALUE : until - now);
+                    return reject(throwing, State.OPEN, cooldown.isManual() ? NO_RECOVERY : until - now);
                 }
-                // Cooldown over: exactly one caller moves the breaker to HALF_OPEN, then all compete for probes.
-                halfOpenSinceNanos = now;
-                lastProbeAdmittedNanos = now;
-                long half = next(w, HALF_OPEN);
-                if (casWord(w, half)) {
-                    stateSinceNanos = now;
-                    transitions.incrementAndGet();
-                    publish(new Move(State.OPEN, State.HALF_OPEN, metrics(),
-                            "cooldown " + Tripper.human(Duration.ofNanos(cooldownNanos)) + " elapsed"));
-                }
+                // Cooldown over: exactly one caller (or reader) moves the breaker to HALF_OPEN, then all compete for probes.
+                halfOpen(w, now);
                 continue;
             }
-            // HALF_OPEN: the permit decides once per call; the cap is enforced by the CAS below.
+            // HALF_OPEN: the permit decides once per call; the cap on the period's slots is enforced by the CAS below.
             if (!permit.admits(now - halfOpenSinceNanos, random())) {
                 return reject(throwing, State.HALF_OPEN, 0);
             }
@@ -474,11 +531,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 }
                 if (probesOf(w) >= maxHalfOpenCalls) {
                     if (now - lastProbeAdmittedNanos >= halfOpenTimeoutNanos) {
-                        // Every slot is held by a probe older than the timeout: expire them all.
+                        // Every slot was taken longer ago than the timeout and the period has not decided, so
+                        // some probe hangs: expire the leases and start a fresh period (late outcomes are stale).
                         if (casWord(w, next(w, HALF_OPEN))) {
-                            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker ''{0}'': {1} half-open probe(s) "
-                                    + "held their slot longer than {2}; their leases expired", name, probesOf(w),
-                                    Duration.ofNanos(halfOpenTimeoutNanos));
+                            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker ''{0}'': the half-open period "
+                                    + "admitted its {1} probe(s) more than {2} ago and has not settled them all; "
+                                    + "their leases expired", name, probesOf(w), Duration.ofNanos(halfOpenTimeoutNanos));
                         }
                         w = word();
                         continue;
@@ -493,6 +551,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             }
         }
     }
+
+    /** The retry hint of a rejection that only a manual command can end. */
+    private static final long NO_RECOVERY = CallNotPermittedException.NO_RECOVERY;
 
     private long reject(boolean throwing, State state, long retryAfterNanos) {
         rejected.increment();
@@ -628,7 +689,10 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         return stateOf(permit);
     }
 
-    /** Gives a probe slot back, if the half-open period that granted it is still current. */
+    /**
+     * Gives a probe slot back, if the half-open period that granted it is still current: only for a
+     * probe that ends without an outcome, so that another probe may take its place.
+     */
     private void freeProbe(long permit) {
         long gen = genBits(permit);
         for (;;) {
@@ -728,7 +792,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
         ensureWindow(w);
         if ((permit & PROBE_FLAG) != 0) {
-            freeProbe(permit);
+            // The probe keeps its slot: the period admits at most maxHalfOpenCalls probes in total.
+            halfOpenSettled++;
             if (!failure) {
                 halfOpenSuccesses++;
             }
@@ -737,6 +802,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         // The window keeps durations only when its rules use them; buffered successes carry none.
         store.record(store.needsTime() ? ticker.read() : 0L, failure, configTimed ? durationNanos : 0L);
         long now = word();
+        if (genBits(now) != genBits(w)) {
+            return null; // the period's leases expired meanwhile (outside the lock): this window no longer decides
+        }
         Move m = decide(now);
         if (m == null) {
             markQuiet(now);
@@ -789,6 +857,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             unquiet();
             store.clear();
             halfOpenSuccesses = 0;
+            halfOpenSettled = 0;
         }
     }
 
@@ -806,6 +875,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             if (halfOpenSuccesses >= closeAfterSuccesses) {
                 return transitionLocked(w, State.CLOSED, "closeAfterSuccesses(" + closeAfterSuccesses + "): "
                         + halfOpenSuccesses + " successful probe(s)");
+            }
+            if (halfOpenSettled >= maxHalfOpenCalls) {
+                // Every probe the period may admit has settled, too few of them successes: a tripper that cannot
+                // fire on so few calls (the default needs 100) must not keep the breaker probing forever.
+                return transitionLocked(w, State.OPEN, "half-open: " + halfOpenSuccesses + " of " + halfOpenSettled
+                        + " probes succeeded, closeAfterSuccesses(" + closeAfterSuccesses + ") not reached");
             }
         }
         return null;
@@ -1036,7 +1111,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     /** The window as the tripper sees it, read under the lock; never escapes. */
-    private final class LiveMetrics implements Metrics {
+    final class LiveMetrics implements Metrics {
         @Override
         public int calls() {
             return store.calls();
@@ -1053,8 +1128,18 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
 
         @Override
-        public Duration averageDuration() {
+        public Optional<Duration> averageDuration() {
             return store.averageDuration();
+        }
+
+        /** The mean duration in nanoseconds, for rules that must not allocate; -1 when empty or not measured. */
+        long averageNanos() {
+            return store.averageNanos();
+        }
+
+        @Override
+        public boolean durationsMeasured() {
+            return store.timed();
         }
 
         @Override
@@ -1094,8 +1179,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
         @Override
         public int probesInUse() {
-            long w = word();
-            return stateOf(w) == HALF_OPEN ? probesOf(w) : 0;
+            return probesInFlight(word());
         }
 
         @Override

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The aggregate health of a service's breakers and bulkheads, for a <b>readiness</b> probe.
@@ -21,6 +22,14 @@ import java.util.Objects;
  * (probing a recovering dependency); {@link State#OPEN} and {@link State#FORCED_OPEN} are
  * {@link Status#DOWN}. A bulkhead is UP while it has a free slot and DEGRADED when full. The
  * overall status is the worst of all (UP when there is nothing to report).
+ *
+ * <p><b>A passed cooldown is recovery, not an outage.</b> Building a report reads each breaker, and
+ * reading an OPEN breaker whose cooldown has passed moves it to HALF_OPEN (see
+ * {@link CircuitBreaker#state()}), so the report says DEGRADED, never DOWN, from the moment the
+ * cooldown ends, even if no call has arrived since: an instance that a readiness probe took out of
+ * the load balancer gets no calls, and would otherwise stay unready forever. Only
+ * {@link State#FORCED_OPEN} and an OPEN breaker with {@link Cooldown#manual()} stay DOWN until a
+ * manual command.
  *
  * <p><b>Readiness, never liveness.</b> An open breaker says that a <em>dependency</em> is failing,
  * not that this process is broken: the breaker is doing its job, failing fast and shedding load
@@ -68,9 +77,17 @@ public final class HealthReport {
      *     as it is right after every transition)
      * @param calls the calls in its window
      * @param timeInState how long it has been in its state
+     * @param durationsMeasured whether its window measures call durations ({@link Metrics#durationsMeasured()})
+     * @param averageDuration the mean duration of the calls in its window; empty when not measured or
+     *     when the window is empty ({@link Metrics#averageDuration()})
      */
     public record BreakerHealth(String name, Status status, State state, double failureRate, int calls,
-            Duration timeInState) {
+            Duration timeInState, boolean durationsMeasured, Optional<Duration> averageDuration) {
+
+        /** Checks the components. */
+        public BreakerHealth {
+            Objects.requireNonNull(averageDuration, "averageDuration");
+        }
     }
 
     /**
@@ -121,9 +138,10 @@ public final class HealthReport {
         Objects.requireNonNull(bulkheads, "bulkheads");
         List<BreakerHealth> b = new ArrayList<>(breakers.size());
         for (CircuitBreaker cb : breakers) {
+            State state = cb.state(); // makes a due OPEN to HALF_OPEN move first, so the metrics below follow it
             Metrics m = cb.metrics();
-            State state = cb.state();
-            b.add(new BreakerHealth(cb.name(), Status.of(state), state, m.failureRate(), m.calls(), m.timeInState()));
+            b.add(new BreakerHealth(cb.name(), Status.of(state), state, m.failureRate(), m.calls(), m.timeInState(),
+                    m.durationsMeasured(), m.averageDuration()));
         }
         b.sort(Comparator.comparing(BreakerHealth::name));
         List<BulkheadHealth> h = new ArrayList<>(bulkheads.size());
@@ -154,8 +172,11 @@ public final class HealthReport {
     /**
      * The report as JSON, for example
      * {@code {"status":"DOWN","breakers":[{"name":"payments","status":"DOWN","state":"OPEN",
-     * "failureRate":null,"calls":0,"timeInStateMillis":1500,"timeInState":"PT1.5S"}],"bulkheads":[]}}.
-     * Names are escaped as JSON requires; a NaN failure rate is {@code null}.
+     * "failureRate":null,"calls":0,"timeInStateMillis":1500,"timeInState":"PT1.5S",
+     * "averageDuration":"not measured"}],"bulkheads":[]}}.
+     * Names are escaped as JSON requires; a NaN failure rate is {@code null}; {@code averageDuration}
+     * is an ISO-8601 duration, {@code null} when the window is empty, and {@code "not measured"} when
+     * the breaker's window does not measure durations (rather than a zero that reads as a measurement).
      */
     public String toJson() {
         StringBuilder json = new StringBuilder(128 + 160 * (breakers.size() + bulkheads.size()));
@@ -168,7 +189,10 @@ public final class HealthReport {
                     .append("\",\"failureRate\":").append(Double.isFinite(b.failureRate()) ? String.valueOf(b.failureRate()) : "null")
                     .append(",\"calls\":").append(b.calls())
                     .append(",\"timeInStateMillis\":").append(b.timeInState().toMillis())
-                    .append(",\"timeInState\":\"").append(b.timeInState()).append("\"}");
+                    .append(",\"timeInState\":\"").append(b.timeInState())
+                    .append("\",\"averageDuration\":").append(!b.durationsMeasured() ? "\"not measured\""
+                            : b.averageDuration().map(d -> "\"" + d + "\"").orElse("null"))
+                    .append('}');
         }
         json.append("],\"bulkheads\":[");
         for (int i = 0; i < bulkheads.size(); i++) {

@@ -1,6 +1,7 @@
 package dev.fluxgate;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The figures of a breaker's sliding window, plus lifetime counters.
@@ -12,9 +13,13 @@ import java.time.Duration;
  * cover the calls recorded in the current state since the last transition or reset. Lifetime
  * counters ({@link #successfulCalls()} and the like) count since the breaker was built.
  *
- * <p>The window keeps durations only when its configuration uses them (a {@link Tripper#slowRate}
- * or {@link Tripper#avgLatency} rule, or a {@code slowCallThreshold}); otherwise
- * {@link #averageDuration()} is zero. Listeners that hear completed calls get their durations either way.
+ * <p><b>Durations.</b> The window keeps durations only when its configuration uses them (a
+ * {@link Tripper#slowRate} or {@link Tripper#avgLatency} rule, or a {@code slowCallThreshold});
+ * {@link #durationsMeasured()} says which. A window that keeps none says so rather than reporting a
+ * zero that looks like a measurement: {@link #averageDuration()} is empty and {@link #slowCalls} and
+ * {@link #slowRate} throw {@link IllegalStateException}. Listeners and meters that hear completed calls
+ * get their durations either way. On a measured window, an empty window has no average (empty), just as
+ * its rates are {@link Double#NaN}.
  */
 public interface Metrics {
 
@@ -38,20 +43,39 @@ public interface Metrics {
     /**
      * Calls in the window that took at least {@code threshold}.
      *
+     * @throws IllegalStateException if the window does not measure durations ({@link #durationsMeasured()}
+     *     is false): it cannot tell a slow call from a fast one, and a 0 would read as "none were slow"
      * @throws IllegalArgumentException if the breaker does not track this threshold: a breaker
      *     tracks the thresholds of its {@link Tripper#slowRate} rules and its
      *     {@code slowCallThreshold} setting
      */
     int slowCalls(Duration threshold);
 
-    /** {@code slowCalls(threshold) / calls()}, or {@link Double#NaN} when the window is empty. */
+    /**
+     * {@code slowCalls(threshold) / calls()}, or {@link Double#NaN} when the window is empty.
+     *
+     * @throws IllegalStateException if the window does not measure durations, whether empty or not
+     * @throws IllegalArgumentException if the breaker does not track this threshold, whether empty or not
+     */
     default double slowRate(Duration threshold) {
+        int slow = slowCalls(threshold); // first, so that an unmeasured window or unknown threshold fails even when empty
         int calls = calls();
-        return calls == 0 ? Double.NaN : (double) slowCalls(threshold) / calls;
+        return calls == 0 ? Double.NaN : (double) slow / calls;
     }
 
-    /** Mean duration of the calls in the window, {@link Duration#ZERO} when empty or untimed. */
-    Duration averageDuration();
+    /**
+     * Whether the window measures durations: true when the breaker's rules need them (a
+     * {@link Tripper#slowRate} or {@link Tripper#avgLatency} rule, or a {@code slowCallThreshold}).
+     * When false, {@link #averageDuration()} is empty and {@link #slowCalls} throws.
+     */
+    boolean durationsMeasured();
+
+    /**
+     * Mean duration of the calls in the window; empty when the window does not measure durations
+     * ({@link #durationsMeasured()} is false) and when it holds no calls (there is no mean of nothing,
+     * as the rates are {@link Double#NaN} then).
+     */
+    Optional<Duration> averageDuration();
 
     /** Tracked failures in a row, most recent last; a success ends the streak. */
     int consecutiveFailures();
@@ -74,7 +98,10 @@ public interface Metrics {
     /** State transitions since the breaker was built. */
     long transitions();
 
-    /** Half-open probes currently in flight. */
+    /**
+     * Half-open probes currently in flight: admitted in the current half-open period and not yet
+     * settled; 0 outside {@link State#HALF_OPEN}.
+     */
     int probesInUse();
 
     /** How long the breaker has been in its current state, on its ticker. */

@@ -24,7 +24,7 @@ public final class Permit {
         this.description = description;
     }
 
-    /** Admits every call (up to the cap on probes in flight). */
+    /** Admits every call (up to the cap on probes per half-open period). */
     public static Permit all() {
         return new Permit(1.0, 1.0, 0, "all()");
     }
@@ -32,11 +32,15 @@ public final class Permit {
     /**
      * Admits each call with probability {@code ratio}.
      *
-     * @param ratio in [0, 1]; 0 admits nothing
-     * @throws IllegalArgumentException if {@code ratio} is outside [0, 1]
+     * @param ratio in (0, 1]
+     * @throws IllegalArgumentException if {@code ratio} is outside (0, 1]: a permit that admits nothing
+     *     would keep a half-open breaker from ever probing, and so from ever closing
      */
     public static Permit random(double ratio) {
-        check("permit ratio", ratio);
+        if (!(ratio > 0.0 && ratio <= 1.0)) {
+            throw new IllegalArgumentException("permit ratio must be in (0, 1], was " + ratio
+                    + " (0 would admit no probe, so the breaker could never close)");
+        }
         return new Permit(ratio, ratio, 0, "random(" + ratio + ")");
     }
 

@@ -344,8 +344,8 @@ public final class Retry implements Policy {
             }
             long delay = backoff.delayNanos(attempts, previousDelay, random);
             if (waitForRetryAfter && error instanceof CallNotPermittedException rejected) {
-                Duration after = rejected.retryAfter();
-                if (after.equals(CallNotPermittedException.NO_AUTOMATIC_RECOVERY)) {
+                Duration after = rejected.retryAfter().orElse(null);
+                if (after == null) {
                     return STOP; // only a manual command reopens that breaker: waiting is pointless
                 }
                 delay = Math.max(delay, after.toNanos());

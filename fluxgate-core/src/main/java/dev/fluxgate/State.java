@@ -12,9 +12,15 @@ package dev.fluxgate;
 public enum State {
     /** Calls run and are recorded; the tripper decides after each record whether to open. */
     CLOSED,
-    /** Calls are rejected until the cooldown has passed. */
+    /**
+     * Calls are rejected until the cooldown has passed; then the first call, or the first read of the
+     * state or metrics, moves the breaker to {@link #HALF_OPEN}.
+     */
     OPEN,
-    /** A limited number of probe calls run; their outcome closes or reopens the breaker. */
+    /**
+     * At most {@code maxHalfOpenCalls} probe calls run in this period; their outcomes close or reopen
+     * the breaker.
+     */
     HALF_OPEN,
     /** Calls run and are recorded, but the breaker never changes state by itself. */
     METRICS_ONLY,

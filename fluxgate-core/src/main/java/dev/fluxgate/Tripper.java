@@ -102,7 +102,8 @@ public abstract class Tripper {
     }
 
     /**
-     * Fires when the mean duration of the window's calls is at least {@code threshold}.
+     * Fires when the mean duration of the window's calls is at least {@code threshold}; never on an
+     * empty window, nor on one that does not measure durations. A breaker with this rule measures them.
      *
      * @throws IllegalArgumentException if {@code threshold} is not positive
      */
@@ -422,14 +423,20 @@ public abstract class Tripper {
 
     private static final class AvgLatency extends Tripper {
         private final Duration threshold;
+        private final long thresholdNanos;
 
         AvgLatency(Duration threshold) {
             this.threshold = threshold;
+            this.thresholdNanos = threshold.toNanos(); // positive() keeps it within Long.MAX_VALUE nanoseconds
         }
 
         @Override
         public boolean shouldTrip(State state, Metrics metrics) {
-            return metrics.calls() > 0 && metrics.averageDuration().compareTo(threshold) >= 0;
+            if (metrics instanceof FluxgateCircuitBreaker.LiveMetrics live) {
+                long avg = live.averageNanos(); // a breaker's own view: no Optional, no Duration, on every decision
+                return avg >= 0 && avg >= thresholdNanos;
+            }
+            return metrics.calls() > 0 && metrics.averageDuration().map(d -> d.compareTo(threshold) >= 0).orElse(false);
         }
 
         @Override
@@ -439,7 +446,7 @@ public abstract class Tripper {
 
         @Override
         public String explain(State state, Metrics metrics) {
-            return "avgLatency >= " + human(threshold) + " (" + human(metrics.averageDuration()) + " over "
+            return "avgLatency >= " + human(threshold) + " (" + metrics.averageDuration().map(Tripper::human).orElse("no average") + " over "
                     + metrics.calls() + " calls)";
         }
 

@@ -107,7 +107,7 @@ public final class Window {
     WindowStore newStore(long[] slowThresholdsNanos, boolean timed) {
         return isCount()
                 ? new CountWindow(size, slowThresholdsNanos, timed)
-                : new TimeWindow(spanNanos, bucketNanos, slowThresholdsNanos);
+                : new TimeWindow(spanNanos, bucketNanos, slowThresholdsNanos, timed);
     }
 
     @Override

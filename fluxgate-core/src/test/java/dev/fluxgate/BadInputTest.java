@@ -87,6 +87,9 @@ class BadInputTest {
         for (int n : new int[] {0, -1, Integer.MIN_VALUE}) {
             c.range("closeAfterSuccesses(" + n + ")", () -> b.closeAfterSuccesses(n), "closeAfterSuccesses", ">= 1");
         }
+        c.range("closeAfterSuccesses(4) over maxHalfOpenCalls(3)",
+                () -> CircuitBreaker.builder("b").maxHalfOpenCalls(3).closeAfterSuccesses(4).build(),
+                "closeAfterSuccesses", "[1, maxHalfOpenCalls], was 4 with maxHalfOpenCalls 3");
         c.positiveDuration("halfOpenTimeout", b::halfOpenTimeout, "halfOpenTimeout");
         c.positiveDuration("slowCallThreshold", b::slowCallThreshold, "slowCallThreshold");
         c.range("build() with minRequests above a count window",
@@ -150,8 +153,10 @@ class BadInputTest {
         }
 
         // ---- Permit ----
+        for (double r : BAD_RATIOS_OPEN_ZERO) { // 0 admits no probe: the breaker could never close
+            c.range("Permit.random(" + r + ")", () -> Permit.random(r), "permit ratio", "(0, 1]");
+        }
         for (double r : BAD_RATIOS_CLOSED) {
-            c.range("Permit.random(" + r + ")", () -> Permit.random(r), "permit ratio", "[0, 1]");
             c.range("Permit.rampUp(" + r + ", 1, 1s)", () -> Permit.rampUp(r, 1.0, ONE_S), "rampUp initial", "[0, 1]");
             c.range("Permit.rampUp(0, " + r + ", 1s)", () -> Permit.rampUp(0.0, r, ONE_S), "rampUp target", "[0, 1]");
         }

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -99,7 +100,10 @@ class BreakerModelTest {
         long halfOpenSince;
         long lastProbeAdmitted;
         long stateSince;
+        /** Probe slots taken in this half-open period: kept by a probe that settles, given back by one released. */
         int probes;
+        /** Probe outcomes recorded in this half-open period. */
+        int settled;
         int halfOpenSuccesses;
         long successes;
         long failures;
@@ -165,7 +169,7 @@ class BreakerModelTest {
                 default -> permit = Permit.all();
             }
             maxProbes = 1 + rnd.nextInt(3);
-            closeAfter = 1 + rnd.nextInt(3);
+            closeAfter = 1 + rnd.nextInt(maxProbes); // more could never close a period: build() rejects it
             halfOpenTimeout = (1 + rnd.nextInt(10)) * SECOND;
             resultPredicate = rnd.nextBoolean();
             boolean slowSetting = rnd.nextInt(4) == 0;
@@ -334,6 +338,7 @@ class BreakerModelTest {
                 CallNotPermittedException e = (CallNotPermittedException) thrown;
                 assertThat(e.state()).isEqualTo(rejectedIn);
                 assertThat(e.retryAfter()).isEqualTo(retryAfter);
+                assertThat(e.getMessage()).isNotEmpty(); // never overflows, whatever the hint
             } else if (thrown != null) {
                 assertThat(thrown).as("admitted by the model").isNotInstanceOf(CallNotPermittedException.class);
             }
@@ -369,7 +374,7 @@ class BreakerModelTest {
         // ---- the model ----
 
         State rejectedIn;
-        Duration retryAfter;
+        Optional<Duration> retryAfter;
 
         /** Returns the permit the model grants, or null (then rejectedIn and retryAfter say why). */
         MPermit acquire() {
@@ -380,14 +385,14 @@ class BreakerModelTest {
                         return new MPermit(gen, state, false);
                     }
                     case FORCED_OPEN -> {
-                        return reject(State.FORCED_OPEN, CallNotPermittedException.NO_AUTOMATIC_RECOVERY);
+                        return reject(State.FORCED_OPEN, Optional.empty());
                     }
                     case OPEN -> {
                         if (cooldown.isManual()) {
-                            return reject(State.OPEN, CallNotPermittedException.NO_AUTOMATIC_RECOVERY);
+                            return reject(State.OPEN, Optional.empty());
                         }
                         if (t < openUntil) {
-                            return reject(State.OPEN, Duration.ofNanos(openUntil - t));
+                            return reject(State.OPEN, Optional.of(Duration.ofNanos(openUntil - t)));
                         }
                         halfOpenSince = t;
                         lastProbeAdmitted = t;
@@ -395,11 +400,11 @@ class BreakerModelTest {
                     }
                     default -> {
                         if (!permit.admits(t - halfOpenSince, modelRandom)) {
-                            return reject(State.HALF_OPEN, Duration.ZERO);
+                            return reject(State.HALF_OPEN, Optional.of(Duration.ZERO));
                         }
                         while (probes >= maxProbes) {
                             if (t - lastProbeAdmitted < halfOpenTimeout) {
-                                return reject(State.HALF_OPEN, Duration.ZERO);
+                                return reject(State.HALF_OPEN, Optional.of(Duration.ZERO));
                             }
                             newGeneration(); // every lease expired: same state, their outcomes are stale
                         }
@@ -411,7 +416,7 @@ class BreakerModelTest {
             }
         }
 
-        MPermit reject(State in, Duration after) {
+        MPermit reject(State in, Optional<Duration> after) {
             rejected++;
             rejectedIn = in;
             retryAfter = after;
@@ -445,9 +450,7 @@ class BreakerModelTest {
                 return;
             }
             if (p.probe()) {
-                if (probes > 0) {
-                    probes--;
-                }
+                settled++; // the slot stays taken: a period admits at most maxProbes probes in total
                 if (!failure) {
                     halfOpenSuccesses++;
                 }
@@ -473,6 +476,8 @@ class BreakerModelTest {
                 } else if (halfOpenSuccesses >= closeAfter) {
                     reopens = 0;
                     move(State.CLOSED, t);
+                } else if (settled >= maxProbes) {
+                    open(t, true); // every probe of the period settled without enough successes
                 }
             }
         }
@@ -511,6 +516,17 @@ class BreakerModelTest {
             streak = 0;
             halfOpenSuccesses = 0;
             probes = 0;
+            settled = 0;
+        }
+
+        /** Reading the breaker makes a due OPEN to HALF_OPEN move, as a call would. */
+        void read() {
+            long t = now.get();
+            if (state == State.OPEN && !cooldown.isManual() && t >= openUntil) {
+                halfOpenSince = t;
+                lastProbeAdmitted = t;
+                move(State.HALF_OPEN, t);
+            }
         }
 
         /** The window as of {@code t}: a count window's last calls, or a time window's unexpired buckets. */
@@ -545,9 +561,14 @@ class BreakerModelTest {
             }
 
             @Override
-            public Duration averageDuration() {
-                return entries.isEmpty() ? Duration.ZERO
-                        : Duration.ofNanos(entries.stream().mapToLong(Entry::duration).sum() / entries.size());
+            public boolean durationsMeasured() {
+                return configTimed;
+            }
+
+            @Override
+            public Optional<Duration> averageDuration() {
+                return !configTimed || entries.isEmpty() ? Optional.empty()
+                        : Optional.of(Duration.ofNanos(entries.stream().mapToLong(Entry::duration).sum() / entries.size()));
             }
 
             @Override
@@ -587,7 +608,7 @@ class BreakerModelTest {
 
             @Override
             public int probesInUse() {
-                return state == State.HALF_OPEN ? probes : 0;
+                return state == State.HALF_OPEN ? probes - settled : 0;
             }
 
             @Override
@@ -598,15 +619,20 @@ class BreakerModelTest {
 
         void compare() {
             Metrics m = cb.metrics();
+            read();
             ModelMetrics e = new ModelMetrics(now.get());
             assertThat(cb.state()).as("state").isEqualTo(state);
             assertThat(events).as("listener events").isEqualTo(modelEvents);
             assertThat(m.calls()).as("window calls").isEqualTo(e.calls());
             assertThat(m.failures()).as("window failures").isEqualTo(e.failures());
             assertThat(m.consecutiveFailures()).as("failure streak").isEqualTo(e.consecutiveFailures());
+            assertThat(m.durationsMeasured()).as("durations measured").isEqualTo(configTimed);
             assertThat(m.averageDuration()).as("average duration").isEqualTo(e.averageDuration());
             if (slowTracked) {
                 assertThat(m.slowCalls(SLOW)).as("slow calls").isEqualTo(e.slowCalls(SLOW));
+            } else if (!configTimed) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.slowRate(SLOW))
+                        .as("slow calls of an unmeasured window").isInstanceOf(IllegalStateException.class);
             }
             assertThat(m.probesInUse()).as("probes in use").isEqualTo(e.probesInUse());
             assertThat(m.successfulCalls()).as("lifetime successes").isEqualTo(successes);

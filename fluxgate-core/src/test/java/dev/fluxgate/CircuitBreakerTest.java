@@ -178,7 +178,7 @@ class CircuitBreakerTest {
                 .catchThrowable(() -> succeed(cb));
         assertThat(e.breakerName()).isEqualTo("test");
         assertThat(e.state()).isEqualTo(State.OPEN);
-        assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
         assertThat(e.getMessage()).contains("'test'", "OPEN", "PT7S");
         assertThat(e.getStackTrace()).isEmpty();
         assertThat(cb.metrics().calls()).isZero();
@@ -197,13 +197,15 @@ class CircuitBreakerTest {
     }
 
     @Test
-    void stateStaysOpenUntilACallArrivesAfterTheCooldown() {
+    void readingTheStateAfterTheCooldownFindsItHalfOpenWithoutACall() {
+        // Was: OPEN until a call arrived, so a pod taken out of readiness (and so getting no calls) stayed out.
         CircuitBreaker cb = open();
         ticker.advance(Duration.ofMinutes(5));
-        assertThat(cb.state()).isEqualTo(State.OPEN);
-        long permit = cb.acquirePermission();
         assertThat(cb.state()).isEqualTo(State.HALF_OPEN);
+        long permit = cb.acquirePermission(); // the first call is a probe of that half-open period
+        assertThat(cb.metrics().probesInUse()).isEqualTo(1);
         cb.releasePermission(permit);
+        assertThat(transitions).extracting(Transition::to).containsExactly(State.OPEN, State.HALF_OPEN);
     }
 
     @Test
@@ -213,9 +215,10 @@ class CircuitBreakerTest {
             fail(cb);
         }
         ticker.advance(Duration.ofDays(365));
+        assertThat(cb.state()).as("reading does not move a manual cooldown").isEqualTo(State.OPEN);
         CallNotPermittedException e = (CallNotPermittedException) org.assertj.core.api.Assertions
                 .catchThrowable(() -> succeed(cb));
-        assertThat(e.retryAfter()).isEqualTo(CallNotPermittedException.NO_AUTOMATIC_RECOVERY);
+        assertThat(e.retryAfter()).as("no automatic recovery").isEmpty();
         cb.reset();
         succeed(cb);
     }
@@ -232,7 +235,7 @@ class CircuitBreakerTest {
         CallNotPermittedException e = (CallNotPermittedException) org.assertj.core.api.Assertions
                 .catchThrowable(cb::acquirePermission);
         assertThat(e.state()).isEqualTo(State.HALF_OPEN);
-        assertThat(e.retryAfter()).isZero();
+        assertThat(e.retryAfter()).contains(Duration.ZERO);
         assertThat(cb.metrics().probesInUse()).isEqualTo(2);
         cb.releasePermission(p1);
         assertThat(cb.metrics().probesInUse()).isEqualTo(1);
@@ -278,14 +281,14 @@ class CircuitBreakerTest {
         fail(cb); // reopens = 2: 40 s capped at 30 s
         ticker.advance(Duration.ofSeconds(29));
         assertThat(((CallNotPermittedException) org.assertj.core.api.Assertions.catchThrowable(() -> succeed(cb)))
-                .retryAfter()).isEqualTo(Duration.ofSeconds(1));
+                .retryAfter()).contains(Duration.ofSeconds(1));
         ticker.advance(Duration.ofSeconds(1));
         succeed(cb); // closes and resets the reopen count
         for (int i = 0; i < 4; i++) {
             fail(cb);
         }
         assertThat(((CallNotPermittedException) org.assertj.core.api.Assertions.catchThrowable(() -> succeed(cb)))
-                .retryAfter()).isEqualTo(Duration.ofSeconds(10));
+                .retryAfter()).contains(Duration.ofSeconds(10));
     }
 
     @Test
@@ -407,7 +410,7 @@ class CircuitBreakerTest {
         CallNotPermittedException e = (CallNotPermittedException) org.assertj.core.api.Assertions
                 .catchThrowable(() -> succeed(cb));
         assertThat(e.state()).isEqualTo(State.FORCED_OPEN);
-        assertThat(e.retryAfter()).isEqualTo(CallNotPermittedException.NO_AUTOMATIC_RECOVERY);
+        assertThat(e.retryAfter()).as("no automatic recovery").isEmpty();
         cb.reset();
         succeed(cb);
         assertThat(transitions).extracting(Transition::to).containsExactly(State.FORCED_OPEN, State.CLOSED);
@@ -528,7 +531,7 @@ class CircuitBreakerTest {
             throw new IllegalStateException();
         }));
         assertThat(cb.metrics().slowCalls(slow)).isEqualTo(2);
-        assertThat(cb.metrics().averageDuration()).isEqualTo(Duration.ofNanos(499_000_000L / 3));
+        assertThat(cb.metrics().averageDuration()).contains(Duration.ofNanos(499_000_000L / 3));
         cb.run(() -> { });
         assertThat(cb.state()).isEqualTo(State.OPEN);
         assertThat(transitions.get(0).reason()).isEqualTo("minRequests(4) and slowRate(0.1s) >= 0.5 (0.50 of 4 calls)");

@@ -38,7 +38,7 @@ class CountWindowDurationDriftTest {
         }
 
         assertThat(cb.metrics().calls()).isEqualTo(2);
-        assertThat(cb.metrics().averageDuration()).as("untimed configuration").isEqualTo(Duration.ZERO);
+        assertThat(cb.metrics().averageDuration()).as("untimed configuration: not measured").isEmpty();
     }
 
     @Test
@@ -57,7 +57,7 @@ class CountWindowDurationDriftTest {
         }
 
         assertThat(cb.metrics().calls()).isEqualTo(2);
-        assertThat(cb.metrics().averageDuration()).isEqualTo(Duration.ofMillis(4_500));
+        assertThat(cb.metrics().averageDuration()).contains(Duration.ofMillis(4_500));
     }
 
     @Test
@@ -71,6 +71,6 @@ class CountWindowDurationDriftTest {
         cb.recordError(cb.acquirePermission(), Duration.ofSeconds(7).toNanos(), new java.io.IOException());
         cb.recordError(cb.acquirePermission(), Duration.ofSeconds(1).toNanos(), new java.io.IOException());
 
-        assertThat(cb.metrics().averageDuration()).as("untimed configuration").isEqualTo(Duration.ZERO);
+        assertThat(cb.metrics().averageDuration()).as("untimed configuration: not measured").isEmpty();
     }
 }

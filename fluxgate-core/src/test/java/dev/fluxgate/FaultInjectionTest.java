@@ -180,7 +180,7 @@ class FaultInjectionTest {
     @MethodSource("faults")
     void aTrackerThatThrowsCountsTheFailureAndFreesTheProbe(Supplier<Throwable> fault) throws Exception {
         AtomicBoolean armed = new AtomicBoolean();
-        CircuitBreaker cb = breaker().maxHalfOpenCalls(1).closeAfterSuccesses(2).tripper(Tripper.failureStreak(2))
+        CircuitBreaker cb = breaker().maxHalfOpenCalls(2).closeAfterSuccesses(2).tripper(Tripper.failureStreak(2))
                 .tracker(e -> {
                     if (armed.get()) {
                         throw sneaky(fault.get());
@@ -202,7 +202,7 @@ class FaultInjectionTest {
     @MethodSource("faults")
     void aResultPredicateThatThrowsCountsAFailureAndTheCallerStillGetsTheResult(Supplier<Throwable> fault)
             throws Exception {
-        CircuitBreaker cb = breaker().closeAfterSuccesses(2).failureOnResult(r -> {
+        CircuitBreaker cb = breaker().maxHalfOpenCalls(2).closeAfterSuccesses(2).failureOnResult(r -> {
             if ("poison".equals(r)) {
                 throw sneaky(fault.get());
             }
@@ -232,7 +232,7 @@ class FaultInjectionTest {
     @ParameterizedTest
     @MethodSource("faults")
     void aFallbackThatThrowsLeavesTheOutcomeRecordedAndNoLeaseHeld(Supplier<Throwable> fault) throws Exception {
-        CircuitBreaker cb = breaker().closeAfterSuccesses(2).build();
+        CircuitBreaker cb = breaker().maxHalfOpenCalls(2).closeAfterSuccesses(2).build();
         toHalfOpenNext(cb, ticker);
         Throwable thrown = fault.get();
         assertThatThrownBy(() -> cb.get(() -> {
@@ -317,7 +317,8 @@ class FaultInjectionTest {
 
     @Test
     void anInterruptedCallerRunsItsCallKeepsItsInterruptAndLeavesNoLease() throws Exception {
-        CircuitBreaker cb = breaker().closeAfterSuccesses(2).build();
+        // Three slots: after a success and a failure the period has not settled all its probes, so it stays open to one more.
+        CircuitBreaker cb = breaker().maxHalfOpenCalls(3).closeAfterSuccesses(2).build();
         toHalfOpenNext(cb, ticker);
         Thread.currentThread().interrupt();
         try {

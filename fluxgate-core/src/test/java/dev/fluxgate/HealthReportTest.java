@@ -77,7 +77,8 @@ class HealthReportTest {
         String json = HealthReport.of(registry, List.of(Bulkhead.of("email", 3))).toJson();
         assertThat(json).isEqualTo("{\"status\":\"DOWN\",\"breakers\":[{\"name\":\"payments\",\"status\":\"DOWN\","
                 + "\"state\":\"OPEN\",\"failureRate\":null,\"calls\":0,\"timeInStateMillis\":250,"
-                + "\"timeInState\":\"PT0.25S\"}],\"bulkheads\":[{\"name\":\"email\",\"status\":\"UP\","
+                + "\"timeInState\":\"PT0.25S\",\"averageDuration\":\"not measured\"}],"
+                + "\"bulkheads\":[{\"name\":\"email\",\"status\":\"UP\","
                 + "\"availablePermits\":3,\"maxConcurrentCalls\":3,\"rejectedCalls\":0}]}");
     }
 

@@ -19,7 +19,7 @@ class PermitTest {
     }
 
     @Test
-    void randomAdmitsAboutItsShareAndZeroAdmitsNothing() {
+    void randomAdmitsAboutItsShare() {
         SplittableRandom random = new SplittableRandom(11);
         Permit p = Permit.random(0.25);
         int admitted = 0;
@@ -29,13 +29,14 @@ class PermitTest {
             }
         }
         assertThat(admitted).isBetween(2_300, 2_700);
-        assertThat(Permit.random(0).admits(0, random)).isFalse();
         assertThat(Permit.all().admits(0, random)).isTrue();
     }
 
     @Test
     void badArgumentsNameTheParameterAndRange() {
-        assertThatThrownBy(() -> Permit.random(1.5)).hasMessageContaining("permit ratio must be in [0, 1]");
+        assertThatThrownBy(() -> Permit.random(1.5)).hasMessageContaining("permit ratio must be in (0, 1]");
+        assertThatThrownBy(() -> Permit.random(0)).as("a permit that admits no probe could never close the breaker")
+                .hasMessageContaining("permit ratio must be in (0, 1], was 0.0");
         assertThatThrownBy(() -> Permit.random(Double.NaN)).hasMessageContaining("permit ratio");
         assertThatThrownBy(() -> Permit.rampUp(0.5, 0.2, Duration.ofSeconds(1)))
                 .hasMessageContaining("rampUp target must be in [initial, 1]");

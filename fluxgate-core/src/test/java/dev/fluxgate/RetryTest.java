@@ -178,8 +178,7 @@ class RetryTest {
 
     @Test
     void doesNotWaitForABreakerThatOnlyAManualCommandReopens() {
-        CallNotPermittedException forced = new CallNotPermittedException("cb", State.FORCED_OPEN,
-                CallNotPermittedException.NO_AUTOMATIC_RECOVERY);
+        CallNotPermittedException forced = new CallNotPermittedException("cb", State.FORCED_OPEN);
         AtomicInteger calls = new AtomicInteger();
         Retry r = retry().maxAttempts(5).waitForRetryAfter(true).build();
         assertThatThrownBy(() -> r.call(() -> {

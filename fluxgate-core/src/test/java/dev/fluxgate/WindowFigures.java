@@ -1,10 +1,24 @@
 package dev.fluxgate;
 
 import java.time.Duration;
+import java.util.Optional;
 
-/** Fixed window figures for asking a tripper directly; every lifetime counter is zero. */
-record WindowFigures(int calls, int failures, int slow, Duration averageDuration, int consecutiveFailures)
+/**
+ * Fixed window figures for asking a tripper directly; durations measured, {@code mean} the average of a
+ * non-empty window; every lifetime counter is zero.
+ */
+record WindowFigures(int calls, int failures, int slow, Duration mean, int consecutiveFailures)
         implements Metrics {
+
+    @Override
+    public boolean durationsMeasured() {
+        return true;
+    }
+
+    @Override
+    public Optional<Duration> averageDuration() {
+        return calls == 0 ? Optional.empty() : Optional.of(mean);
+    }
 
     @Override
     public int slowCalls(Duration threshold) {

@@ -8,6 +8,7 @@ import dev.fluxgate.internal.WindowStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -124,7 +125,7 @@ class WindowModelTest {
         long total = live.stream().mapToLong(Call::duration).sum();
         assertThat(store.totalDurationNanos()).as(where + ": total duration").isEqualTo(total);
         assertThat(store.averageDuration()).as(where + ": average")
-                .isEqualTo(live.isEmpty() ? Duration.ZERO : Duration.ofNanos(total / live.size()));
+                .isEqualTo(live.isEmpty() ? Optional.empty() : Optional.of(Duration.ofNanos(total / live.size())));
         for (long t : thresholds) {
             assertThat(store.slowCalls(Duration.ofNanos(t))).as(where + ": slow calls >= " + t)
                     .isEqualTo((int) live.stream().filter(c -> c.duration() >= t).count());

@@ -35,11 +35,11 @@ class WindowTest {
         w.record(0, false, 150);
         assertThat(w.slowCalls(Duration.ofNanos(100))).isEqualTo(2);
         assertThat(w.slowCalls(Duration.ofNanos(200))).isEqualTo(1);
-        assertThat(w.averageDuration()).isEqualTo(Duration.ofNanos(200));
+        assertThat(w.averageDuration()).contains(Duration.ofNanos(200));
         w.record(0, false, 100); // evicts the 250 ns call; 100 is slow for ">= 100"
         assertThat(w.slowCalls(Duration.ofNanos(100))).isEqualTo(2);
         assertThat(w.slowCalls(Duration.ofNanos(200))).isZero();
-        assertThat(w.averageDuration()).isEqualTo(Duration.ofNanos(125));
+        assertThat(w.averageDuration()).contains(Duration.ofNanos(125));
         assertThatThrownBy(() -> w.slowCalls(Duration.ofNanos(300))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not tracked");
     }
@@ -51,7 +51,7 @@ class WindowTest {
             w.record(0, false, 1_000_000);
         }
         assertThat(w.totalDurationNanos()).isZero();
-        assertThat(w.averageDuration()).isEqualTo(Duration.ZERO);
+        assertThat(w.averageDuration()).as("not measured").isEmpty();
         assertThat(w.calls()).isEqualTo(2);
     }
 

@@ -22,7 +22,7 @@ public final class CountWindow extends WindowStore {
 
     /** A window that keeps durations only when {@code timed} (8 bytes a slot). */
     public CountWindow(int size, long[] thresholds, boolean timed) {
-        super(thresholds);
+        super(thresholds, timed);
         this.size = size;
         this.flags = new int[size];
         this.durations = timed ? new long[size] : null;

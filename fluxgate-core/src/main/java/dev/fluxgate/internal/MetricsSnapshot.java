@@ -3,6 +3,7 @@ package dev.fluxgate.internal;
 import dev.fluxgate.Metrics;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /** An immutable copy of a breaker's window figures and lifetime counters. */
 public final class MetricsSnapshot implements Metrics {
@@ -19,17 +20,20 @@ public final class MetricsSnapshot implements Metrics {
     private final int failures;
     private final long[] thresholds;
     private final int[] slow;
-    private final Duration averageDuration;
+    private final boolean measured;
+    /** -1 when empty or not measured. */
+    private final long averageNanos;
     private final int streak;
     private final Lifetime lifetime;
 
-    MetricsSnapshot(int calls, int failures, long[] thresholds, int[] slow, Duration averageDuration, int streak,
-            Lifetime lifetime) {
+    MetricsSnapshot(int calls, int failures, long[] thresholds, int[] slow, boolean measured, long averageNanos,
+            int streak, Lifetime lifetime) {
         this.calls = calls;
         this.failures = failures;
         this.thresholds = thresholds;
         this.slow = slow;
-        this.averageDuration = averageDuration;
+        this.measured = measured;
+        this.averageNanos = averageNanos;
         this.streak = streak;
         this.lifetime = lifetime;
     }
@@ -46,12 +50,17 @@ public final class MetricsSnapshot implements Metrics {
 
     @Override
     public int slowCalls(Duration threshold) {
-        return slow[WindowStore.index(thresholds, threshold)];
+        return slow[WindowStore.index(measured, thresholds, threshold)];
     }
 
     @Override
-    public Duration averageDuration() {
-        return averageDuration;
+    public Optional<Duration> averageDuration() {
+        return averageNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(averageNanos));
+    }
+
+    @Override
+    public boolean durationsMeasured() {
+        return measured;
     }
 
     @Override
@@ -102,7 +111,8 @@ public final class MetricsSnapshot implements Metrics {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "Metrics[calls=%d, failures=%d, failureRate=%.3f, streak=%d, avg=%s, "
-                + "rejected=%d, transitions=%d]", calls, failures, failureRate(), streak, averageDuration,
+                + "rejected=%d, transitions=%d]", calls, failures, failureRate(), streak, !measured ? "not measured"
+                        : averageNanos < 0 ? "none" : Duration.ofNanos(averageNanos),
                 lifetime.rejected(), lifetime.transitions());
     }
 }

@@ -19,8 +19,14 @@ public final class TimeWindow extends WindowStore {
     /** The newest bucket epoch seen; buckets older than head - buckets + 1 are expired. */
     private long head = Long.MIN_VALUE;
 
+    /** A window that keeps durations. */
     public TimeWindow(long spanNanos, long bucketNanos, long[] thresholds) {
-        super(thresholds);
+        this(spanNanos, bucketNanos, thresholds, true);
+    }
+
+    /** A window that keeps durations only when {@code timed}. */
+    public TimeWindow(long spanNanos, long bucketNanos, long[] thresholds, boolean timed) {
+        super(thresholds, timed);
         this.bucketNanos = bucketNanos;
         this.buckets = (int) ((spanNanos + bucketNanos - 1) / bucketNanos);
         this.epochs = new long[buckets];

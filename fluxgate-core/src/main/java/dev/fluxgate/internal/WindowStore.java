@@ -2,6 +2,7 @@ package dev.fluxgate.internal;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The mutable store behind a {@code Window}. Not thread-safe: the owning breaker reads and writes it
@@ -17,11 +18,21 @@ public abstract class WindowStore {
     protected final int[] slow;
     protected long totalDurationNanos;
     private int streak;
+    /** Whether this store keeps durations; an untimed one records every call as taking 0. */
+    private final boolean timed;
 
-    protected WindowStore(long[] thresholds) {
+    /**
+     * @param thresholds slow-call thresholds in nanoseconds; only a timed store may have any
+     * @param timed whether the store keeps durations
+     */
+    protected WindowStore(long[] thresholds, boolean timed) {
         if (thresholds.length > 30) {
             throw new IllegalArgumentException("at most 30 slow-call thresholds, was " + thresholds.length);
         }
+        if (!timed && thresholds.length > 0) {
+            throw new IllegalArgumentException("slow-call thresholds need a timed window");
+        }
+        this.timed = timed;
         this.thresholds = thresholds.clone();
         Arrays.sort(this.thresholds);
         this.slow = new int[thresholds.length];
@@ -32,11 +43,17 @@ public abstract class WindowStore {
      *
      * @param nowNanos the ticker now (time windows use it; count windows ignore it)
      * @param failure whether it was a tracked failure
-     * @param durationNanos its duration, 0 when untimed
+     * @param durationNanos its duration (ignored by an untimed store)
      */
     public final void record(long nowNanos, boolean failure, long durationNanos) {
         streak = failure ? streak + 1 : 0;
-        add(nowNanos, failure, durationNanos, slowMask(durationNanos), 1);
+        long d = timed ? durationNanos : 0L;
+        add(nowNanos, failure, d, slowMask(d), 1);
+    }
+
+    /** Whether this store keeps durations (then {@link #averageDuration()} and slow calls mean something). */
+    public final boolean timed() {
+        return timed;
     }
 
     /** Records {@code n} untimed successes at once (a drained buffer). */
@@ -109,21 +126,41 @@ public abstract class WindowStore {
         return totalDurationNanos;
     }
 
-    /** The slow calls for {@code threshold}, which must be one of the tracked thresholds. */
+    /**
+     * The slow calls for {@code threshold}, which must be one of the tracked thresholds.
+     *
+     * @throws IllegalStateException if this store does not keep durations
+     * @throws IllegalArgumentException if {@code threshold} is not tracked
+     */
     public final int slowCalls(Duration threshold) {
-        return slow[index(thresholds, threshold)];
+        return slow[index(timed, thresholds, threshold)];
     }
 
-    public final Duration averageDuration() {
-        return calls == 0 ? Duration.ZERO : Duration.ofNanos(totalDurationNanos / calls);
+    /** The mean duration of the calls held, or empty when there are none or the store keeps no durations. */
+    public final Optional<Duration> averageDuration() {
+        long avg = averageNanos();
+        return avg < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(avg));
+    }
+
+    /** The mean duration in nanoseconds, or -1 when there are no calls or the store keeps no durations. */
+    public final long averageNanos() {
+        return timed && calls > 0 ? totalDurationNanos / calls : -1L;
     }
 
     /** Copies the figures into an immutable snapshot, adding the breaker's lifetime counters. */
     public final MetricsSnapshot snapshot(MetricsSnapshot.Lifetime lifetime) {
-        return new MetricsSnapshot(calls, failures, thresholds, slow.clone(), averageDuration(), streak, lifetime);
+        return new MetricsSnapshot(calls, failures, thresholds, slow.clone(), timed, averageNanos(), streak, lifetime);
     }
 
-    static int index(long[] thresholds, Duration threshold) {
+    /** Why slow calls cannot be counted in a window that keeps no durations. */
+    static final String NOT_MEASURED = "durations are not measured: this breaker's window keeps none, since none of "
+            + "its rules needs them (a Tripper.slowRate or Tripper.avgLatency rule, or Builder.slowCallThreshold, "
+            + "turns them on)";
+
+    static int index(boolean timed, long[] thresholds, Duration threshold) {
+        if (!timed) {
+            throw new IllegalStateException(NOT_MEASURED);
+        }
         long nanos = threshold.toNanos();
         int i = Arrays.binarySearch(thresholds, nanos);
         if (i < 0) {

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param minCalls calls the window needs before it may trip
  * @param failureRate the failure rate that opens the breaker (and reopens it from half-open)
  * @param cooldown how long OPEN waits before probing (with 20% jitter)
- * @param probes half-open probes in flight at most, and the successes that close the breaker
+ * @param probes half-open probes per period at most, and the successes that close the breaker
  */
 public record BreakerSettings(Window window, int minCalls, double failureRate, Duration cooldown, int probes) {
 
@@ -80,7 +80,7 @@ public record BreakerSettings(Window window, int minCalls, double failureRate, D
                 : "the calls of the last " + Format.duration(window.span()));
         m.put("tripper", tripper().toString());
         m.put("cooldown", "fixed " + Format.duration(cooldown) + " with 20% jitter");
-        m.put("half-open", "at most " + probes + " probes in flight, " + probes + " successes close it");
+        m.put("half-open", "at most " + probes + " probes per period, " + probes + " successes close it");
         return m;
     }
 }

@@ -72,10 +72,11 @@ final class Breakers {
                 .ticker(ticker);
     }
 
-    /** Trips a CLOSED breaker with one failure. */
+    /** Trips a CLOSED breaker with one failure (with no cooldown left, reading it already finds it HALF_OPEN). */
     static void trip(CircuitBreaker cb) {
         cb.recordError(cb.acquirePermission(), 0, BOOM);
-        check(cb.state() == State.OPEN, cb);
+        State s = cb.state();
+        check(s == State.OPEN || s == State.HALF_OPEN, cb);
     }
 
     /** Builds, trips and moves the breaker to HALF_OPEN with no probe in flight. */

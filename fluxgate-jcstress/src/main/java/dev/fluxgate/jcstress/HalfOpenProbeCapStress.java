@@ -10,9 +10,9 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * Guarantee: a HALF_OPEN breaker admits exactly {@code maxHalfOpenCalls} probes however callers race
+ * Guarantee: a HALF_OPEN period admits exactly {@code maxHalfOpenCalls} probes however callers race
  * for them. Three slots; two threads each try twice (four attempts): exactly three admitted, three
- * probes in use.
+ * probes in use. (That settled probes keep their slots is {@link ProbeOutcomeKeepsSlotStress}.)
  */
 @JCStressTest
 @Outcome(id = {"2, 1, 3", "1, 2, 3"}, expect = Expect.ACCEPTABLE, desc = "exactly three of four attempts got a slot")

@@ -85,7 +85,7 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
      * @param tripper when to open: an expression or structured rules
      * @param cooldown how long OPEN waits before a probe
      * @param permit which calls HALF_OPEN admits as probes
-     * @param maxHalfOpenCalls the most probes in flight in HALF_OPEN (built-in default 10)
+     * @param maxHalfOpenCalls the most probes one half-open period admits in total (built-in default 10)
      * @param closeAfterSuccesses successful probes of one half-open period that close the breaker
      *     (built-in default 1)
      * @param halfOpenTimeout how long a probe may hold its slot (built-in default: the cooldown's base wait)
@@ -193,7 +193,7 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
      *
      * @param type {@code all}, {@code random} or {@code ramp-up}; implied by {@code ratio} (random) or
      *     {@code initial}/{@code target}/{@code over} (ramp-up) when unset
-     * @param ratio the share a random permit admits, in [0, 1]
+     * @param ratio the share a random permit admits, in (0, 1]
      * @param initial the share a ramp-up admits at first, in [0, 1] (default 0.1)
      * @param target the share a ramp-up admits after {@code over}, in [initial, 1] (default 1.0)
      * @param over how long the ramp-up takes (default 60 s)

@@ -27,7 +27,8 @@ class StartupFailureTest {
             instances.a.cooldown.initial=1s                             | instances.a.cooldown.max               | longest wait
             instances.a.cooldown.duration=-1s                           | instances.a.cooldown.duration          | positive
             instances.a.cooldown.jitter=2;instances.a.cooldown.type=none | instances.a.cooldown.jitter           | jitter ratio must be in [0, 1]
-            instances.a.permit.ratio=1.5                                | instances.a.permit.ratio               | must be in [0, 1]
+            instances.a.permit.ratio=1.5                                | instances.a.permit.ratio               | must be in (0, 1]
+            instances.a.permit.ratio=0                                  | instances.a.permit.ratio               | must be in (0, 1]
             instances.a.permit.initial=0.8;instances.a.permit.target=0.5 | instances.a.permit.target             | rampUp target
             instances.a.permit.type=random                              | instances.a.permit.ratio               | needs its ratio
             instances.a.record-exceptions=java.io.IOException,com.example.Missing | instances.a.record-exceptions[1] | no class named 'com.example.Missing'
@@ -45,6 +46,7 @@ class StartupFailureTest {
             instances.a.half-open-timeout=0s                            | instances.a.half-open-timeout          | positive
             instances.a.window.size=5;instances.a.tripper.min-requests=10 | fluxgate.circuitbreaker.instances.a' | minRequests must be <= window size
             configs.default.window.size=5;configs.default.tripper.min-requests=10 | fluxgate.circuitbreaker.configs.default' | minRequests must be <= window size
+            instances.a.close-after-successes=11                        | fluxgate.circuitbreaker.instances.a'   | closeAfterSuccesses must be in [1, maxHalfOpenCalls]
             """)
     void aBadValueNamesItsProperty(String properties, String property, String problem) {
         runner.withPropertyValues(prefixed(properties)).run(context -> {

@@ -101,7 +101,8 @@ public class FluxgateEndpoint {
         metrics.put("failures", m.failures());
         metrics.put("failureRate", finite(m.failureRate()));
         metrics.put("consecutiveFailures", m.consecutiveFailures());
-        metrics.put("averageDuration", m.averageDuration().toString());
+        metrics.put("averageDuration", m.durationsMeasured()
+                ? m.averageDuration().map(Duration::toString).orElse(null) : "not measured");
         metrics.put("successfulCalls", m.successfulCalls());
         metrics.put("failedCalls", m.failedCalls());
         metrics.put("ignoredCalls", m.ignoredCalls());
