@@ -460,7 +460,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                     stateSinceNanos = now;
                     transitions.incrementAndGet();
                     publish(new Move(State.OPEN, State.HALF_OPEN, metrics(),
-                            "cooldown " + Tripper.human(Duration.ofNanos(cooldownNanos)) + " elapsed"));
+                            "cooldown " + Durations.format(Duration.ofNanos(cooldownNanos)) + " elapsed"));
                 }
                 continue;
             }

@@ -175,16 +175,6 @@ public abstract class Tripper {
         return String.format(Locale.ROOT, "%.2f", value);
     }
 
-    /** A duration in words: {@code 10s}, {@code 1m30s}, {@code 0.25s}; millisecond precision above 1 ms. */
-    static String human(Duration d) {
-        if (d.compareTo(Duration.ofMillis(1)) >= 0) {
-            d = d.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        } else if (!d.isNegative()) {
-            return d.toNanos() + "ns";
-        }
-        return d.toString().substring(2).toLowerCase(Locale.ROOT);
-    }
-
     // ---- rules ----
 
     private static final class InState extends Tripper {
@@ -284,7 +274,7 @@ public abstract class Tripper {
 
         @Override
         public String toString() {
-            return "slowRate(" + human(threshold) + ") >= " + ratio;
+            return "slowRate(" + Durations.format(threshold) + ") >= " + ratio;
         }
     }
 
@@ -330,12 +320,12 @@ public abstract class Tripper {
 
         @Override
         public String explain(State state, Metrics metrics) {
-            return this + " (" + human(metrics.averageDuration()) + " over " + metrics.calls() + " calls)";
+            return this + " (" + Durations.format(metrics.averageDuration()) + " over " + metrics.calls() + " calls)";
         }
 
         @Override
         public String toString() {
-            return "avgLatency >= " + human(threshold);
+            return "avgLatency >= " + Durations.format(threshold);
         }
     }
 
