@@ -35,7 +35,7 @@ class DashboardTest {
         try (Dashboard dashboard = Dashboard.start(0, DashboardTest::data, () -> "up 1", () -> "{\"status\":\"UP\"}")) {
             HttpResponse<String> page = get(dashboard, "/");
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("const LIVE = true;", "new EventSource('events')", "Chart.js v4.4.1")
+            assertThat(page.body()).contains("const LIVE = true;", "new EventSource('events')", "Chart.js v" + Report.CHART_JS_VERSION)
                     .doesNotContain("/*DATA*/");
             assertThat(get(dashboard, "/metrics").body()).isEqualTo("up 1");
             assertThat(get(dashboard, "/health").body()).isEqualTo("{\"status\":\"UP\"}");
