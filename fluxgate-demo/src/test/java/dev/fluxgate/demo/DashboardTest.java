@@ -60,7 +60,7 @@ class DashboardTest {
     void streamsTheDataAtOnceAndEveryPublishedStateChange() throws Exception {
         try (Dashboard dashboard = Dashboard.start(0, DashboardTest::data, () -> "", () -> "{}")) {
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            client.sendAsync(HttpRequest.newBuilder(dashboard.uri().resolve("/events")).timeout(Duration.ofSeconds(30))
+            client.sendAsync(HttpRequest.newBuilder(dashboard.uri().resolve("/events")).timeout(Duration.ofSeconds(120))
                     .build(), HttpResponse.BodyHandlers.ofLines())
                     .thenAccept(response -> response.body().forEach(lines::add));
 
@@ -73,10 +73,10 @@ class DashboardTest {
         }
     }
 
-    /** The next line starting with {@code prefix}, waiting at most 10 s for it. */
+    /** The next line starting with {@code prefix}, waiting for it up to a deadline no loaded machine needs. */
     private static String next(BlockingQueue<String> lines, String prefix) throws InterruptedException {
         while (true) {
-            String line = lines.poll(10, TimeUnit.SECONDS);
+            String line = lines.poll(120, TimeUnit.SECONDS);
             assertThat(line).as("a line starting with " + prefix).isNotNull();
             if (line.startsWith(prefix)) {
                 return line;
