@@ -1,8 +1,8 @@
 package dev.fluxgate.demo;
 
 import dev.fluxgate.CircuitBreaker;
-import dev.fluxgate.Durations;
 import dev.fluxgate.Cooldown;
+import dev.fluxgate.Durations;
 import dev.fluxgate.Permit;
 import dev.fluxgate.Tripper;
 import dev.fluxgate.Window;
