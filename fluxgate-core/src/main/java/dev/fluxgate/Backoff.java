@@ -68,7 +68,7 @@ public final class Backoff {
     public static Backoff constant(Duration wait) {
         long nanos = nonNegative("backoff wait", wait);
         return new Backoff(Growth.CONSTANT, nanos, 0, 1.0, nanos, Jitter.NONE, 0,
-                "constant(" + Tripper.human(wait) + ")");
+                "constant(" + Durations.format(wait) + ")");
     }
 
     /**
@@ -83,8 +83,8 @@ public final class Backoff {
         long i = nonNegative("backoff initial", initial);
         long inc = nonNegative("backoff increment", increment);
         long m = max("backoff max", max, initial, i);
-        return new Backoff(Growth.LINEAR, i, inc, 1.0, m, Jitter.NONE, 0, "linear(" + Tripper.human(initial)
-                + ", " + Tripper.human(increment) + ", " + Tripper.human(max) + ")");
+        return new Backoff(Growth.LINEAR, i, inc, 1.0, m, Jitter.NONE, 0, "linear(" + Durations.format(initial)
+                + ", " + Durations.format(increment) + ", " + Durations.format(max) + ")");
     }
 
     /**
@@ -102,7 +102,7 @@ public final class Backoff {
         }
         long m = max("backoff max", max, initial, i);
         return new Backoff(Growth.EXPONENTIAL, i, 0, multiplier, m, Jitter.NONE, 0, "exponential("
-                + Tripper.human(initial) + ", " + multiplier + ", " + Tripper.human(max) + ")");
+                + Durations.format(initial) + ", " + multiplier + ", " + Durations.format(max) + ")");
     }
 
     /** This backoff with full jitter: each wait uniform in {@code [0, wait)}. */

@@ -133,7 +133,7 @@ public final class Bulkhead implements Policy {
     private BulkheadFullException full() {
         rejected.increment();
         return new BulkheadFullException(name, "Bulkhead '" + name + "' is full (" + maxConcurrentCalls
-                + " concurrent calls" + (maxWaitNanos > 0 ? ", waited " + Tripper.human(maxWait()) : "") + ")");
+                + " concurrent calls" + (maxWaitNanos > 0 ? ", waited " + Durations.format(maxWait()) : "") + ")");
     }
 
     // ---- running calls ----

@@ -53,7 +53,7 @@ public final class Cooldown {
      */
     public static Cooldown fixed(Duration wait) {
         long nanos = Tripper.positive("cooldown wait", wait).toNanos();
-        return new Cooldown(nanos, 1.0, nanos, 0, "fixed(" + Tripper.human(wait) + ")");
+        return new Cooldown(nanos, 1.0, nanos, 0, "fixed(" + Durations.format(wait) + ")");
     }
 
     /**
@@ -73,8 +73,8 @@ public final class Cooldown {
         if (m < i) {
             throw new IllegalArgumentException("cooldown max must be >= initial (" + initial + "), was " + max);
         }
-        return new Cooldown(i, multiplier, m, 0, "exponential(" + Tripper.human(initial) + ", "
-                + multiplier + ", " + Tripper.human(max) + ")");
+        return new Cooldown(i, multiplier, m, 0, "exponential(" + Durations.format(initial) + ", "
+                + multiplier + ", " + Durations.format(max) + ")");
     }
 
     /**

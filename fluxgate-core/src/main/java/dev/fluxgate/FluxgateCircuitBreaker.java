@@ -297,7 +297,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             stateSinceNanos = now;
             transitions.incrementAndGet();
             publish(new Move(State.OPEN, State.HALF_OPEN, snapshot(),
-                    "cooldown " + Tripper.human(Duration.ofNanos(cooldownNanos)) + " elapsed"));
+                    "cooldown " + Durations.format(Duration.ofNanos(cooldownNanos)) + " elapsed"));
         }
     }
 

@@ -61,7 +61,7 @@ public final class Permit {
                     + " (initial " + initial + ")");
         }
         long nanos = Tripper.positive("rampUp over", over).toNanos();
-        return new Permit(initial, target, nanos, "rampUp(" + initial + ", " + target + ", " + Tripper.human(over) + ")");
+        return new Permit(initial, target, nanos, "rampUp(" + initial + ", " + target + ", " + Durations.format(over) + ")");
     }
 
     private static void check(String name, double ratio) {

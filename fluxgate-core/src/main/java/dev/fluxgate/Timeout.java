@@ -110,7 +110,7 @@ public final class Timeout implements Policy {
         } catch (TimeoutException e) {
             future.cancel(true);
             timeouts.increment();
-            throw new TimeoutException("call did not complete within " + Tripper.human(timeout));
+            throw new TimeoutException("call did not complete within " + Durations.format(timeout));
         } catch (InterruptedException e) {
             future.cancel(true);
             throw e;
@@ -139,7 +139,7 @@ public final class Timeout implements Policy {
             // Cancel before failing the result, so that whoever sees the TimeoutException sees the task cancelled.
             future.cancel(true);
             result.completeExceptionally(
-                    new TimeoutException("call did not complete within " + Tripper.human(timeout)));
+                    new TimeoutException("call did not complete within " + Durations.format(timeout)));
         }, timeoutNanos);
         future.whenComplete((value, error) -> {
             timer.cancel(false);
@@ -163,7 +163,7 @@ public final class Timeout implements Policy {
 
     @Override
     public String toString() {
-        return "Timeout(" + Tripper.human(timeout) + ")";
+        return "Timeout(" + Durations.format(timeout) + ")";
     }
 
     /** The default workers: virtual threads where the JDK has them, else a cached pool of daemon threads. */

@@ -233,16 +233,6 @@ public abstract class Tripper {
         return String.format(Locale.ROOT, "%.2f", value);
     }
 
-    /** A duration in words: {@code 10s}, {@code 1m30s}, {@code 0.25s}; millisecond precision above 1 ms. */
-    static String human(Duration d) {
-        if (d.compareTo(Duration.ofMillis(1)) >= 0) {
-            d = d.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        } else if (!d.isNegative()) {
-            return d.toNanos() + "ns";
-        }
-        return d.toString().substring(2).toLowerCase(Locale.ROOT);
-    }
-
     // ---- rules ----
 
     private static final class InState extends Tripper {
@@ -368,7 +358,7 @@ public abstract class Tripper {
 
         @Override
         public String explain(State state, Metrics metrics) {
-            return "slowRate(" + human(threshold) + ") >= " + ratio + " (" + format(metrics.slowRate(threshold))
+            return "slowRate(" + Durations.format(threshold) + ") >= " + ratio + " (" + format(metrics.slowRate(threshold))
                     + " of " + metrics.calls() + " calls)";
         }
 
@@ -446,7 +436,7 @@ public abstract class Tripper {
 
         @Override
         public String explain(State state, Metrics metrics) {
-            return "avgLatency >= " + human(threshold) + " (" + metrics.averageDuration().map(Tripper::human).orElse("no average") + " over "
+            return "avgLatency >= " + Durations.format(threshold) + " (" + metrics.averageDuration().map(Durations::format).orElse("no average") + " over "
                     + metrics.calls() + " calls)";
         }
 

@@ -125,7 +125,7 @@ public final class Window {
         if (isCount()) {
             return "count(" + size + ")";
         }
-        return defaultBucket ? "time(" + Tripper.human(span()) + ")"
-                : "time(" + Tripper.human(span()) + ", " + Tripper.human(bucket()) + ")";
+        return defaultBucket ? "time(" + Durations.format(span()) + ")"
+                : "time(" + Durations.format(span()) + ", " + Durations.format(bucket()) + ")";
     }
 }

@@ -2,6 +2,7 @@ package dev.fluxgate.demo;
 
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.Cooldown;
+import dev.fluxgate.Durations;
 import dev.fluxgate.Permit;
 import dev.fluxgate.Tripper;
 import dev.fluxgate.Window;
@@ -77,9 +78,9 @@ public record BreakerSettings(Window window, int minCalls, double failureRate, D
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("window", window.isCount() ? "the last " + window.size() + " calls"
-                : "the calls of the last " + Format.duration(window.span()));
+                : "the calls of the last " + Durations.format(window.span()));
         m.put("tripper", tripper().toString());
-        m.put("cooldown", "fixed " + Format.duration(cooldown) + " with 20% jitter");
+        m.put("cooldown", "fixed " + Durations.format(cooldown) + " with 20% jitter");
         m.put("half-open", "at most " + probes + " probes per period, " + probes + " successes close it");
         return m;
     }

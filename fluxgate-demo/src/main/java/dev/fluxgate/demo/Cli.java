@@ -1,12 +1,10 @@
 package dev.fluxgate.demo;
 
+import dev.fluxgate.Durations;
 import dev.fluxgate.Window;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The command line: {@link #parse(String...)} turns arguments into {@link Options} or throws a
@@ -23,7 +21,7 @@ public final class Cli {
             healthy, down (calls fail or hang), half-recovered, healthy again. Prints a live timeline
             and a summary, and writes a self-contained HTML report.
 
-              --duration D      length of the run: 60s, 90, 2m (default 60s, from 5s to 30m);
+              --duration D      length of the run: 60s, 90, 2m, 1m30s (default 60s, from 5s to 30m);
                                 the phases scale with it
               --seed N          seed of the fault plan and the breaker's jitter (default 42);
                                 the same seed plans the same faults
@@ -173,26 +171,22 @@ public final class Cli {
         return USAGE.contains(arg + " ");
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
-
-    /** Parses {@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h}; a bare number means seconds. */
+    /**
+     * Reads a duration the way {@link Durations#parse} does ({@code 250ms}, {@code 1.5s},
+     * {@code 2m}, {@code 1m30s}, {@code PT1M}); a bare number means seconds.
+     */
     static Duration duration(String option, String value) throws UsageException {
-        Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
+        String text = value.strip();
+        Duration d;
+        try {
+            d = Durations.parse(text.matches("\\d+(\\.\\d+)?") ? text + "s" : text);
+        } catch (IllegalArgumentException e) {
             throw new UsageException(option + " expects a duration such as 500ms, 10s or 2m, was '" + value + "'");
         }
-        double amount = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        double millis = switch (unit) {
-            case "ms" -> amount;
-            case "m" -> amount * 60_000;
-            case "h" -> amount * 3_600_000;
-            default -> amount * 1000;
-        };
-        if (millis < 1 || millis > Duration.ofDays(1).toMillis()) {
+        if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(Duration.ofDays(1)) > 0) {
             throw new UsageException(option + " must be from 1ms to 24h, was '" + value + "'");
         }
-        return Duration.ofMillis(Math.round(millis));
+        return d;
     }
 
     private static Window window(String value) throws UsageException {

@@ -3,6 +3,7 @@ package dev.fluxgate.demo;
 import dev.fluxgate.Backoff;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.Durations;
 import dev.fluxgate.HealthReport;
 import dev.fluxgate.Policy;
 import dev.fluxgate.Resilience;
@@ -296,7 +297,7 @@ public final class DemoRun {
         String subtitle = String.format(Locale.ROOT, "A real HTTP service on 127.0.0.1 went through %s over %s. Two clients"
                 + " sent it the same %d calls (%d a second) at the same moments: one through Fluxgate (retry,"
                 + " circuit breaker, bulkhead, timeout), one without. Seed %d%s.",
-                phaseList(scenario), Format.duration(scenario.duration()), scenario.calls(), scenario.rate(),
+                phaseList(scenario), Durations.format(scenario.duration()), scenario.calls(), scenario.rate(),
                 options.seed(), startedAt == null ? "" : ", run at " + startedAt);
         return Report.data("Fluxgate demo: a circuit breaker in front of a flaky service", subtitle,
                 scenario.phases(), scenario.duration().toMillis() / 1e3, options.breaker().failureRate(),
@@ -321,11 +322,11 @@ public final class DemoRun {
         return List.of(
                 "Both runs went at the same time, each against its own instance of the same service with the same"
                         + " fault plan: call n failed, hung or succeeded alike for both (seed " + options.seed() + ").",
-                "In the outage about half the calls hang for " + Format.duration(scenario.hang())
+                "In the outage about half the calls hang for " + Durations.format(scenario.hang())
                         + " and most others fail with 503; in the partial recovery about a quarter still fail.",
                 "With Fluxgate: Resilience.of(retry, breaker, bulkhead, timeout) around java.net.http sendAsync:"
                         + " one retry on errors and timeouts (50-200 ms backoff, full jitter), at most " + BULKHEAD
-                        + " calls in flight, " + Format.duration(timeout) + " per attempt. Without: the same client"
+                        + " calls in flight, " + Durations.format(timeout) + " per attempt. Without: the same client"
                         + " with its defaults (no retry, no timeout).",
                 "Latency is what the caller waited, rejections included; outcomes count in the second they"
                         + " completed. 'Wasted' requests are counted by the service itself.",
@@ -343,19 +344,19 @@ public final class DemoRun {
             if (phases.length() > 0) {
                 phases.append(", ");
             }
-            phases.append(String.format(Locale.ROOT, "%s %d-%ds", p.name(), p.start().toSeconds(),
-                    p.end().toSeconds()));
+            phases.append(p.name()).append(' ').append(Durations.format(p.start())).append('-')
+                    .append(Durations.format(p.end()));
         }
         timeline.line("  service    " + "http://127.0.0.1:" + service.port() + "/inventory/{n}" + " (the unprotected client has a twin)");
         timeline.line("  scenario   " + phases + "; in the outage calls fail or hang "
-                + Format.duration(scenario.hang()));
+                + Durations.format(scenario.hang()));
         timeline.line(String.format(Locale.ROOT, "  load       %d calls/s from each client at the same moments,"
                 + " %d calls each, seed %d", scenario.rate(), scenario.calls(), scenario.seed()));
         timeline.line("  with       breaker 'inventory': window " + settings.describe().get("window") + ", opens on "
                 + Format.percent(settings.failureRate()) + " failures of >= " + settings.minCalls() + " calls, cooldown "
-                + Format.duration(settings.cooldown()) + ", " + settings.probes() + " probes;");
+                + Durations.format(settings.cooldown()) + ", " + settings.probes() + " probes;");
         timeline.line("             inside a retry (1 retry, jittered backoff), around a bulkhead (" + BULKHEAD
-                + " calls) and a " + Format.duration(timeout) + " timeout");
+                + " calls) and a " + Durations.format(timeout) + " timeout");
         timeline.line("  without    the same java.net.http client: no breaker, no retry, no timeout");
         timeline.line("  dashboard  " + dashboard.uri() + "   metrics " + dashboard.uri().resolve("/metrics")
                 + "   health " + dashboard.uri().resolve("/health"));

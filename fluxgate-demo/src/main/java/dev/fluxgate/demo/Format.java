@@ -1,26 +1,13 @@
 package dev.fluxgate.demo;
 
-import java.time.Duration;
 import java.util.Locale;
 
-/** Numbers and durations as people read them. */
+/**
+ * Measured figures as the summary table shows them (durations as such go through {@code Durations}).
+ */
 final class Format {
 
     private Format() {
-    }
-
-    static String duration(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 60_000 == 0 && ms >= 60_000) {
-            return ms / 60_000 + " min";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + " s";
-        }
-        if (ms >= 1000) {
-            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
-        }
-        return ms + " ms";
     }
 
     static String millis(double ms) {

@@ -1,102 +1,111 @@
 package dev.fluxgate.demo;
 
-import java.util.Locale;
-import java.util.Map;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
- * Writes the report's data (maps, lists, strings, numbers, booleans, null) as JSON. NaN and
- * infinities become {@code null}; {@code <}, {@code >} and {@code &} are escaped so that the text
- * can sit inside an HTML {@code <script>} element.
+ * The report's data as JSON, through Jackson, with two rules of the page's own: NaN and infinities
+ * (an empty window's failure rate, a bucket without calls) become {@code null}, which Chart.js
+ * draws as a gap; and {@code <}, {@code >}, {@code &}, U+2028 and U+2029 are escaped, so that the
+ * text can sit inside an HTML {@code <script>} element.
+ *
+ * <p>Thread-safe: the mapper is configured once and then only used.
  */
 final class Json {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(
+                    new JsonFactoryBuilder().characterEscapes(new ScriptSafeEscapes()).build())
+            .addModule(new SimpleModule("fluxgate-demo")
+                    .addSerializer(Double.class, new FiniteDouble())
+                    .addSerializer(Double.TYPE, new FiniteDouble())
+                    .addSerializer(double[].class, new FiniteDoubles()))
+            .build();
 
     private Json() {
     }
 
+    /** {@code value} (maps, lists, strings, numbers, booleans, {@code double[]}, null) as JSON text. */
     static String write(Object value) {
-        StringBuilder sb = new StringBuilder(4096);
-        write(sb, value);
-        return sb.toString();
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // maps, lists and numbers always serialize
+        }
     }
 
-    private static void write(StringBuilder sb, Object value) {
-        if (value == null) {
-            sb.append("null");
-        } else if (value instanceof String s) {
-            string(sb, s);
-        } else if (value instanceof Double d) {
-            number(sb, d);
-        } else if (value instanceof Float f) {
-            number(sb, f.doubleValue());
-        } else if (value instanceof Number || value instanceof Boolean) {
-            sb.append(value);
-        } else if (value instanceof Map<?, ?> map) {
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                string(sb, String.valueOf(e.getKey()));
-                sb.append(':');
-                write(sb, e.getValue());
+    private static final class FiniteDouble extends StdSerializer<Double> {
+
+        private static final long serialVersionUID = 1L;
+
+        FiniteDouble() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            number(gen, value);
+        }
+    }
+
+    private static final class FiniteDoubles extends StdSerializer<double[]> {
+
+        private static final long serialVersionUID = 1L;
+
+        FiniteDoubles() {
+            super(double[].class);
+        }
+
+        @Override
+        public void serialize(double[] values, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeStartArray(values, values.length);
+            for (double d : values) {
+                number(gen, d);
             }
-            sb.append('}');
-        } else if (value instanceof Iterable<?> list) {
-            sb.append('[');
-            boolean first = true;
-            for (Object o : list) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                write(sb, o);
-            }
-            sb.append(']');
-        } else if (value instanceof double[] array) {
-            sb.append('[');
-            for (int i = 0; i < array.length; i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                number(sb, array[i]);
-            }
-            sb.append(']');
+            gen.writeEndArray();
+        }
+    }
+
+    private static void number(JsonGenerator gen, double d) throws IOException {
+        if (Double.isFinite(d)) {
+            gen.writeNumber(d);
         } else {
-            string(sb, value.toString());
+            gen.writeNull();
         }
     }
 
-    private static void number(StringBuilder sb, double d) {
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-            sb.append("null");
-        } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-            sb.append((long) d);
-        } else {
-            sb.append(String.format(Locale.ROOT, "%.4g", d));
-        }
-    }
+    /** Jackson's standard escapes, plus what could end a script element or a JavaScript string. */
+    private static final class ScriptSafeEscapes extends CharacterEscapes {
 
-    private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
+        private static final long serialVersionUID = 1L;
+
+        private final int[] ascii;
+
+        ScriptSafeEscapes() {
+            ascii = standardAsciiEscapesForJSON();
+            ascii['<'] = ESCAPE_STANDARD;
+            ascii['>'] = ESCAPE_STANDARD;
+            ascii['&'] = ESCAPE_STANDARD;
         }
-        sb.append('"');
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch == 0x2028 || ch == 0x2029 ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
     }
 }

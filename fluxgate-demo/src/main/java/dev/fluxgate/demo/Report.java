@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The HTML report: one self-contained page (Chart.js from its WebJar and the run's data inlined, no
@@ -22,8 +23,11 @@ import java.util.Map;
  */
 public final class Report {
 
-    /** The Chart.js version; the same as {@code chartjs.version} in this module's pom. */
-    static final String CHART_JS_VERSION = "4.4.1";
+    /**
+     * The version of the Chart.js WebJar on the class path, as its own {@code pom.properties} says:
+     * {@code chartjs.version} in this module's pom chooses it, and no second constant repeats it.
+     */
+    static final String CHART_JS_VERSION = webJarVersion("org.webjars.npm", "chart.js");
 
     static final String CHART_JS = "META-INF/resources/webjars/chart.js/" + CHART_JS_VERSION + "/dist/chart.umd.js";
 
@@ -144,6 +148,26 @@ public final class Report {
         // Inlined, not linked: the report must open from a file, offline. "</script" cannot occur
         // in the minified bundle, but guard anyway: it would end the script element early.
         return resource(CHART_JS).replace("</script", "<\\/script");
+    }
+
+    /** The version in the {@code pom.properties} that Maven packs into every jar, the WebJar's included. */
+    static String webJarVersion(String groupId, String artifactId) {
+        String name = "META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
+        Properties properties = new Properties();
+        try (InputStream in = Report.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name + ": is " + groupId + ":" + artifactId
+                        + " on the class path?");
+            }
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String version = properties.getProperty("version");
+        if (version == null || version.isBlank()) {
+            throw new IllegalStateException(name + " names no version");
+        }
+        return version.strip();
     }
 
     private static String template() {

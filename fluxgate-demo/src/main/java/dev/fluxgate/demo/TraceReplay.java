@@ -1,6 +1,7 @@
 package dev.fluxgate.demo;
 
 import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.Durations;
 import dev.fluxgate.State;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.PriorityQueue;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The tuning mode: replays recorded calls against a breaker configuration on a virtual clock and
@@ -73,7 +72,6 @@ public final class TraceReplay {
     }
 
     private static final TracedFailure FAILURE = new TracedFailure();
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s)?");
 
     private TraceReplay() {
     }
@@ -150,13 +148,17 @@ public final class TraceReplay {
     }
 
     private static long duration(Path file, int line, String text) throws Cli.UsageException {
-        Matcher m = DURATION.matcher(text.toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new Cli.UsageException(file + ":" + line + ": duration must be milliseconds (250, 250ms, 1.5s), was '"
-                    + text + "'");
+        try {
+            // A bare number is milliseconds, as the demo's own trace.csv writes it.
+            Duration d = Durations.parse(text.matches("\\d+(\\.\\d+)?") ? text + "ms" : text);
+            if (!d.isNegative()) {
+                return d.toNanos();
+            }
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            // reported below
         }
-        double value = Double.parseDouble(m.group(1));
-        return Math.round("s".equals(m.group(2)) ? value * 1e9 : value * 1e6);
+        throw new Cli.UsageException(file + ":" + line + ": duration must be milliseconds or a duration (250, 250ms,"
+                + " 1.5s), was '" + text + "'");
     }
 
     /**
@@ -232,13 +234,13 @@ public final class TraceReplay {
         if (reportFile != null) {
             String subtitle = String.format(Locale.ROOT, "%d recorded calls from %s over %s, replayed on a virtual"
                     + " clock against the breaker below: when it would have opened and closed, and which calls it"
-                    + " would have refused.", trace.calls().size(), trace.start(), Format.duration(Duration.ofNanos(span)));
+                    + " would have refused.", trace.calls().size(), trace.start(), Durations.format(Duration.ofNanos(span)));
             written = Report.write(reportFile, Report.data("Fluxgate trace replay", subtitle, List.of(), Math.ceil(span / 1e9),
                     settings.failureRate(), List.of(replayed, recorded), summary, settings.describe(), List.of(
                             "A refused call never ran: its recorded outcome is what refusing it spared (a failure) or"
                                     + " cost (a success).",
                             "Calls are admitted at their timestamp and recorded when they would have completed.",
-                            "Time buckets are " + Format.duration(Duration.ofNanos(bucket)) + " wide.")))
+                            "Time buckets are " + Durations.format(Duration.ofNanos(bucket)) + " wide.")))
                     .toAbsolutePath();
         }
         return new Result(summary, replayed.changes(), written);

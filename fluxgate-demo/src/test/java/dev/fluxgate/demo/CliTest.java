@@ -63,6 +63,18 @@ class CliTest {
     }
 
     @Test
+    void durationsAreReadByTheCoresParserSoCompoundAndIsoFormsWorkToo() throws Exception {
+        assertThat(Cli.duration("--x", "1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Cli.duration("--x", "PT45S")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(Cli.parse("--cooldown", "0.25s").breaker().describe().get("cooldown"))
+                .isEqualTo("fixed 0.25s with 20% jitter"); // and shown by the core's formatter
+        assertThatThrownBy(() -> Cli.duration("--cooldown", "0.5ms")).isInstanceOf(Cli.UsageException.class)
+                .hasMessage("--cooldown must be from 1ms to 24h, was '0.5ms'");
+        assertThatThrownBy(() -> Cli.duration("--cooldown", "30s1m")).isInstanceOf(Cli.UsageException.class)
+                .hasMessage("--cooldown expects a duration such as 500ms, 10s or 2m, was '30s1m'");
+    }
+
+    @Test
     void badValuesAreRejectedWithAMessageNamingTheOption() {
         assertThatThrownBy(() -> Cli.parse("--duration", "fast"))
                 .isInstanceOf(Cli.UsageException.class).hasMessageContaining("--duration").hasMessageContaining("fast");

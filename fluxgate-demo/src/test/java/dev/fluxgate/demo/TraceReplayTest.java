@@ -99,12 +99,13 @@ class TraceReplayTest {
 
     @Test
     void readsMillisecondTimestampsHttpStatusesAndUnits() throws Exception {
-        Path file = Files.writeString(dir.resolve("t.csv"), "1000,200,12.5\n1500;503;1.5s\n\n2000,timeout,300ms\n");
+        Path file = Files.writeString(dir.resolve("t.csv"), "1000,200,12.5\n1500;503;1.5s\n\n2000,timeout,300ms\n2500,ok,PT0.02S\n");
         TraceReplay.Trace trace = TraceReplay.read(file);
         assertThat(trace.calls()).containsExactly(
                 new TraceReplay.TracedCall(0, RunRecorder.Outcome.SUCCESS, 12_500_000),
                 new TraceReplay.TracedCall(500_000_000, RunRecorder.Outcome.FAILURE, 1_500_000_000),
-                new TraceReplay.TracedCall(1_000_000_000, RunRecorder.Outcome.TIMEOUT, 300_000_000));
+                new TraceReplay.TracedCall(1_000_000_000, RunRecorder.Outcome.TIMEOUT, 300_000_000),
+                new TraceReplay.TracedCall(1_500_000_000, RunRecorder.Outcome.SUCCESS, 20_000_000));
     }
 
     @Test
@@ -112,6 +113,9 @@ class TraceReplayTest {
         Path file = Files.writeString(dir.resolve("bad.csv"), "timestamp,outcome,duration\n1000,ok,5\n1001,maybe,5\n");
         assertThatThrownBy(() -> TraceReplay.read(file)).isInstanceOf(Cli.UsageException.class)
                 .hasMessageContaining("bad.csv:3").hasMessageContaining("'maybe'");
+        Path slow = Files.writeString(dir.resolve("slow.csv"), "1000,ok,5\n1001,ok,ages\n");
+        assertThatThrownBy(() -> TraceReplay.read(slow)).isInstanceOf(Cli.UsageException.class)
+                .hasMessageContaining("slow.csv:2").hasMessageContaining("'ages'");
         Path empty = Files.writeString(dir.resolve("empty.csv"), "timestamp,outcome,duration\n");
         assertThatThrownBy(() -> TraceReplay.read(empty)).isInstanceOf(Cli.UsageException.class)
                 .hasMessageContaining("no calls");
