@@ -9,9 +9,10 @@ import java.util.Objects;
  *
  * <p>The exception carries no stack trace: a rejection is an expected, frequent event on a hot
  * path, and its cause is the breaker's state, not the caller's stack. Its message is built only
- * when asked for.
+ * when asked for. Like every {@link RejectedException} it is a local decision, which a breaker
+ * outside this one does not count as a failure.
  */
-public final class CallNotPermittedException extends RuntimeException {
+public final class CallNotPermittedException extends RejectedException {
 
     private static final long serialVersionUID = 1L;
 
@@ -34,7 +35,7 @@ public final class CallNotPermittedException extends RuntimeException {
     }
 
     CallNotPermittedException(String breakerName, State state, long retryAfterNanos) {
-        super(null, null, false, false);
+        super(null);
         this.breakerName = Objects.requireNonNull(breakerName, "breakerName");
         this.state = Objects.requireNonNull(state, "state");
         this.retryAfterNanos = Math.max(0, retryAfterNanos);
