@@ -107,7 +107,7 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
 
     /** Tasks admitted and not finished (running or waiting), at most {@code maxThreads() + queueCapacity()}. */
     public int tasksInUse() {
-        return (int) inUse.get();
+        return (int) Math.min(inUse.get(), Integer.MAX_VALUE);
     }
 
     /** Tasks rejected because pool and queue were full, since the bulkhead was built. */
