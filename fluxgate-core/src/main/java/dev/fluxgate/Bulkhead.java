@@ -23,26 +23,41 @@ import java.util.function.Supplier;
  * synchronous call holds its slot until the task returns or throws; an asynchronous call
  * ({@link #callAsync}) holds it until the task's future completes (or is cancelled), and never
  * waits for a slot: when none is free its future fails at once with {@link BulkheadFullException}.
- * An interrupt while waiting for a slot ends the wait: {@link #call} throws
- * {@link InterruptedException}; {@code get} and {@code run} restore the flag and throw a
- * {@link java.util.concurrent.CancellationException}.
+ *
+ * <p>A call that does not wait (a free slot, no maximum wait, or {@link #callAsync}) ignores the
+ * caller's interrupt flag and leaves it as it is: an interrupted thread is admitted like any other.
+ * Only a call that actually waits for a slot honours an interrupt, which ends the wait: {@link #call}
+ * throws {@link InterruptedException}; {@code get} and {@code run} restore the flag and throw a
+ * {@link java.util.concurrent.CancellationException} caused by it. Neither is a
+ * {@link BulkheadFullException}.
+ *
+ * <p>The maximum wait is measured on the builder's {@link Ticker}. With {@link Ticker#system()} (the
+ * default) a waiting caller simply parks until a slot frees up or the time is up. With any other
+ * ticker (a fake one in tests) it re-reads the ticker every {@value #POLL_MILLIS} ms of real time
+ * while it waits, so advancing a fake ticker past the maximum wait ends the wait without anyone
+ * sleeping; such waiters still get slots, but no longer strictly in arrival order.
  *
  * <p>For a separate pool of threads per dependency, see {@link ThreadPoolBulkhead}. A bulkhead is
  * safe for concurrent use.
  */
 public final class Bulkhead implements Policy {
 
+    /** How often a caller waiting on a ticker other than the system's re-reads it. */
+    static final long POLL_MILLIS = 5;
+
     private final String name;
     private final int maxConcurrentCalls;
     private final long maxWaitNanos;
+    private final Ticker ticker;
     private final Semaphore slots;
     private final LongAdder rejected = new LongAdder();
     private final LongAdder permitted = new LongAdder();
 
-    private Bulkhead(String name, int maxConcurrentCalls, long maxWaitNanos) {
+    private Bulkhead(String name, int maxConcurrentCalls, long maxWaitNanos, Ticker ticker) {
         this.name = name;
         this.maxConcurrentCalls = maxConcurrentCalls;
         this.maxWaitNanos = maxWaitNanos;
+        this.ticker = ticker;
         this.slots = new Semaphore(maxConcurrentCalls, true);
     }
 
@@ -71,6 +86,11 @@ public final class Bulkhead implements Policy {
         return Duration.ofNanos(maxWaitNanos);
     }
 
+    /** The ticker the maximum wait is measured on. */
+    public Ticker ticker() {
+        return ticker;
+    }
+
     /** Free slots now. */
     public int availablePermits() {
         return slots.availablePermits();
@@ -95,34 +115,76 @@ public final class Bulkhead implements Policy {
 
     /**
      * Takes a slot, waiting up to the maximum wait. Every slot taken must be given back with
-     * {@link #releasePermission()} exactly once.
+     * {@link #releasePermission()} exactly once. A slot free now is taken whatever the interrupt
+     * flag says; only an actual wait is interruptible.
      *
      * @throws BulkheadFullException if no slot freed up in time
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if interrupted while waiting (the flag is then cleared, as usual)
      */
     public void acquirePermission() throws InterruptedException {
-        // tryAcquire(0, unit) rather than tryAcquire(): the untimed form barges ahead of waiters.
-        if (!slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
+        if (!takeFreeSlot() && (maxWaitNanos == 0 || !awaitSlot())) {
             throw full();
         }
         permitted.increment();
     }
 
-    /** Takes a slot if one is free now, never waiting; returns whether it did (a miss counts as a rejection). */
+    /**
+     * Takes a slot if one is free now, never waiting and ignoring the interrupt flag (which it leaves
+     * as it is); returns whether it did (a miss counts as a rejection).
+     */
     public boolean tryAcquirePermission() {
-        boolean acquired;
-        try {
-            acquired = slots.tryAcquire(0, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // an async caller must not block, nor swallow the interrupt
-            acquired = false;
-        }
+        boolean acquired = takeFreeSlot();
         if (acquired) {
             permitted.increment();
         } else {
             rejected.increment();
         }
         return acquired;
+    }
+
+    /**
+     * A free slot, if there is one and nobody waits for it; never waits and never fails for an
+     * interrupt. tryAcquire(0, unit) rather than tryAcquire(), since the untimed form barges ahead of
+     * waiters; but the timed form checks the interrupt flag first (and only then: it does not wait),
+     * so the flag is set aside for the attempt and put back after it.
+     */
+    private boolean takeFreeSlot() {
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (;;) {
+                try {
+                    return slots.tryAcquire(0, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // interrupted again since the flag was cleared: try once more
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits up to the maximum wait, on the ticker, for a slot; returns whether it got one. */
+    private boolean awaitSlot() throws InterruptedException {
+        try {
+            if (ticker == Ticker.system()) {
+                return slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
+            }
+            // Another ticker's nanoseconds need not pass at the speed of real ones: re-read it often.
+            long start = ticker.read();
+            while (ticker.read() - start < maxWaitNanos) {
+                if (slots.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (InterruptedException e) {
+            InterruptedException interrupted = new InterruptedException(
+                    "Bulkhead '" + name + "': interrupted while waiting for a slot");
+            interrupted.initCause(e);
+            throw interrupted;
+        }
     }
 
     /** Gives back a slot taken with {@link #acquirePermission()} or {@link #tryAcquirePermission()}. */
@@ -196,6 +258,7 @@ public final class Bulkhead implements Policy {
         private final String name;
         private int maxConcurrentCalls = 25;
         private Duration maxWait = Duration.ZERO;
+        private Ticker ticker = Ticker.system();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -224,9 +287,18 @@ public final class Bulkhead implements Policy {
             return this;
         }
 
+        /**
+         * The ticker the maximum wait is measured on. Default {@link Ticker#system()}; tests pass a
+         * fake one and advance it to end a wait (see the class comment).
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
         /** Builds the bulkhead. */
         public Bulkhead build() {
-            return new Bulkhead(name, maxConcurrentCalls, maxWait.toNanos());
+            return new Bulkhead(name, maxConcurrentCalls, maxWait.toNanos(), ticker);
         }
     }
 }

@@ -7,9 +7,11 @@ import java.util.Objects;
  * wait, or a {@link ThreadPoolBulkhead}'s queue is full.
  *
  * <p>Like {@link CallNotPermittedException}, it carries no stack trace: a rejection is an
- * expected event under load and its cause is the bulkhead's state, not the caller's stack.
+ * expected event under load and its cause is the bulkhead's state, not the caller's stack. Like
+ * every {@link RejectedException} it is a local decision, which a breaker outside the bulkhead does
+ * not count as a failure.
  */
-public final class BulkheadFullException extends RuntimeException {
+public final class BulkheadFullException extends RejectedException {
 
     private static final long serialVersionUID = 1L;
 
@@ -22,7 +24,7 @@ public final class BulkheadFullException extends RuntimeException {
      * @param message what was full
      */
     public BulkheadFullException(String bulkheadName, String message) {
-        super(message, null, false, false);
+        super(message);
         this.bulkheadName = Objects.requireNonNull(bulkheadName, "bulkheadName");
     }
 

@@ -9,9 +9,10 @@ import java.util.Optional;
  *
  * <p>The exception carries no stack trace: a rejection is an expected, frequent event on a hot
  * path, and its cause is the breaker's state, not the caller's stack. Its message is built only
- * when asked for.
+ * when asked for. Like every {@link RejectedException} it is a local decision, which a breaker
+ * outside this one does not count as a failure.
  */
-public final class CallNotPermittedException extends RuntimeException {
+public final class CallNotPermittedException extends RejectedException {
 
     private static final long serialVersionUID = 1L;
 
@@ -50,7 +51,7 @@ public final class CallNotPermittedException extends RuntimeException {
 
     /** {@code retryAfterNanos}: {@link #NO_RECOVERY}, or the wait (a negative one other than that is zero). */
     CallNotPermittedException(String breakerName, State state, long retryAfterNanos) {
-        super(null, null, false, false);
+        super(null);
         this.breakerName = Objects.requireNonNull(breakerName, "breakerName");
         this.state = Objects.requireNonNull(state, "state");
         this.retryAfterNanos = retryAfterNanos == NO_RECOVERY ? NO_RECOVERY : Math.max(0, retryAfterNanos);

@@ -201,7 +201,11 @@ public interface CircuitBreaker {
     /** Settles a permit with a success that took {@code durationNanos}. */
     void recordSuccess(long permit, long durationNanos);
 
-    /** Settles a permit with an exception; the tracker decides whether it is a failure or ignored. */
+    /**
+     * Settles a permit with an exception; the tracker decides whether it is a failure or ignored. A
+     * {@link RejectedException} is ignored without asking the tracker, unless the breaker was built
+     * with {@link Builder#trackLocalRejections(boolean) trackLocalRejections(true)}.
+     */
     void recordError(long permit, long durationNanos, Throwable error);
 
     /** Settles a permit with a result; {@code failureOnResult} decides whether it is a failure. */
@@ -216,7 +220,8 @@ public interface CircuitBreaker {
      * {@code Tracker.all()}, {@code Tripper.minRequests(100).and(Tripper.failureRate(0.5))},
      * {@code Cooldown.fixed(60 s)}, {@code Permit.rampUp(0.1, 1.0, 60 s)}, {@code maxHalfOpenCalls(10)},
      * {@code closeAfterSuccesses(1)}, {@code halfOpenTimeout} equal to the cooldown's base wait (60 s
-     * when the cooldown has none), the system ticker and clock. Builders are not thread-safe.
+     * when the cooldown has none), {@code trackLocalRejections(false)}, the system ticker and clock.
+     * Builders are not thread-safe.
      */
     final class Builder {
         /** The most probes one half-open period may admit. */
@@ -225,6 +230,7 @@ public interface CircuitBreaker {
         String name;
         Window window = Window.count(100);
         Tracker tracker = Tracker.all();
+        boolean trackLocalRejections;
         Predicate<Object> failureOnResult;
         /** Null until set: the default follows the window (see {@link #tripper(Tripper)}). */
         Tripper tripper;
@@ -260,6 +266,20 @@ public interface CircuitBreaker {
         /** Which exceptions count as failures. Default {@code Tracker.all()}. */
         public Builder tracker(Tracker tracker) {
             this.tracker = Objects.requireNonNull(tracker, "tracker");
+            return this;
+        }
+
+        /**
+         * Whether a {@link RejectedException} thrown inside this breaker (a full {@link Bulkhead}
+         * below it, an inner breaker's {@link CallNotPermittedException}) is judged by the
+         * {@link #tracker(Tracker) tracker} like any other exception. Default false: such a rejection
+         * is a local decision, not a failure of the downstream, so the breaker gives the permit back
+         * (a half-open probe slot too) and counts the call as ignored, outside the window. With the
+         * default, fourteen concurrent calls against a bulkhead of ten cannot open the breaker and
+         * reject all fourteen callers.
+         */
+        public Builder trackLocalRejections(boolean trackLocalRejections) {
+            this.trackLocalRejections = trackLocalRejections;
             return this;
         }
 
@@ -423,6 +443,7 @@ public interface CircuitBreaker {
             Builder b = new Builder(newName);
             b.window = window;
             b.tracker = tracker;
+            b.trackLocalRejections = trackLocalRejections;
             b.failureOnResult = failureOnResult;
             b.tripper = tripper;
             b.cooldown = cooldown;

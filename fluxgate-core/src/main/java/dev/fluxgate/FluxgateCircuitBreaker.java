@@ -104,6 +104,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private final String name;
     private final Window window;
     private final Tracker tracker;
+    private final boolean trackLocalRejections;
     private final Predicate<Object> failureOnResult;
     private final Tripper tripper;
     private final Cooldown cooldown;
@@ -167,6 +168,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         this.name = b.name;
         this.window = b.window;
         this.tracker = b.tracker;
+        this.trackLocalRejections = b.trackLocalRejections;
         this.failureOnResult = b.failureOnResult;
         this.tripper = tripper;
         this.cooldown = b.cooldown;
@@ -195,6 +197,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("window", "Window." + window);
         m.put("tracker", "Tracker." + tracker);
+        m.put("trackLocalRejections", Boolean.toString(trackLocalRejections));
         m.put("failureOnResult", failureOnResult == null ? "none" : "a predicate");
         m.put("tripper", tripper.toString());
         m.put("cooldown", "Cooldown." + cooldown);
@@ -612,7 +615,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
         boolean tracked;
         try {
-            tracked = tracker.tracks(error);
+            // A policy's own rejection (a full bulkhead, an inner breaker) says nothing about the downstream.
+            tracked = (trackLocalRejections || !(error instanceof RejectedException)) && tracker.tracks(error);
         } catch (Throwable e) {
             LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': tracker " + tracker
                     + " threw; counting the call as a failure", e);

@@ -29,8 +29,10 @@ import java.util.stream.Collectors;
  *   <li>the fallback, outermost, answers whatever failed below it, rejections included;
  *   <li>each retry attempt goes through the breaker, so the breaker sees every attempt and its
  *       rejections stop the retries (unless the retry is told to wait for {@code retryAfter()});
- *   <li>the breaker sits outside the bulkhead and the timeout, so it counts timeouts (and, if its
- *       tracker says so, bulkhead rejections) as failures;
+ *   <li>the breaker sits outside the bulkhead and the timeout, so it counts timeouts as failures,
+ *       but not the bulkhead's rejections: a {@link RejectedException} is a local decision, not a
+ *       failure of the downstream (unless the breaker is built with
+ *       {@link CircuitBreaker.Builder#trackLocalRejections(boolean) trackLocalRejections(true)});
  *   <li>the bulkhead holds its slot for the call and the timeout only, and the timeout, innermost,
  *       bounds one attempt (not the whole retried call).
  * </ul>

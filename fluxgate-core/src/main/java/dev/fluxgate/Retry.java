@@ -36,7 +36,8 @@ import java.util.random.RandomGenerator;
  * {@link CallNotPermittedException} (an open breaker inside the retry) is not retried unless
  * {@link Builder#retryOnRejection(boolean)} asks for it; {@link Builder#waitForRetryAfter(boolean)}
  * then waits at least its {@code retryAfter()}, and gives up at once when the breaker will not
- * recover by itself. {@link Error}s are never retried. A result is retried when
+ * recover by itself. {@link Error}s are never retried (they are counted and reported to
+ * listeners as failures without retry, like any exception that is not retried). A result is retried when
  * {@link Builder#retryOnResult} matches it; when the attempts run out the caller gets the last
  * result.
  *
@@ -200,7 +201,9 @@ public final class Retry implements Policy {
             T result;
             try {
                 result = task.call();
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                // Throwable, not Exception: an Error is never retried but still counted and heard by
+                // listeners, as on the async path. The precise rethrow keeps the signature.
                 long delay = execution.afterFailure(e);
                 if (delay == STOP) {
                     throw e;

@@ -3,17 +3,17 @@ package dev.fluxgate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -29,9 +29,14 @@ import java.util.function.Supplier;
  *
  * <p>At most {@code threads} tasks run at once and at most {@code queueCapacity} wait; a task
  * submitted beyond that is rejected: its future fails at once with {@link BulkheadFullException}
- * (and {@link #call} throws it). Cancelling a returned future interrupts its task if it is running
- * and drops it if it is queued. Idle threads end after a minute; threads are daemon threads named
- * {@code fluxgate-<name>-N}.
+ * (and {@link #call} throws it). Admission is an exact count of the tasks admitted and not yet
+ * finished against {@code threads + queueCapacity}, exact under racing submitters and independent
+ * of how fast a pool thread comes back for work: a task counts until it returns or throws (its
+ * future is completed after its place is freed, so a caller that waits for each task before
+ * submitting the next is never rejected), or, if cancelled while queued, until it is cancelled.
+ * Cancelling a returned future interrupts its task if it is running (the place frees up when the
+ * task ends) and drops it, freeing its place at once, if it is queued. Idle threads end after a
+ * minute; threads are daemon threads named {@code fluxgate-<name>-N}.
  *
  * <p>{@link #close()} shuts down cleanly: no new tasks (their futures fail with
  * {@link RejectedExecutionException}), queued and running tasks finish, and it waits for them.
@@ -46,16 +51,22 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
     private final String name;
     private final int threads;
     private final int queueCapacity;
+    private final long capacity;
     private final ThreadPoolExecutor executor;
+    /** Tasks admitted and not finished (running or queued): the one thing admission looks at. */
+    private final AtomicLong inUse = new AtomicLong();
     private final LongAdder rejected = new LongAdder();
 
     private ThreadPoolBulkhead(String name, int threads, int queueCapacity, Duration keepAlive) {
         this.name = name;
         this.threads = threads;
         this.queueCapacity = queueCapacity;
-        BlockingQueue<Runnable> queue = queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
-        this.executor = new ThreadPoolExecutor(threads, threads, keepAlive.toNanos(), TimeUnit.NANOSECONDS, queue,
-                Calls.daemonThreads("fluxgate-" + name), new ThreadPoolExecutor.AbortPolicy());
+        this.capacity = (long) threads + queueCapacity;
+        // The queue itself is unbounded: inUse bounds it. A bounded queue (or a SynchronousQueue's
+        // hand-off) would reject a task whenever the pool thread that just finished one has not yet
+        // come back to take the next, however few tasks are actually in the bulkhead.
+        this.executor = new ThreadPoolExecutor(threads, threads, keepAlive.toNanos(), TimeUnit.NANOSECONDS,
+                new LinkedBlockingQueue<>(), Calls.daemonThreads("fluxgate-" + name), new ThreadPoolExecutor.AbortPolicy());
         executor.allowCoreThreadTimeOut(true); // an idle dependency keeps no threads
     }
 
@@ -94,6 +105,11 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         return executor.getQueue().size();
     }
 
+    /** Tasks admitted and not finished (running or waiting), at most {@code maxThreads() + queueCapacity()}. */
+    public int tasksInUse() {
+        return (int) Math.min(inUse.get(), Integer.MAX_VALUE);
+    }
+
     /** Tasks rejected because pool and queue were full, since the bulkhead was built. */
     public long rejectedCalls() {
         return rejected.sum();
@@ -107,19 +123,39 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
      */
     public <T> CompletableFuture<T> submit(Callable<T> task) {
         Objects.requireNonNull(task, "task");
+        if (executor.isShutdown()) {
+            return shutDown();
+        }
+        if (!admit()) {
+            rejected.increment();
+            return CompletableFuture.failedFuture(new BulkheadFullException(name, "ThreadPoolBulkhead '" + name
+                    + "' is full (" + threads + " threads, " + queueCapacity + " queued)"));
+        }
         Job<T> job = new Job<>(task);
         try {
-            executor.execute(job);
+            executor.execute(job); // never full (the queue is unbounded): it refuses only after shutdown
         } catch (RejectedExecutionException e) {
-            if (executor.isShutdown()) {
-                job.result.completeExceptionally(new RejectedExecutionException("ThreadPoolBulkhead '" + name + "' is shut down"));
-            } else {
-                rejected.increment();
-                job.result.completeExceptionally(new BulkheadFullException(name, "ThreadPoolBulkhead '" + name
-                        + "' is full (" + threads + " threads, " + queueCapacity + " queued)"));
-            }
+            job.abandon();
+            return shutDown();
         }
         return job.result;
+    }
+
+    private <T> CompletableFuture<T> shutDown() {
+        return CompletableFuture.failedFuture(new RejectedExecutionException("ThreadPoolBulkhead '" + name + "' is shut down"));
+    }
+
+    /** Takes a place if fewer than threads + queueCapacity tasks are in the bulkhead. */
+    private boolean admit() {
+        for (;;) {
+            long n = inUse.get();
+            if (n >= capacity) {
+                return false;
+            }
+            if (inUse.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
     }
 
     /**
@@ -228,9 +264,19 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         return "ThreadPoolBulkhead(" + name + ", " + threads + " threads, queue " + queueCapacity + ")";
     }
 
-    /** A task whose CompletableFuture is completed by FutureTask.done(): cancellation interrupts only this task. */
-    private static final class Job<T> extends FutureTask<T> {
+    /**
+     * A task whose CompletableFuture is completed by FutureTask.done(): cancellation interrupts only
+     * this task. It holds one place of {@code inUse}, given back exactly once (the phase CAS): when
+     * its task has returned or thrown, before its future completes; when it is cancelled while still
+     * queued; or when it never got into the pool.
+     */
+    private final class Job<T> extends FutureTask<T> {
+        private static final int QUEUED = 0;
+        private static final int RUNNING = 1;
+        private static final int RELEASED = 2;
+
         final CompletableFuture<T> result = new CompletableFuture<>();
+        private final AtomicInteger phase = new AtomicInteger(QUEUED);
 
         Job(Callable<T> task) {
             super(task);
@@ -242,11 +288,29 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         }
 
         @Override
+        public void run() {
+            if (!phase.compareAndSet(QUEUED, RUNNING)) {
+                return; // cancelled while queued: its place is already free
+            }
+            try {
+                super.run();
+            } finally {
+                release(RUNNING); // cancelled while running: the place frees up only now, as the thread does
+            }
+        }
+
+        @Override
         protected void done() {
             if (isCancelled()) {
+                if (release(QUEUED)) {
+                    executor.remove(this); // a cancelled task must not sit in the queue
+                }
                 result.cancel(false);
                 return;
             }
+            // The task has returned or thrown: free its place before anyone can see the outcome, so a
+            // caller that waits for each task before submitting the next always finds a place.
+            release(RUNNING);
             try {
                 result.complete(get());
             } catch (ExecutionException e) {
@@ -254,6 +318,19 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // cannot happen: done() runs after completion
             }
+        }
+
+        /** Never reached the pool (shut down meanwhile). */
+        void abandon() {
+            release(QUEUED);
+        }
+
+        private boolean release(int from) {
+            if (phase.compareAndSet(from, RELEASED)) {
+                inUse.decrementAndGet();
+                return true;
+            }
+            return false;
         }
     }
 

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +46,12 @@ import java.util.function.Supplier;
  * scheduler the timeout completes the future from the common pool, never from the shared timer
  * thread, so slow dependent stages cannot delay other timeouts.
  *
+ * <p><b>Time.</b> By default a synchronous caller waits with {@code Future.get(timeout)} on the
+ * system clock and asynchronous deadlines are kept by a shared daemon scheduler. Given a scheduler
+ * ({@link #withScheduler}), every deadline, synchronous and asynchronous, is a task scheduled on it
+ * after the timeout: a test passes a scheduler driven by fake time and makes a call time out by
+ * advancing that time, without sleeping.
+ *
  * <p>A timeout is an ordinary exception to the policies outside it: a {@link CircuitBreaker} around
  * a timeout records it as a failure (with the default {@link Tracker#all()}), and a {@link Retry}
  * retries it. Timeouts are immutable and safe for concurrent use.
@@ -79,7 +86,15 @@ public final class Timeout implements Policy {
         return new Timeout(timeout, Objects.requireNonNull(executor, "executor"), scheduler, timeouts);
     }
 
-    /** This timeout, timing asynchronous calls on {@code scheduler}. Default: a shared daemon scheduler. */
+    /**
+     * This timeout, keeping the deadlines of synchronous and asynchronous calls on {@code scheduler}
+     * (which the caller owns and shuts down): each call schedules one task after the timeout that
+     * cancels the call unless it has finished. The task only cancels and completes futures; with a
+     * scheduler of its own, dependent stages of an asynchronous result may run on its thread.
+     * Default: synchronous calls wait on the system clock, asynchronous deadlines are kept by a shared
+     * daemon scheduler that completes them from the common pool. A scheduler driven by fake time lets
+     * tests time calls out without sleeping.
+     */
     public Timeout withScheduler(ScheduledExecutorService scheduler) {
         return new Timeout(timeout, executor, Objects.requireNonNull(scheduler, "scheduler"), timeouts);
     }
@@ -105,6 +120,9 @@ public final class Timeout implements Policy {
     public <T> T call(Callable<T> task) throws Exception {
         Objects.requireNonNull(task, "task");
         Future<T> future = (executor != null ? executor : Workers.EXECUTOR).submit(task);
+        if (scheduler != null) {
+            return awaitWithTimer(future);
+        }
         try {
             return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -116,6 +134,39 @@ public final class Timeout implements Policy {
             throw e;
         } catch (ExecutionException e) {
             throw Calls.causeOf(e);
+        }
+    }
+
+    /** Waits for {@code future} while a timer on the given scheduler keeps the deadline. */
+    private <T> T awaitWithTimer(Future<T> future) throws Exception {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> timer;
+        try {
+            timer = scheduler.schedule(() -> {
+                if (!future.isDone()) {
+                    timedOut.set(true); // before the cancel, which is what wakes the caller
+                    future.cancel(true);
+                }
+            }, timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException refused) {
+            future.cancel(true); // a scheduler that refuses: the call must not run without its limit
+            throw refused;
+        }
+        try {
+            return future.get();
+        } catch (CancellationException e) {
+            if (!timedOut.get()) {
+                throw e; // cancelled by someone else (the executor's owner)
+            }
+            timeouts.increment();
+            throw new TimeoutException("call did not complete within " + Tripper.human(timeout));
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw Calls.causeOf(e);
+        } finally {
+            timer.cancel(false);
         }
     }
 

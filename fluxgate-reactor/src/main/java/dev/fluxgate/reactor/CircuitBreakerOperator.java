@@ -25,7 +25,10 @@ import reactor.core.publisher.Mono;
  *       {@code onSubscribe} then {@code onError(}{@link dev.fluxgate.CallNotPermittedException}{@code )},
  *       and the source is never subscribed.
  *   <li><b>Mono</b>: the value is judged when it arrives ({@code failureOnResult} applies to it); an
- *       empty {@code Mono} is a success; an error goes to the breaker's tracker.
+ *       empty {@code Mono} is a success; an error goes to the breaker's tracker, except a
+ *       {@link dev.fluxgate.RejectedException} from an operator upstream (a full bulkhead, an inner
+ *       breaker), which is a local decision and counts as ignored (see
+ *       {@link CircuitBreaker.Builder#trackLocalRejections(boolean)}); likewise for a Flux.
  *   <li><b>Flux</b>: the outcome is judged at the end: completion is a success, an error goes to the
  *       tracker. Individual elements are not judged.
  *   <li><b>Cancellation</b> before the outcome is known settles nothing but gives the permit back, so a
