@@ -159,7 +159,7 @@ public final class Timeout implements Policy {
                 throw e; // cancelled by someone else (the executor's owner)
             }
             timeouts.increment();
-            throw new TimeoutException("call did not complete within " + Tripper.human(timeout));
+            throw new TimeoutException("call did not complete within " + Durations.format(timeout));
         } catch (InterruptedException e) {
             future.cancel(true);
             throw e;
