@@ -176,6 +176,38 @@ class StarterIntegrationTest {
     }
 
     @Test
+    void aFallbackOnTheBreakerAnswersOnlyAfterTheRetriesAreSpent() {
+        probe.attempts.set(0);
+        probe.failuresBeforeSuccess = 5;
+        assertThat(patterns.flakyWithBreakerFallback()).isEqualTo("breaker fallback after 3: attempt 3 failed");
+        assertThat(probe.attempts.get()).as("retried max-attempts times").isEqualTo(3);
+        assertThat(breaker("flaky-breaker").metrics().failures()).as("every attempt went through the breaker")
+                .isEqualTo(3);
+
+        probe.attempts.set(0);
+        probe.failuresBeforeSuccess = 1;
+        assertThat(patterns.flakyWithBreakerFallback()).as("a retry that succeeds needs no fallback")
+                .isEqualTo("ok after 2");
+    }
+
+    @Test
+    void aRejectionByTheBreakerGoesStraightToItsFallbackOutsideTheRetry() {
+        probe.attempts.set(0);
+        probe.failuresBeforeSuccess = 0;
+        breaker("flaky-breaker").forceOpen();
+        assertThat(patterns.flakyWithBreakerFallback()).isEqualTo("breaker fallback: rejected after 0 attempt(s)");
+    }
+
+    @Test
+    void aMonoWithABreakerFallbackIsRetriedBeforeTheFallbackAnswers() {
+        probe.attempts.set(0);
+        probe.failuresBeforeSuccess = 5;
+        assertThat(patterns.flakyMonoWithBreakerFallback().block())
+                .isEqualTo("mono fallback after 3: attempt 3 failed");
+        assertThat(probe.attempts.get()).isEqualTo(3);
+    }
+
+    @Test
     void aMonoIsRetriedBySubscribingAgain() {
         probe.attempts.set(0);
         probe.failuresBeforeSuccess = 1;
