@@ -37,10 +37,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param configs named base configurations; {@code default} is the base of every breaker
  * @param instances breakers by name, created at startup
+ * @param logTransitions whether every breaker of the registry logs its transitions (default true):
+ *     one line per transition on the logger {@code dev.fluxgate.CircuitBreaker}, moves to OPEN and
+ *     FORCED_OPEN at WARN, the others at INFO, each naming the rule that fired; applies to the
+ *     configured breakers and to every breaker later created through the {@code CircuitBreakerRegistry}
+ *     bean, annotations and {@code registry.get(name)} alike
  */
 @ConfigurationProperties(prefix = "fluxgate.circuitbreaker", ignoreUnknownFields = false)
 public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> configs,
-        Map<String, BreakerProperties> instances) {
+        Map<String, BreakerProperties> instances, @DefaultValue("true") boolean logTransitions) {
 
     /** The prefix of every property here. */
     public static final String PREFIX = "fluxgate.circuitbreaker";
