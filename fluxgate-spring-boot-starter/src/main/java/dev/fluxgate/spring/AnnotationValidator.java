@@ -12,9 +12,10 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Checks every annotated bean method once the singletons exist, so that a missing fallback method, an
- * unsupported return type or a Reactor method without {@code fluxgate-reactor} stops the application
- * at startup instead of failing the first call.
+ * Checks every annotated bean method once the singletons exist, so that a missing fallback method, a
+ * fallback overload of the wrong type, an unsupported return type or a Reactor method without
+ * {@code fluxgate-reactor} stops the application at startup (with a failure report naming the bean,
+ * the method and the fallback) instead of failing the first call.
  */
 final class AnnotationValidator implements SmartInitializingSingleton {
 
@@ -48,13 +49,13 @@ final class AnnotationValidator implements SmartInitializingSingleton {
             var cb = annotation(user, method, dev.fluxgate.spring.annotation.CircuitBreaker.class);
             if (cb != null && !isFallback(method, cb.fallbackMethod())) {
                 Invocations.kindOf(method, "CircuitBreaker");
-                FallbackMethod.resolve(method, user, cb.fallbackMethod());
+                FallbackMethod.resolve(method, user, cb.fallbackMethod(), "CircuitBreaker");
             }
             var retry = annotation(user, method, dev.fluxgate.spring.annotation.Retry.class);
             if (retry != null && !isFallback(method, retry.fallbackMethod())) {
                 Invocations.Kind kind = Invocations.kindOf(method, "Retry");
                 Invocations.requireOperators(kind, kind == Invocations.Kind.FLUX, "Retry", method);
-                FallbackMethod.resolve(method, user, retry.fallbackMethod());
+                FallbackMethod.resolve(method, user, retry.fallbackMethod(), "Retry");
             }
             if (annotation(user, method, dev.fluxgate.spring.annotation.Bulkhead.class) != null) {
                 Invocations.requireOperators(Invocations.kindOf(method, "Bulkhead"), false, "Bulkhead", method);
@@ -63,8 +64,8 @@ final class AnnotationValidator implements SmartInitializingSingleton {
                 Invocations.Kind kind = Invocations.kindOf(method, "Timeout");
                 Invocations.requireOperators(kind, kind == Invocations.Kind.FLUX, "Timeout", method);
             }
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("Bean '" + bean + "': " + e.getMessage(), e);
+        } catch (InvalidAnnotationException e) {
+            throw e.onBean(bean);
         }
     }
 

@@ -13,7 +13,8 @@ import org.springframework.core.Ordered;
 
 /**
  * Runs methods annotated with {@link dev.fluxgate.spring.annotation.Bulkhead} through the named
- * bulkhead, inside the breaker (a full bulkhead counts as a failed call). Safe for concurrent use.
+ * bulkhead, inside the breaker. A full bulkhead is the library's own decision, not a failure of the
+ * dependency: the breaker outside does not count it. Safe for concurrent use.
  */
 @Aspect
 public class BulkheadAspect implements Ordered {

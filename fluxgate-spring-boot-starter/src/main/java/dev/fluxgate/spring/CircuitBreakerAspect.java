@@ -26,8 +26,8 @@ public class CircuitBreakerAspect implements Ordered {
 
     /**
      * This aspect's order: inside a retry (each attempt goes through the breaker and a rejection can
-     * be retried later) and outside a bulkhead or timeout (whose rejections and timeouts count as
-     * the dependency's failures).
+     * be retried later) and outside a bulkhead or timeout (a timeout counts as the dependency's
+     * failure; a full bulkhead is a local decision the breaker does not count).
      */
     public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 30;
 
@@ -83,8 +83,13 @@ public class CircuitBreakerAspect implements Ordered {
         if (annotation == null) {
             return null;
         }
+        FallbackMethod fallback = FallbackMethod.resolve(t.method(), t.targetClass(), annotation.fallbackMethod(),
+                "CircuitBreaker");
+        // With @Retry on the same method the fallback answers at the retry, once the attempts are
+        // spent: answering here would hide every failure from the retry.
+        boolean retried = Invocations.find(t, dev.fluxgate.spring.annotation.Retry.class) != null;
         return new Plan(annotation.name(), Invocations.kindOf(t.method(), "CircuitBreaker"),
-                FallbackMethod.resolve(t.method(), t.targetClass(), annotation.fallbackMethod()));
+                retried ? FallbackMethod.NONE : fallback);
     }
 
     private static Object sync(CircuitBreaker cb, FallbackMethod fallback, ProceedingJoinPoint pjp, Object target,

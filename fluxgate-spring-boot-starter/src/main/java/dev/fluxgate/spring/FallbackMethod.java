@@ -12,8 +12,9 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * The fallback overloads of one annotated method: same parameters plus a trailing exception
- * parameter, same return type. {@link #find} picks the overload with the most specific exception
- * type that matches the thrown exception.
+ * parameter, same return type (an overload with those parameters and another return type is an
+ * error). {@link #find} picks the overload with the most specific exception type that matches the
+ * thrown exception.
  */
 final class FallbackMethod {
 
@@ -29,34 +30,48 @@ final class FallbackMethod {
      * Finds the overloads called {@code name} for {@code annotated} in {@code targetClass} and its
      * superclasses.
      *
-     * @throws IllegalStateException if {@code name} is not empty and no method fits
+     * @param annotation the annotation naming the fallback, for messages ({@code CircuitBreaker})
+     * @throws InvalidAnnotationException if {@code name} is not empty and no method fits, or if an
+     *     overload takes the method's parameters and an exception but returns another type (it looks
+     *     meant as a fallback and would silently never answer)
      */
-    static FallbackMethod resolve(Method annotated, Class<?> targetClass, String name) {
+    static FallbackMethod resolve(Method annotated, Class<?> targetClass, String name, String annotation) {
         if (name.isEmpty()) {
             return NONE;
         }
         Class<?>[] params = annotated.getParameterTypes();
+        Class<?> returnType = annotated.getReturnType();
+        String expected = name + "(" + Arrays.stream(params).map(Class::getSimpleName).map(n -> n + ", ")
+                .collect(Collectors.joining()) + "<an exception type>) returning " + returnType.getSimpleName();
         List<Method> found = new ArrayList<>();
         ReflectionUtils.doWithMethods(targetClass, m -> {
+            if (!returns(m, returnType)) {
+                throw new InvalidAnnotationException(annotation, annotated, name, "the overload "
+                        + InvalidAnnotationException.describe(m) + " returns " + m.getReturnType().getSimpleName()
+                        + ", but " + annotated.getName() + " returns " + returnType.getSimpleName()
+                        + "; a fallback must return the method's type",
+                        "Make " + m.getName() + " return " + returnType.getSimpleName() + " (for an async or reactive "
+                                + "method: the same async or reactive type), or give it another name.");
+            }
             Class<?>[] types = m.getParameterTypes();
             // A subclass's override comes first in the walk; skip the superclass's copy of it.
             if (found.stream().noneMatch(f -> Arrays.equals(f.getParameterTypes(), types))) {
                 found.add(m);
             }
-        }, m -> m.getName().equals(name) && fits(m, params, annotated.getReturnType()));
+        }, m -> m.getName().equals(name) && !m.isBridge() && !m.isSynthetic() && takes(m, params));
         if (found.isEmpty()) {
-            String expected = Arrays.stream(params).map(Class::getSimpleName).collect(Collectors.joining(", "));
-            throw new IllegalStateException("@CircuitBreaker fallbackMethod '" + name + "' of "
-                    + targetClass.getName() + "." + annotated.getName() + " not found: expected a method " + name
-                    + "(" + expected + (expected.isEmpty() ? "" : ", ") + "<an exception type>) returning "
-                    + annotated.getReturnType().getSimpleName() + " in " + targetClass.getName());
+            throw new InvalidAnnotationException(annotation, annotated, name, "not found: expected a method "
+                    + expected + " in " + targetClass.getName(),
+                    "Add a method " + expected + " to " + targetClass.getSimpleName()
+                            + ", or correct fallbackMethod.");
         }
         found.sort(Comparator.comparingInt((Method m) -> depth(m.getParameterTypes()[params.length])).reversed());
         found.forEach(ReflectionUtils::makeAccessible);
         return new FallbackMethod(List.copyOf(found));
     }
 
-    private static boolean fits(Method m, Class<?>[] params, Class<?> returnType) {
+    /** Whether {@code m} takes the method's parameters plus a trailing exception. */
+    private static boolean takes(Method m, Class<?>[] params) {
         Class<?>[] types = m.getParameterTypes();
         if (types.length != params.length + 1 || !Throwable.class.isAssignableFrom(types[params.length])) {
             return false;
@@ -66,8 +81,13 @@ final class FallbackMethod {
                 return false;
             }
         }
+        return true;
+    }
+
+    /** Whether {@code m}'s result can stand for the method's. */
+    private static boolean returns(Method m, Class<?> returnType) {
         return returnType == void.class ? m.getReturnType() == void.class
-                : ClassUtils.isAssignable(returnType, m.getReturnType());
+                : m.getReturnType() != void.class && ClassUtils.isAssignable(returnType, m.getReturnType());
     }
 
     private static int depth(Class<?> type) {
@@ -76,6 +96,22 @@ final class FallbackMethod {
             depth++;
         }
         return depth;
+    }
+
+    /**
+     * This fallback's overloads, then {@code other}'s for an exception none of these takes (the
+     * breaker's fallback applied at the retry, after the retry's own).
+     */
+    FallbackMethod orElse(FallbackMethod other) {
+        if (!other.present()) {
+            return this;
+        }
+        if (!present()) {
+            return other;
+        }
+        List<Method> all = new ArrayList<>(candidates);
+        all.addAll(other.candidates);
+        return new FallbackMethod(List.copyOf(all));
     }
 
     /** Whether a fallback is configured. */

@@ -68,6 +68,17 @@ public class FluxgateAutoConfiguration {
     }
 
     /**
+     * Logs every breaker's transitions ({@code fluxgate.circuitbreaker.log-transitions}, default true),
+     * the configured breakers and those created later through the registry alike.
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = FluxgateCircuitBreakerProperties.PREFIX, name = "log-transitions",
+            havingValue = "true", matchIfMissing = true)
+    TransitionLogging fluxgateTransitionLogging(CircuitBreakerRegistry registry) {
+        return new TransitionLogging(registry);
+    }
+
+    /**
      * The retries, bulkheads and timeouts named under {@code fluxgate.retry}, {@code fluxgate.bulkhead}
      * and {@code fluxgate.timeout}; builds the configured ones now.
      */

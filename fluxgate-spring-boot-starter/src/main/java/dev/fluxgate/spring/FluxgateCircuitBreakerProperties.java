@@ -3,7 +3,9 @@ package dev.fluxgate.spring;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Circuit breakers configured under {@code fluxgate.circuitbreaker}.
@@ -35,10 +37,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param configs named base configurations; {@code default} is the base of every breaker
  * @param instances breakers by name, created at startup
+ * @param logTransitions whether every breaker of the registry logs its transitions (default true):
+ *     one line per transition on the logger {@code dev.fluxgate.CircuitBreaker}, moves to OPEN and
+ *     FORCED_OPEN at WARN, the others at INFO, each naming the rule that fired; applies to the
+ *     configured breakers and to every breaker later created through the {@code CircuitBreakerRegistry}
+ *     bean, annotations and {@code registry.get(name)} alike
  */
 @ConfigurationProperties(prefix = "fluxgate.circuitbreaker", ignoreUnknownFields = false)
 public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> configs,
-        Map<String, BreakerProperties> instances) {
+        Map<String, BreakerProperties> instances, @DefaultValue("true") boolean logTransitions) {
 
     /** The prefix of every property here. */
     public static final String PREFIX = "fluxgate.circuitbreaker";
@@ -58,18 +65,33 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
      * order, and {@code true} when none sets it.
      */
     public boolean healthIndicator(String name) {
+        return flag(name, BreakerProperties::healthIndicator, true);
+    }
+
+    /**
+     * Whether the breaker {@code name} may take the {@code fluxgate} health contributor to
+     * OUT_OF_SERVICE while it is OPEN or FORCED_OPEN: the {@code allow-health-indicator-to-fail} of
+     * its instance, base config or {@code configs.default}, in that order, and {@code false} when
+     * none sets it.
+     */
+    public boolean allowHealthIndicatorToFail(String name) {
+        return flag(name, BreakerProperties::allowHealthIndicatorToFail, false);
+    }
+
+    /** A flag of breaker {@code name} from the most specific layer that sets it. */
+    private boolean flag(String name, Function<BreakerProperties, Boolean> getter, boolean otherwise) {
         BreakerProperties instance = instances.get(name);
-        if (instance != null && instance.healthIndicator() != null) {
-            return instance.healthIndicator();
+        if (instance != null && getter.apply(instance) != null) {
+            return getter.apply(instance);
         }
         if (instance != null && instance.baseConfig() != null) {
             BreakerProperties base = configs.get(instance.baseConfig());
-            if (base != null && base.healthIndicator() != null) {
-                return base.healthIndicator();
+            if (base != null && getter.apply(base) != null) {
+                return getter.apply(base);
             }
         }
         BreakerProperties defaults = configs.get(DEFAULT_CONFIG);
-        return defaults == null || defaults.healthIndicator() == null || defaults.healthIndicator();
+        return defaults == null || getter.apply(defaults) == null ? otherwise : getter.apply(defaults);
     }
 
     /**
@@ -91,13 +113,19 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
      * @param halfOpenTimeout how long a probe may hold its slot (built-in default: the cooldown's base wait)
      * @param slowCallThreshold a call that takes this long or longer is slow: used by
      *     {@code tripper.slow-rate} and tracked in the metrics
-     * @param healthIndicator whether the breaker reports to the {@code fluxgate} health contributor
-     *     (default true); turn it off for dependencies the application can serve without
+     * @param healthIndicator whether the breaker is listed by the {@code fluxgate} health contributor
+     *     (default true)
+     * @param allowHealthIndicatorToFail whether the breaker, while OPEN or FORCED_OPEN, makes the
+     *     {@code fluxgate} health contributor OUT_OF_SERVICE (default false: it is listed with its state,
+     *     and the contributor stays UP). Opt in only a breaker without which the instance cannot serve
+     *     at all: every replica sees the same dependency fail, so every opted-in replica leaves
+     *     readiness at once, endpoints that do not use that dependency included
      */
     public record BreakerProperties(String baseConfig, WindowProperties window, List<String> recordExceptions,
             List<String> ignoreExceptions, TripperProperties tripper, CooldownProperties cooldown,
             PermitProperties permit, Integer maxHalfOpenCalls, Integer closeAfterSuccesses,
-            Duration halfOpenTimeout, Duration slowCallThreshold, Boolean healthIndicator) {
+            Duration halfOpenTimeout, Duration slowCallThreshold, Boolean healthIndicator,
+            Boolean allowHealthIndicatorToFail) {
     }
 
     /**

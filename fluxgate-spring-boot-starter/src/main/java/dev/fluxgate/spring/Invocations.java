@@ -28,7 +28,7 @@ final class Invocations {
     /**
      * Checks at the first call that a reactive method can be run by {@code annotation}.
      *
-     * @throws IllegalStateException naming the method when it cannot
+     * @throws InvalidAnnotationException naming the method when it cannot
      */
     static void requireOperators(Kind kind, boolean unsupported, String annotation,
             java.lang.reflect.Method method) {
@@ -36,12 +36,12 @@ final class Invocations {
             return;
         }
         if (unsupported) {
-            throw new IllegalStateException("@" + annotation + " on " + method + ": a Flux is not supported; "
-                    + "use it on a method returning Mono, or Reactor's own operator");
+            throw new InvalidAnnotationException(annotation, method, null, "a Flux is not supported",
+                    "Use @" + annotation + " on a method returning Mono, or Reactor's own operator on the Flux.");
         }
         if (!OPERATORS) {
-            throw new IllegalStateException("@" + annotation + " on " + method + " returns a Reactor type: add "
-                    + "dev.fluxgate:fluxgate-reactor to the class path");
+            throw new InvalidAnnotationException(annotation, method, null, "the method returns a Reactor type, "
+                    + "which needs fluxgate-reactor", "Add dev.fluxgate:fluxgate-reactor to the class path.");
         }
     }
 
@@ -74,8 +74,9 @@ final class Invocations {
         }
         if (CompletionStage.class.isAssignableFrom(type)) {
             if (!type.isAssignableFrom(CompletableFuture.class)) {
-                throw new IllegalStateException("@" + annotation + " on " + method + ": an async method must return "
-                        + "CompletionStage or CompletableFuture, not " + type.getName());
+                throw new InvalidAnnotationException(annotation, method, null, "an async method must return "
+                        + "CompletionStage or CompletableFuture, not " + type.getName(),
+                        "Declare the method's return type as CompletionStage or CompletableFuture.");
             }
             return Kind.COMPLETION_STAGE;
         }

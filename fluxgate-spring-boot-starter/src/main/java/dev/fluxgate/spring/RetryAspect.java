@@ -82,7 +82,14 @@ public class RetryAspect implements Ordered {
         }
         Invocations.Kind kind = Invocations.kindOf(t.method(), "Retry");
         Invocations.requireOperators(kind, kind == Invocations.Kind.FLUX, "Retry", t.method());
-        return new Plan(annotation.name(), kind,
-                FallbackMethod.resolve(t.method(), t.targetClass(), annotation.fallbackMethod()));
+        FallbackMethod fallback = FallbackMethod.resolve(t.method(), t.targetClass(), annotation.fallbackMethod(),
+                "Retry");
+        // A @CircuitBreaker fallback on the same method answers here, after the retries (see CircuitBreakerAspect).
+        var breaker = Invocations.find(t, dev.fluxgate.spring.annotation.CircuitBreaker.class);
+        if (breaker != null) {
+            fallback = fallback.orElse(FallbackMethod.resolve(t.method(), t.targetClass(), breaker.fallbackMethod(),
+                    "CircuitBreaker"));
+        }
+        return new Plan(annotation.name(), kind, fallback);
     }
 }

@@ -3,6 +3,7 @@ package dev.fluxgate.spring.actuate;
 import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.spring.FluxgateAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -31,5 +32,19 @@ public class FluxgateEndpointAutoConfiguration {
     @ConditionalOnAvailableEndpoint
     public FluxgateEndpoint fluxgateEndpoint(CircuitBreakerRegistry registry) {
         return new FluxgateEndpoint(registry);
+    }
+
+    /**
+     * The endpoint's HTTP command, answering bad requests with the valid values.
+     *
+     * @param registry the breakers it moves
+     * @return the extension
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(FluxgateEndpoint.class)
+    @ConditionalOnAvailableEndpoint(endpoint = FluxgateEndpoint.class, exposure = EndpointExposure.WEB)
+    public FluxgateEndpointWebExtension fluxgateEndpointWebExtension(CircuitBreakerRegistry registry) {
+        return new FluxgateEndpointWebExtension(registry);
     }
 }

@@ -1,6 +1,8 @@
 /**
- * Actuator support: the {@code fluxgate} endpoint ({@link dev.fluxgate.spring.actuate.FluxgateEndpoint})
- * and the {@code fluxgate} readiness health contributor ({@link dev.fluxgate.spring.actuate.FluxgateHealthIndicator}).
+ * Actuator support: the {@code fluxgate} endpoint ({@link dev.fluxgate.spring.actuate.FluxgateEndpoint},
+ * with {@link dev.fluxgate.spring.actuate.FluxgateEndpointWebExtension} for its HTTP command) and the
+ * {@code fluxgate} health contributor ({@link dev.fluxgate.spring.actuate.FluxgateHealthIndicator}), which
+ * lists the breakers and takes the instance out of service only for breakers that opted in.
  * Both are optional and appear only when Spring Boot's actuator is on the class path.
  *
  * <h2>Thread safety</h2>

@@ -28,8 +28,14 @@ import java.lang.annotation.Target;
  * plus a trailing exception parameter, returning the same type (for async types: the same async
  * type). When several overloads fit, the one with the most specific exception type that matches the
  * thrown exception wins; when none matches, the exception propagates. A rejected call arrives as
- * {@link dev.fluxgate.CallNotPermittedException}. A missing or unfit fallback stops the application at
- * startup with a message naming the bean and the method.
+ * {@link dev.fluxgate.CallNotPermittedException}. A missing fallback, or an overload with the
+ * method's parameters and a trailing exception that returns another type, stops the application at
+ * startup with a failure report naming the bean, the method and the fallback.
+ *
+ * <p>With {@link Retry} on the same method, the fallback answers after the retries, not around each
+ * attempt: a failing method is tried {@code max-attempts} times, then the fallback answers with the
+ * last failure (or at once with a {@code CallNotPermittedException} the retry does not retry). See
+ * {@link Retry}.
  *
  * <p>Annotations are processed by Spring AOP, so, as with {@code @Transactional}, they apply to
  * calls made through the Spring proxy, not to calls from inside the same object.

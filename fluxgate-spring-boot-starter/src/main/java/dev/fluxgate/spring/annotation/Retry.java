@@ -14,9 +14,16 @@ import java.lang.annotation.Target;
  *
  * <p>With several annotations on one method the order is fixed, outermost first: {@code @Retry},
  * {@code @CircuitBreaker}, {@code @Bulkhead}, {@code @Timeout}. Each attempt goes through the
- * breaker; a timeout or a full bulkhead counts as a failed attempt. Put the fallback on the
- * outermost annotation ({@code @Retry}): a fallback on {@code @CircuitBreaker} answers every
- * attempt, so nothing would be left to retry.
+ * breaker; a timeout counts as a failed attempt.
+ *
+ * <p><b>Fallbacks with a retry.</b> On a method that also has {@code @Retry}, every fallback answers
+ * outside the retry: once the attempts are spent, or at once when the retry gives up early (a
+ * {@link dev.fluxgate.CallNotPermittedException} is not retried unless {@code retry-on-rejection} is
+ * set; an exception under {@code abort-exceptions} or not under {@code retry-exceptions}). That holds
+ * for a {@code @CircuitBreaker(fallbackMethod = ...)} too: it is applied at the retry, not around each
+ * attempt (which would hide every failure from the retry, so nothing would ever be retried). When both
+ * annotations name a fallback, the retry's overloads are tried first, then the breaker's, for an
+ * exception none of the retry's takes.
  *
  * <p>Return types as for {@link CircuitBreaker}; a {@code Flux} cannot be retried here (retry its
  * {@code Mono}s, or use Reactor's own {@code retryWhen}). A {@code Mono} needs {@code fluxgate-reactor}.

@@ -1,5 +1,6 @@
 package dev.fluxgate.spring.it;
 
+import dev.fluxgate.CallNotPermittedException;
 import dev.fluxgate.spring.annotation.Bulkhead;
 import dev.fluxgate.spring.annotation.CircuitBreaker;
 import dev.fluxgate.spring.annotation.Retry;
@@ -38,6 +39,31 @@ public class PatternService {
 
     String gaveUp(Exception last) {
         return "gave up: " + last.getMessage();
+    }
+
+    /** The fallback is on the breaker, yet the retry still retries: the fallback answers after it. */
+    @Retry(name = "flaky")
+    @CircuitBreaker(name = "flaky-breaker", fallbackMethod = "breakerFallback")
+    public String flakyWithBreakerFallback() {
+        return flaky();
+    }
+
+    String breakerFallback(CallNotPermittedException rejected) {
+        return "breaker fallback: rejected after " + probe.attempts.get() + " attempt(s)";
+    }
+
+    String breakerFallback(Exception last) {
+        return "breaker fallback after " + probe.attempts.get() + ": " + last.getMessage();
+    }
+
+    @Retry(name = "flaky")
+    @CircuitBreaker(name = "flaky-breaker", fallbackMethod = "monoFallback")
+    public Mono<String> flakyMonoWithBreakerFallback() {
+        return Mono.fromCallable(this::flaky);
+    }
+
+    Mono<String> monoFallback(Exception last) {
+        return Mono.just("mono fallback after " + probe.attempts.get() + ": " + last.getMessage());
     }
 
     @Retry(name = "flaky")

@@ -176,6 +176,38 @@ class StarterIntegrationTest {
     }
 
     @Test
+    void aFallbackOnTheBreakerAnswersOnlyAfterTheRetriesAreSpent() {
+        probe.attempts.set(0);
+        probe.failuresBeforeSuccess = 5;
+        assertThat(patterns.flakyWithBreakerFallback()).isEqualTo("breaker fallback after 3: attempt 3 failed");
+        assertThat(probe.attempts.get()).as("retried max-attempts times").isEqualTo(3);
+        assertThat(breaker("flaky-breaker").metrics().failures()).as("every attempt went through the breaker")
+                .isEqualTo(3);
+
+        probe.attempts.set(0);
+        probe.failuresBeforeSuccess = 1;
+        assertThat(patterns.flakyWithBreakerFallback()).as("a retry that succeeds needs no fallback")
+                .isEqualTo("ok after 2");
+    }
+
+    @Test
+    void aRejectionByTheBreakerGoesStraightToItsFallbackOutsideTheRetry() {
+        probe.attempts.set(0);
+        probe.failuresBeforeSuccess = 0;
+        breaker("flaky-breaker").forceOpen();
+        assertThat(patterns.flakyWithBreakerFallback()).isEqualTo("breaker fallback: rejected after 0 attempt(s)");
+    }
+
+    @Test
+    void aMonoWithABreakerFallbackIsRetriedBeforeTheFallbackAnswers() {
+        probe.attempts.set(0);
+        probe.failuresBeforeSuccess = 5;
+        assertThat(patterns.flakyMonoWithBreakerFallback().block())
+                .isEqualTo("mono fallback after 3: attempt 3 failed");
+        assertThat(probe.attempts.get()).isEqualTo(3);
+    }
+
+    @Test
     void aMonoIsRetriedBySubscribingAgain() {
         probe.attempts.set(0);
         probe.failuresBeforeSuccess = 1;
@@ -217,18 +249,51 @@ class StarterIntegrationTest {
     // ---- actuator over HTTP ----
 
     @Test
-    void readinessIsOutOfServiceWhileABreakerIsOpenAndLivenessIsNot() throws Exception {
-        openInventory();
+    void anOptedInOpenBreakerTakesReadinessAndTheRootOutOfServiceButNotLiveness() throws Exception {
+        openInventory(); // inventory has allow-health-indicator-to-fail: true
 
         HttpResponse<String> readiness = get("/actuator/health/readiness");
         assertThat(readiness.statusCode()).isEqualTo(503);
         assertThat((String) JsonPath.read(readiness.body(), "$.status")).isEqualTo("OUT_OF_SERVICE");
         List<String> open = JsonPath.read(readiness.body(), "$.components.fluxgate.details.open");
         assertThat(open).containsExactly("inventory");
+        assertThat((String) JsonPath.read(readiness.body(),
+                "$.components.fluxgate.details.circuitBreakers.inventory.status")).isEqualTo("OUT_OF_SERVICE");
+        assertThat((String) JsonPath.read(readiness.body(),
+                "$.components.fluxgate.details.circuitBreakers.inventory.cooldown")).isEqualTo("Cooldown.fixed(10s)");
+
+        HttpResponse<String> root = get("/actuator/health");
+        assertThat(root.statusCode()).as("the contributor is part of the root health too").isEqualTo(503);
+        assertThat((String) JsonPath.read(root.body(), "$.components.fluxgate.status")).isEqualTo("OUT_OF_SERVICE");
 
         HttpResponse<String> liveness = get("/actuator/health/liveness");
         assertThat(liveness.statusCode()).isEqualTo(200);
         assertThat(liveness.body()).doesNotContain("fluxgate");
+    }
+
+    @Test
+    void anOpenBreakerThatDidNotOptInIsListedButKeepsTheInstanceReady() throws Exception {
+        faults.quotesDown = true;
+        quotes.quote("FLX").toCompletableFuture().join();
+        quotes.quote("FLX").toCompletableFuture().join();
+        assertThat(breaker("quotes").state()).isEqualTo(State.OPEN);
+        breaker("prices").forceOpen();
+
+        for (String path : List.of("/actuator/health/readiness", "/actuator/health")) {
+            HttpResponse<String> health = get(path);
+            assertThat(health.statusCode()).as(path).isEqualTo(200);
+            String fluxgate = "$.components.fluxgate";
+            assertThat((String) JsonPath.read(health.body(), fluxgate + ".status")).isEqualTo("UP");
+            List<String> open = JsonPath.read(health.body(), fluxgate + ".details.open");
+            assertThat(open).containsExactly("prices", "quotes");
+            Map<String, Object> q = JsonPath.read(health.body(), fluxgate + ".details.circuitBreakers.quotes");
+            assertThat(q).containsEntry("state", "OPEN").containsEntry("status", "DEGRADED")
+                    .containsEntry("allowHealthIndicatorToFail", false)
+                    .containsEntry("cooldown", "Cooldown.fixed(30s)");
+            assertThat(((Number) q.get("failures")).intValue()).as("the window is cleared by the trip").isZero();
+            Map<String, Object> p = JsonPath.read(health.body(), fluxgate + ".details.circuitBreakers.prices");
+            assertThat(p).containsEntry("state", "FORCED_OPEN").containsEntry("retryAfter", "manual reset only");
+        }
     }
 
     @Test
@@ -256,11 +321,11 @@ class StarterIntegrationTest {
         List<String> degraded = JsonPath.read(readiness.body(), "$.components.fluxgate.details.degraded");
         assertThat(degraded).containsExactly("inventory");
         assertThat((String) JsonPath.read(readiness.body(),
-                "$.components.fluxgate.details.circuitBreakers.inventory.status")).isEqualTo("degraded");
+                "$.components.fluxgate.details.circuitBreakers.inventory.status")).isEqualTo("DEGRADED");
     }
 
     @Test
-    void aBreakerWithHealthIndicatorOffNeverMakesTheInstanceUnready() throws Exception {
+    void aBreakerWithHealthIndicatorOffIsNotListed() throws Exception {
         breaker("recommendations").forceOpen();
         HttpResponse<String> readiness = get("/actuator/health/readiness");
         assertThat(readiness.statusCode()).isEqualTo(200);
@@ -268,32 +333,40 @@ class StarterIntegrationTest {
     }
 
     @Test
-    void theEndpointListsStateMetricsAndEffectiveConfiguration() throws Exception {
+    void theEndpointSeparatesWindowFiguresFromLifetimeCountersAndShowsTheConfiguration() throws Exception {
         openInventory();
         long rejectedBefore = breaker("inventory").metrics().rejectedCalls(); // lifetime: earlier tests count
+        long failedBefore = breaker("inventory").metrics().failedCalls();
         inventory.stock("apple"); // rejected
 
         HttpResponse<String> all = get("/actuator/fluxgate");
         assertThat(all.statusCode()).isEqualTo(200);
         String body = all.body();
-        Map<String, Object> inv = JsonPath.read(body, "$.circuitBreakers.inventory");
-        assertThat(inv).containsEntry("state", "OPEN");
-        assertThat(((Number) JsonPath.read(body, "$.circuitBreakers.inventory.metrics.rejected")).longValue())
-                .isEqualTo(rejectedBefore + 1);
-        assertThat((Integer) JsonPath.read(body, "$.circuitBreakers.inventory.metrics.transitions")).isPositive();
-        assertThat((Integer) JsonPath.read(body, "$.circuitBreakers.inventory.metrics.calls")).isZero();
-        Object rate = JsonPath.read(body, "$.circuitBreakers.inventory.metrics.failureRate");
-        assertThat(rate).as("an empty window has no rate").isNull();
-        assertThat((String) JsonPath.read(body, "$.circuitBreakers.inventory.metrics.timeInState")).startsWith("PT");
+        String inv = "$.circuitBreakers.inventory";
+        assertThat((String) JsonPath.read(body, inv + ".state")).isEqualTo("OPEN");
+        // The trip cleared the window; the failures that tripped it are in the lifetime counters.
+        Map<String, Object> window = JsonPath.read(body, inv + ".window");
+        assertThat(window).containsEntry("calls", 0).containsEntry("failures", 0).containsEntry("failureRate", null)
+                .containsEntry("slowCalls", "not measured").containsEntry("slowRate", "not measured")
+                .containsEntry("averageDuration", "not measured");
+        assertThat(breaker("inventory").isTimed())
+                .as("timed for the Micrometer timers, yet its window keeps no durations").isTrue();
+        Map<String, Object> lifetime = JsonPath.read(body, inv + ".lifetime");
+        assertThat(lifetime).containsOnlyKeys("successfulCalls", "failedCalls", "ignoredCalls", "rejectedCalls",
+                "staleCalls", "transitions");
+        assertThat(((Number) lifetime.get("rejectedCalls")).longValue()).isEqualTo(rejectedBefore + 1);
+        assertThat(((Number) lifetime.get("failedCalls")).longValue()).isEqualTo(failedBefore)
+                .isGreaterThanOrEqualTo(2);
+        assertThat(((Number) lifetime.get("transitions")).longValue()).isPositive();
+        Map<String, Object> breaker = JsonPath.read(body, inv);
+        assertThat(breaker).as("no mixed bag of figures").doesNotContainKey("metrics");
+        assertThat((String) JsonPath.read(body, inv + ".timeInState")).startsWith("PT");
+        assertThat((String) JsonPath.read(body, inv + ".cooldown")).isEqualTo("Cooldown.fixed(10s)");
         // Merged configuration: window from config "fast", cooldown from the instance, permit from "default".
-        assertThat((String) JsonPath.read(body, "$.circuitBreakers.inventory.configuration.window"))
-                .isEqualTo("Window.count(4)");
-        assertThat((String) JsonPath.read(body, "$.circuitBreakers.inventory.configuration.cooldown"))
-                .isEqualTo("Cooldown.fixed(10s)");
-        assertThat((String) JsonPath.read(body, "$.circuitBreakers.inventory.configuration.permit"))
-                .isEqualTo("Permit.all()");
-        assertThat((String) JsonPath.read(body, "$.circuitBreakers.inventory.configuration.closeAfterSuccesses"))
-                .isEqualTo("2");
+        assertThat((String) JsonPath.read(body, inv + ".configuration.window")).isEqualTo("Window.count(4)");
+        assertThat((String) JsonPath.read(body, inv + ".configuration.cooldown")).isEqualTo("Cooldown.fixed(10s)");
+        assertThat((String) JsonPath.read(body, inv + ".configuration.permit")).isEqualTo("Permit.all()");
+        assertThat((String) JsonPath.read(body, inv + ".configuration.closeAfterSuccesses")).isEqualTo("2");
         assertThat(body).contains("\"quotes\"", "\"prices\"", "\"feed\"", "\"recommendations\"");
 
         HttpResponse<String> one = get("/actuator/fluxgate/inventory");
@@ -302,24 +375,56 @@ class StarterIntegrationTest {
     }
 
     @Test
-    void writeActionsMoveTheBreakerAndBadRequestsAreRejected() throws Exception {
+    void aBreakerWhoseRulesUseDurationsShowsThemMeasured() throws Exception {
+        CircuitBreaker timed = registry.get("timed-endpoint-check",
+                b -> b.ticker(ticker).slowCallThreshold(Duration.ofSeconds(2)));
+        timed.run(() -> ticker.advance(Duration.ofSeconds(3)));
+        timed.run(() -> ticker.advance(Duration.ofSeconds(1)));
+
+        String w = "$.window";
+        String body = get("/actuator/fluxgate/timed-endpoint-check").body();
+        assertThat((String) JsonPath.read(body, w + ".averageDuration")).isEqualTo("PT2S");
+        assertThat((Integer) JsonPath.read(body, w + ".slowCalls.PT2S")).isEqualTo(1);
+        assertThat((Double) JsonPath.read(body, w + ".slowRate.PT2S")).isEqualTo(0.5);
+        registry.remove("timed-endpoint-check");
+    }
+
+    @Test
+    void writeActionsMoveTheBreakerFromABodyOrAQueryParameter() throws Exception {
         assertThat((String) JsonPath.read(post("/actuator/fluxgate/quotes", "{\"action\":\"force-open\"}").body(),
                 "$.state")).isEqualTo("FORCED_OPEN");
         assertThat(breaker("quotes").state()).isEqualTo(State.FORCED_OPEN);
-        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+        assertThat(get("/actuator/health/readiness").statusCode()).as("quotes did not opt in").isEqualTo(200);
 
         post("/actuator/fluxgate/quotes", "{\"action\":\"metrics-only\"}");
         assertThat(breaker("quotes").state()).isEqualTo(State.METRICS_ONLY);
-        post("/actuator/fluxgate/quotes", "{\"action\":\"disable\"}");
+        HttpResponse<String> byQuery = post("/actuator/fluxgate/quotes?action=disable", "");
+        assertThat(byQuery.statusCode()).isEqualTo(200);
+        assertThat((String) JsonPath.read(byQuery.body(), "$.state")).isEqualTo("DISABLED");
         assertThat(breaker("quotes").state()).isEqualTo(State.DISABLED);
+        assertThat(post("/actuator/fluxgate/quotes?action=reset", "{}").statusCode()).isEqualTo(200);
+        assertThat(breaker("quotes").state()).isEqualTo(State.CLOSED);
+    }
 
-        assertThat(post("/actuator/fluxgate/quotes", "{\"action\":\"explode\"}").statusCode()).isEqualTo(400);
-        assertThat(post("/actuator/fluxgate/quotes", "{}").statusCode()).isEqualTo(400);
+    @Test
+    void aBadActionOrAnUnknownBreakerAnswers400ListingTheValidValues() throws Exception {
+        for (String bad : List.of("{\"action\":\"explode\"}", "{\"action\":\"FORCE_OPEN\"}", "{}")) {
+            HttpResponse<String> response = post("/actuator/fluxgate/quotes", bad);
+            assertThat(response.statusCode()).as(bad).isEqualTo(400);
+            List<String> valid = JsonPath.read(response.body(), "$.validActions");
+            assertThat(valid).as(bad).containsExactly("reset", "disable", "force-open", "metrics-only");
+        }
+        assertThat((String) JsonPath.read(post("/actuator/fluxgate/quotes", "{\"action\":\"explode\"}").body(),
+                "$.message")).isEqualTo("Unknown action 'explode'");
+        assertThat(breaker("quotes").state()).isEqualTo(State.CLOSED);
+
         HttpResponse<String> unknown = post("/actuator/fluxgate/nobody", "{\"action\":\"reset\"}");
         assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat((String) JsonPath.read(unknown.body(), "$.message")).isEqualTo("No circuit breaker named 'nobody'");
+        List<String> known = JsonPath.read(unknown.body(), "$.knownBreakers");
+        assertThat(known).contains("inventory", "quotes", "prices", "feed", "recommendations", "flaky-breaker");
         assertThat(registry.find("nobody")).as("a command never creates a breaker").isEmpty();
         assertThat(get("/actuator/fluxgate/nobody").statusCode()).isEqualTo(404);
-        assertThat(breaker("quotes").state()).isEqualTo(State.DISABLED);
     }
 
     private void openInventory() throws IOException {
