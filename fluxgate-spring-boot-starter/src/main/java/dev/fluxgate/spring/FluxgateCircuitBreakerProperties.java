@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Circuit breakers configured under {@code fluxgate.circuitbreaker}.
@@ -35,10 +36,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param configs named base configurations; {@code default} is the base of every breaker
  * @param instances breakers by name, created at startup
+ * @param logTransitions whether every state transition of every breaker is logged, one line each
+ *     (default true)
  */
 @ConfigurationProperties(prefix = "fluxgate.circuitbreaker", ignoreUnknownFields = false)
 public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> configs,
-        Map<String, BreakerProperties> instances) {
+        Map<String, BreakerProperties> instances, @DefaultValue("true") boolean logTransitions) {
 
     /** The prefix of every property here. */
     public static final String PREFIX = "fluxgate.circuitbreaker";
@@ -93,11 +96,14 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
      *     {@code tripper.slow-rate} and tracked in the metrics
      * @param healthIndicator whether the breaker reports to the {@code fluxgate} health contributor
      *     (default true); turn it off for dependencies the application can serve without
+     * @param allowHealthIndicatorToFail whether this breaker, when open, may take the health status down
+     *     (default false: it is reported in the details only)
      */
     public record BreakerProperties(String baseConfig, WindowProperties window, List<String> recordExceptions,
             List<String> ignoreExceptions, TripperProperties tripper, CooldownProperties cooldown,
             PermitProperties permit, Integer maxHalfOpenCalls, Integer closeAfterSuccesses,
-            Duration halfOpenTimeout, Duration slowCallThreshold, Boolean healthIndicator) {
+            Duration halfOpenTimeout, Duration slowCallThreshold, Boolean healthIndicator,
+            Boolean allowHealthIndicatorToFail) {
     }
 
     /**
