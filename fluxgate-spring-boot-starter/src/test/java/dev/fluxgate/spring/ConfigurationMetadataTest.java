@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -168,6 +169,14 @@ class ConfigurationMetadataTest {
             assertThat(hints).as("hint for %s", key).containsKey(key);
             List<String> targets = JsonPath.read(hints.get(key), "$.providers[?(@.name == 'class-reference')].parameters.target");
             assertThat(targets).as("class-reference of %s", key).containsExactly("java.lang.Throwable");
+        });
+    }
+
+    @Test
+    void everyDocumentedKeyPassesTheUnknownKeyCheck() {
+        properties.keySet().stream().filter(k -> k.startsWith("fluxgate.")).forEach(key -> {
+            ConfigurationPropertyName name = ConfigurationPropertyName.of(key.replace("*", "some-name"));
+            assertThat(UnknownPropertyCheck.check(name, false)).as(key).isNull();
         });
     }
 
