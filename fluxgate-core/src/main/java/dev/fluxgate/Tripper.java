@@ -477,8 +477,9 @@ public abstract class Tripper {
         @Override
         public String explain(State state, Metrics metrics) {
             if (and) {
+                // An explanation is read, not parsed: a chain of one kind needs no brackets.
                 return part(left, left.explain(state, metrics), false) + " and "
-                        + part(right, right.explain(state, metrics), true);
+                        + part(right, right.explain(state, metrics), false);
             }
             // Name only the branch that fired, so the reason says which rule opened the breaker.
             boolean l = left.shouldTrip(state, metrics);
@@ -490,7 +491,7 @@ public abstract class Tripper {
                 return right.explain(state, metrics);
             }
             return part(left, left.explain(state, metrics), false) + " or "
-                    + part(right, right.explain(state, metrics), true);
+                    + part(right, right.explain(state, metrics), false);
         }
 
         /**

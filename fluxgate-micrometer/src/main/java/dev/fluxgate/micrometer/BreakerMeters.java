@@ -81,31 +81,31 @@ final class BreakerMeters implements Listener, MeterBinding {
 
         for (State s : STATES) {
             gauge(naming.state(), Tags.of("state", tagValue(s)), b -> b.state() == s ? 1 : 0,
-                    "1 if the breaker is in this state, else 0");
+                    MeterDescriptions.STATE);
         }
-        successful = timer("successful", "Calls that succeeded");
-        failed = timer("failed", "Calls that failed (tracked exceptions and results judged failures)");
-        ignored = timer("ignored", "Calls that threw an exception the tracker does not count");
+        successful = timer("successful");
+        failed = timer("failed");
+        ignored = timer("ignored");
         for (State s : List.of(State.OPEN, State.HALF_OPEN, State.FORCED_OPEN)) {
             Tags t = naming == MeterNaming.RESILIENCE4J ? Tags.of("kind", "not_permitted") : Tags.of("state", tagValue(s));
             rejected[s.ordinal()] = register(Counter.builder(naming.notPermittedCalls()).tags(tags).tags(t)
-                    .description("Calls rejected by the breaker").register(registry));
+                    .description(MeterDescriptions.NOT_PERMITTED).register(registry));
         }
         double scale = naming.rateScale();
         gauge(naming.failureRate(), Tags.empty(), b -> b.metrics().failureRate() * scale,
-                "Failure rate of the window (NaN when empty)");
+                MeterDescriptions.failureRate(naming));
         Duration slow = slowCallThreshold(cb);
         if (slow != null) {
             gauge(naming.slowCallRate(), Tags.empty(), b -> b.metrics().slowRate(slow) * scale,
-                    "Rate of calls in the window slower than " + slow + " (NaN when empty)");
+                    MeterDescriptions.slowCallRate(naming));
         }
         gauge(naming.bufferedCalls(), Tags.of("kind", "successful"), b -> b.metrics().successes(),
-                "Successful calls in the window");
+                MeterDescriptions.BUFFERED);
         gauge(naming.bufferedCalls(), Tags.of("kind", "failed"), b -> b.metrics().failures(),
-                "Failed calls in the window");
+                MeterDescriptions.BUFFERED);
         register(TimeGauge.builder(STATE_TIME, cb, TimeUnit.NANOSECONDS, b -> b.metrics().timeInState().toNanos())
-                .tags(tags).description("Time in the current state").register(registry));
-        gauge(PROBES, Tags.empty(), b -> b.metrics().probesInUse(), "Half-open probes in flight");
+                .tags(tags).description(MeterDescriptions.STATE_TIME).register(registry));
+        gauge(PROBES, Tags.empty(), b -> b.metrics().probesInUse(), MeterDescriptions.PROBES);
         // The automatic moves exist from the start; manual ones (reset, forceOpen...) appear when they happen.
         transitionCounter(State.CLOSED, State.OPEN);
         transitionCounter(State.OPEN, State.HALF_OPEN);
@@ -148,8 +148,8 @@ final class BreakerMeters implements Listener, MeterBinding {
         register(Gauge.builder(name, cb, f).tags(tags).tags(extra).description(description).register(registry));
     }
 
-    private Timer timer(String kind, String description) {
-        return register(Timer.builder(naming.calls()).tags(tags).tag("kind", kind).description(description)
+    private Timer timer(String kind) {
+        return register(Timer.builder(naming.calls()).tags(tags).tag("kind", kind).description(MeterDescriptions.CALLS)
                 .register(registry));
     }
 
@@ -171,7 +171,7 @@ final class BreakerMeters implements Listener, MeterBinding {
             c = transitions.get(i);
             if (c == null && !closed) {
                 c = register(Counter.builder(TRANSITIONS).tags(tags).tag("from", tagValue(from))
-                        .tag("to", tagValue(to)).description("State transitions").register(registry));
+                        .tag("to", tagValue(to)).description(MeterDescriptions.TRANSITIONS).register(registry));
                 transitions.set(i, c);
             }
             return c;

@@ -34,27 +34,27 @@ final class PolicyMeters implements MeterBinding {
         PolicyMeters m = new PolicyMeters(registry, retry.name(), userTags);
         m.removeEarlier(List.of(naming.retryCalls(), "fluxgate.retry.retries"));
         m.count(naming, naming.retryCalls(), "successful_without_retry", retry, Retry::successfulCallsWithoutRetry,
-                "Calls that succeeded at the first attempt");
+                MeterDescriptions.RETRY_CALLS);
         m.count(naming, naming.retryCalls(), "successful_with_retry", retry, Retry::successfulCallsWithRetry,
-                "Calls that succeeded after retries");
+                MeterDescriptions.RETRY_CALLS);
         m.count(naming, naming.retryCalls(), "failed_without_retry", retry, Retry::failedCallsWithoutRetry,
-                "Calls that failed with an exception that is not retried");
+                MeterDescriptions.RETRY_CALLS);
         m.count(naming, naming.retryCalls(), "failed_with_retry", retry, Retry::failedCallsWithRetry,
-                "Calls that failed after retries");
+                MeterDescriptions.RETRY_CALLS);
         m.add(FunctionCounter.builder("fluxgate.retry.retries", retry, Retry::retries).tags(m.tags)
-                .description("Attempts after the first").register(registry));
+                .description(MeterDescriptions.RETRY_RETRIES).register(registry));
         return m;
     }
 
     static MeterBinding bind(Bulkhead bulkhead, MeterRegistry registry, MeterNaming naming, Tags userTags) {
         PolicyMeters m = new PolicyMeters(registry, bulkhead.name(), userTags);
         m.removeEarlier(List.of(naming.bulkheadAvailable(), naming.bulkheadMax(), "fluxgate.bulkhead.calls"));
-        m.gauge(naming.bulkheadAvailable(), bulkhead, Bulkhead::availablePermits, "Free slots");
-        m.gauge(naming.bulkheadMax(), bulkhead, Bulkhead::maxConcurrentCalls, "The most calls that run at once");
+        m.gauge(naming.bulkheadAvailable(), bulkhead, Bulkhead::availablePermits, MeterDescriptions.BULKHEAD_AVAILABLE);
+        m.gauge(naming.bulkheadMax(), bulkhead, Bulkhead::maxConcurrentCalls, MeterDescriptions.BULKHEAD_MAX);
         m.add(FunctionCounter.builder("fluxgate.bulkhead.calls", bulkhead, Bulkhead::permittedCalls).tags(m.tags)
-                .tag("kind", "permitted").description("Calls admitted").register(registry));
+                .tag("kind", "permitted").description(MeterDescriptions.BULKHEAD_CALLS).register(registry));
         m.add(FunctionCounter.builder("fluxgate.bulkhead.calls", bulkhead, Bulkhead::rejectedCalls).tags(m.tags)
-                .tag("kind", "rejected").description("Calls rejected with BulkheadFullException").register(registry));
+                .tag("kind", "rejected").description(MeterDescriptions.BULKHEAD_CALLS).register(registry));
         return m;
     }
 
@@ -67,13 +67,13 @@ final class PolicyMeters implements MeterBinding {
         String capacity = naming.threadPool("queue.capacity");
         String rejected = "fluxgate.bulkhead.thread.pool.rejected.calls";
         m.removeEarlier(List.of(max, active, available, depth, capacity, rejected));
-        m.gauge(max, pool, ThreadPoolBulkhead::maxThreads, "The most tasks that run at once");
-        m.gauge(active, pool, ThreadPoolBulkhead::activeThreads, "Tasks running now");
-        m.gauge(available, pool, p -> p.maxThreads() - p.activeThreads(), "Threads free for more tasks");
-        m.gauge(depth, pool, ThreadPoolBulkhead::queueDepth, "Tasks waiting now");
-        m.gauge(capacity, pool, ThreadPoolBulkhead::queueCapacity, "The most tasks that wait");
+        m.gauge(max, pool, ThreadPoolBulkhead::maxThreads, MeterDescriptions.POOL_MAX);
+        m.gauge(active, pool, ThreadPoolBulkhead::activeThreads, MeterDescriptions.POOL_ACTIVE);
+        m.gauge(available, pool, p -> p.maxThreads() - p.activeThreads(), MeterDescriptions.POOL_AVAILABLE);
+        m.gauge(depth, pool, ThreadPoolBulkhead::queueDepth, MeterDescriptions.POOL_QUEUE_DEPTH);
+        m.gauge(capacity, pool, ThreadPoolBulkhead::queueCapacity, MeterDescriptions.POOL_QUEUE_CAPACITY);
         m.add(FunctionCounter.builder(rejected, pool, ThreadPoolBulkhead::rejectedCalls).tags(m.tags)
-                .description("Tasks rejected because pool and queue were full").register(registry));
+                .description(MeterDescriptions.POOL_REJECTED).register(registry));
         return m;
     }
 

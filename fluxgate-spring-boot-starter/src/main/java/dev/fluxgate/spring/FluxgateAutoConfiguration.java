@@ -20,6 +20,8 @@ import org.springframework.context.annotation.Configuration;
  * {@code fluxgate.bulkhead} and {@code fluxgate.timeout}, and the aspects behind
  * {@link dev.fluxgate.spring.annotation.CircuitBreaker}, {@link dev.fluxgate.spring.annotation.Retry},
  * {@link dev.fluxgate.spring.annotation.Bulkhead} and {@link dev.fluxgate.spring.annotation.Timeout}.
+ * An unknown key under {@code fluxgate.*} stops the application with the closest valid key named; a
+ * configured instance that no annotation or bean uses is logged as a warning (a typo in a name).
  *
  * <p>Every bean backs off when the application declares its own: a {@code CircuitBreakerRegistry}
  * bean replaces the registry (the instance properties and {@link CircuitBreakerCustomizer}s still
@@ -76,6 +78,23 @@ public class FluxgateAutoConfiguration {
             havingValue = "true", matchIfMissing = true)
     TransitionLogging fluxgateTransitionLogging(CircuitBreakerRegistry registry) {
         return new TransitionLogging(registry);
+    }
+
+    /**
+     * Stops startup on an unknown key under {@code fluxgate.*}, naming the closest valid one. Static:
+     * it runs before any bean, so before the properties are bound.
+     */
+    @Bean
+    static UnknownPropertyCheck fluxgateUnknownPropertyCheck() {
+        return new UnknownPropertyCheck();
+    }
+
+    /** Warns at startup about configured instances that no annotation or bean uses. */
+    @Bean
+    UnusedInstanceWarning fluxgateUnusedInstanceWarning(ConfigurableListableBeanFactory beanFactory,
+            FluxgateCircuitBreakerProperties breakers, FluxgatePatternProperties.Retries retries,
+            FluxgatePatternProperties.Bulkheads bulkheads, FluxgatePatternProperties.Timeouts timeouts) {
+        return new UnusedInstanceWarning(beanFactory, breakers, retries, bulkheads, timeouts);
     }
 
     /**

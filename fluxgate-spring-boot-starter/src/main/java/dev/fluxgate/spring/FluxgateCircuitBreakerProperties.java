@@ -33,7 +33,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code span}), {@code cooldown.duration} (or {@code initial}, {@code multiplier}, {@code max}) or
  * {@code permit.ratio} (or {@code initial}, {@code target}, {@code over}) also picks the window,
  * cooldown or permit type, unless it names the {@code type} itself. Unknown or invalid properties
- * fail the application at startup with a message naming the property.
+ * fail the application at startup with a message naming the property (and, for an unknown key, the
+ * closest valid one).
  *
  * @param configs named base configurations; {@code default} is the base of every breaker
  * @param instances breakers by name, created at startup

@@ -1,0 +1,50 @@
+package dev.fluxgate.micrometer;
+
+/**
+ * One description per meter name. Prometheus shows a family (all the tag values of one name) with a
+ * single {@code # HELP} line, taken from whichever meter of the name registered first; so a
+ * description must describe the whole family, never one tag value or one breaker's settings.
+ */
+final class MeterDescriptions {
+    private MeterDescriptions() {
+    }
+
+    static final String STATE = "Circuit breaker state: 1 for the state named by the state tag, 0 for the others";
+    static final String CALLS = "Calls through the circuit breaker and their durations, by outcome"
+            + " (kind: successful, failed, ignored = an exception the tracker does not count)";
+    static final String NOT_PERMITTED = "Calls the circuit breaker rejected without running them";
+    static final String TRANSITIONS = "Circuit breaker state transitions, by from and to state";
+    static final String STATE_TIME = "Time the circuit breaker has spent in its current state";
+    static final String PROBES = "Half-open probes of the circuit breaker in flight";
+    static final String BUFFERED = "Calls in the circuit breaker's window, by outcome (kind: successful, failed)";
+
+    static final String RETRY_CALLS = "Calls through the retry, by outcome (kind: successful_without_retry,"
+            + " successful_with_retry, failed_without_retry, failed_with_retry)";
+    static final String RETRY_RETRIES = "Attempts the retry made after the first attempt of a call";
+
+    static final String BULKHEAD_AVAILABLE = "Free slots of the bulkhead";
+    static final String BULKHEAD_MAX = "The most calls the bulkhead runs at once";
+    static final String BULKHEAD_CALLS = "Calls the bulkhead admitted or rejected (kind: permitted, rejected)";
+
+    static final String POOL_MAX = "The most tasks the thread-pool bulkhead runs at once";
+    static final String POOL_ACTIVE = "Tasks the thread-pool bulkhead is running now";
+    static final String POOL_AVAILABLE = "Threads of the thread-pool bulkhead free for more tasks";
+    static final String POOL_QUEUE_DEPTH = "Tasks waiting in the thread-pool bulkhead's queue now";
+    static final String POOL_QUEUE_CAPACITY = "The most tasks the thread-pool bulkhead's queue holds";
+    static final String POOL_REJECTED = "Tasks the thread-pool bulkhead rejected because its threads and queue were full";
+
+    /** The failure rate's description: a ratio or, under Resilience4j's names, a percentage. */
+    static String failureRate(MeterNaming naming) {
+        return "Failure rate of the circuit breaker's window, " + scale(naming) + " (NaN when the window is empty)";
+    }
+
+    /** The slow-call rate's description; the threshold differs per breaker, so it is not in the text. */
+    static String slowCallRate(MeterNaming naming) {
+        return "Share of the circuit breaker's window that took at least its slow-call threshold, " + scale(naming)
+                + " (NaN when the window is empty)";
+    }
+
+    private static String scale(MeterNaming naming) {
+        return naming.rateScale() == 1.0 ? "a ratio from 0 to 1" : "a percentage from 0 to 100";
+    }
+}
