@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -300,7 +301,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             stateSinceNanos = now;
             transitions.incrementAndGet();
             publish(new Move(State.OPEN, State.HALF_OPEN, snapshot(),
-                    "cooldown " + Durations.format(Duration.ofNanos(cooldownNanos)) + " elapsed"));
+                    "cooldown " + Durations.format(Duration.ofNanos(cooldownNanos).truncatedTo(ChronoUnit.MILLIS)) + " elapsed"));
         }
     }
 
