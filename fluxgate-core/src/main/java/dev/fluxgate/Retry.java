@@ -236,12 +236,6 @@ public final class Retry implements Policy {
         }
     }
 
-    /** Returns a supplier that runs {@code task} through this retry. */
-    public <T> Supplier<T> decorate(Supplier<T> task) {
-        Objects.requireNonNull(task, "task");
-        return () -> get(task);
-    }
-
     // ---- async ----
 
     /**

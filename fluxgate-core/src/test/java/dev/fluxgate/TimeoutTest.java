@@ -149,7 +149,7 @@ class TimeoutTest {
     void aTimeoutCountsAsAFailureForABreakerOutsideIt() {
         CircuitBreaker cb = CircuitBreaker.builder("slow").tripper(Tripper.failureStreak(2)).build();
         Timeout timeout = Timeout.of(Duration.ofMillis(20));
-        Resilience pipeline = Resilience.of(Policy.of(cb), timeout);
+        Resilience pipeline = Resilience.of(cb, timeout);
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> pipeline.call(() -> {
                 new CountDownLatch(1).await();
