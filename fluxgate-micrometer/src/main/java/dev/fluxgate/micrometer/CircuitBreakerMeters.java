@@ -1,8 +1,9 @@
 package dev.fluxgate.micrometer;
 
-import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.Bulkhead;
+import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.ThreadPoolBulkhead;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -120,7 +121,7 @@ public final class CircuitBreakerMeters {
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(meterRegistry, "meterRegistry");
         RegistryBinding binding = new RegistryBinding(registry, meterRegistry);
-        registry.addListener(binding);
+        registry.addEntryListener(binding);
         return binding;
     }
 
@@ -175,7 +176,7 @@ public final class CircuitBreakerMeters {
     }
 
     /** Follows one breaker registry: binds on add, unbinds on remove. */
-    private final class RegistryBinding implements CircuitBreakerRegistry.EntryListener, MeterBinding {
+    private final class RegistryBinding implements Registry.EntryListener<CircuitBreaker>, MeterBinding {
         private final CircuitBreakerRegistry registry;
         private final MeterRegistry meterRegistry;
         // Keyed by identity: the registry's breakers do not override equals.
@@ -223,7 +224,7 @@ public final class CircuitBreakerMeters {
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
-                registry.removeListener(this);
+                registry.removeEntryListener(this);
                 lock.lock();
                 try {
                     bound.keySet().forEach(this::close);
