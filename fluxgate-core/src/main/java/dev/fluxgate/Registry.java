@@ -40,7 +40,7 @@ import java.util.function.Function;
  * <p>Thread safety: all methods are safe for concurrent use. Concurrent {@code get}s of one name build
  * one instance and apply one customizer: the first caller builds it while the others of that name wait
  * (callers of other names do not); a customizer must therefore not get its own name from the registry
- * ({@link IllegalStateException}). Looking up an existing instance takes no lock and allocates nothing.
+ * ({@link IllegalStateException}). {@code get} of an existing instance takes no lock and allocates nothing.
  *
  * @param <P> the pattern
  * @param <B> the pattern's builder
