@@ -300,5 +300,14 @@ public final class Bulkhead implements Policy {
         public Bulkhead build() {
             return new Bulkhead(name, maxConcurrentCalls, maxWait.toNanos(), ticker);
         }
+
+        /** A copy of this builder under another name (for registries). */
+        Builder copy(String newName) {
+            Builder b = new Builder(newName);
+            b.maxConcurrentCalls = maxConcurrentCalls;
+            b.maxWait = maxWait;
+            b.ticker = ticker;
+            return b;
+        }
     }
 }

@@ -40,11 +40,14 @@ import java.util.random.RandomGenerator;
  * {@link Tripper}; <b>transition</b> to a new generation; <b>notify</b> {@link Listener}s outside any
  * lock.
  *
+ * <p>A breaker is a {@link Policy}: it composes in {@link Resilience#of(Policy...)} like the other
+ * patterns, and {@link Policy#decorate(Supplier) decorate} wraps a task in it.
+ *
  * <p>Thread safety: a breaker is safe for any number of concurrent callers. No lock is held while
  * a task, a tracker, a result predicate or a listener runs. The CLOSED success path allocates
  * nothing and reads the clock only when the configuration needs durations.
  */
-public interface CircuitBreaker {
+public interface CircuitBreaker extends Policy {
 
     /** Returned by {@link #tryAcquirePermission()} when the call is not permitted. */
     long NO_PERMISSION = -1L;
@@ -121,27 +124,6 @@ public interface CircuitBreaker {
      * future cancels the task's future and gives a half-open probe slot back.
      */
     <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
-
-    /** Returns a supplier that runs {@code task} through this breaker. */
-    default <T> Supplier<T> decorate(Supplier<T> task) {
-        Objects.requireNonNull(task, "task");
-        return () -> get(task);
-    }
-
-    /** Returns a runnable that runs {@code task} through this breaker. */
-    default Runnable decorate(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        return () -> run(task);
-    }
-
-    /**
-     * Returns a callable that runs {@code task} through this breaker. (Named apart from
-     * {@code decorate} because a lambda fits both {@code Supplier} and {@code Callable}.)
-     */
-    default <T> Callable<T> decorateCallable(Callable<T> task) {
-        Objects.requireNonNull(task, "task");
-        return () -> call(task);
-    }
 
     // ---- manual commands ----
 

@@ -183,6 +183,11 @@ public final class Retry implements Policy {
         return listeners.remove(listener);
     }
 
+    /** Drops every listener (a registry does this when it removes the retry). */
+    void removeAllListeners() {
+        listeners.clear();
+    }
+
     // ---- sync ----
 
     /**
@@ -234,12 +239,6 @@ public final class Retry implements Policy {
                 return result;
             }
         }
-    }
-
-    /** Returns a supplier that runs {@code task} through this retry. */
-    public <T> Supplier<T> decorate(Supplier<T> task) {
-        Objects.requireNonNull(task, "task");
-        return () -> get(task);
     }
 
     // ---- async ----
@@ -602,6 +601,25 @@ public final class Retry implements Policy {
                 throw new IllegalArgumentException("maxAttempts unlimited needs a maxDuration, else the retry never ends");
             }
             return new Retry(this);
+        }
+
+        /** A copy of this builder under another name, listeners included (for registries). */
+        Builder copy(String newName) {
+            Builder b = new Builder(newName);
+            b.maxAttempts = maxAttempts;
+            b.maxDuration = maxDuration;
+            b.backoff = backoff;
+            b.retryOn = retryOn;
+            b.abortOn = abortOn;
+            b.retryOnResult = retryOnResult;
+            b.retryOnRejection = retryOnRejection;
+            b.waitForRetryAfter = waitForRetryAfter;
+            b.sleeper = sleeper;
+            b.scheduler = scheduler;
+            b.ticker = ticker;
+            b.random = random;
+            b.listeners.addAll(listeners);
+            return b;
         }
     }
 }

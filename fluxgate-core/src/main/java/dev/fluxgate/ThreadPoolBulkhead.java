@@ -385,5 +385,14 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         public ThreadPoolBulkhead build() {
             return new ThreadPoolBulkhead(name, threads, queueCapacity, keepAlive);
         }
+
+        /** A copy of this builder under another name (for registries). */
+        Builder copy(String newName) {
+            Builder b = new Builder(newName);
+            b.threads = threads;
+            b.queueCapacity = queueCapacity;
+            b.keepAlive = keepAlive;
+            return b;
+        }
     }
 }

@@ -113,7 +113,7 @@ class TimeoutFakeTimeTest {
     @Test
     void aBreakerOutsideCountsAFakeTimeTimeoutAsAFailure() throws Exception {
         CircuitBreaker cb = CircuitBreaker.builder("slow").ticker(ticker).tripper(Tripper.failureStreak(1)).build();
-        Resilience pipeline = Resilience.of(Policy.of(cb), Timeout.of(Duration.ofSeconds(1)).withScheduler(scheduler));
+        Resilience pipeline = Resilience.of(cb, Timeout.of(Duration.ofSeconds(1)).withScheduler(scheduler));
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         new Thread(() -> {
             try {
