@@ -2,6 +2,7 @@ package dev.fluxgate;
 
 import dev.fluxgate.internal.MetricsSnapshot;
 import dev.fluxgate.internal.Stripes;
+import dev.fluxgate.TransitionQueue.Move;
 import dev.fluxgate.internal.WindowStore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -136,6 +137,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private final LongAdder ignored = new LongAdder();
     private final AtomicLong transitions = new AtomicLong();
     private final ReentrantLock listenerLock = new ReentrantLock();
+    /** Transitions made and not yet delivered to the listeners, in generation order. */
+    private final TransitionQueue moves = new TransitionQueue();
+    private final java.util.function.Consumer<Move> deliverOne = this::deliver;
 
     // ---- guarded by lockWord ----
     @SuppressWarnings("unused") // accessed through LOCK
@@ -289,19 +293,35 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     /**
-     * The OPEN to HALF_OPEN move of the open period {@code w}: one CAS, so of all the callers and
-     * readers racing for it exactly one makes it and publishes it.
+     * The OPEN to HALF_OPEN move of the open period {@code w}: one CAS under the lock, so of all the
+     * callers and readers racing for it exactly one makes it, and its transition is queued before any
+     * later one.
      */
     private void halfOpen(long w, long now) {
-        // Written before the CAS, so that whoever sees the HALF_OPEN word sees when the period began.
-        halfOpenSinceNanos = now;
-        lastProbeAdmittedNanos = now;
-        if (casWord(w, next(w, HALF_OPEN))) {
+        lock();
+        try {
+            if (word() != w) {
+                return; // another caller or reader made the move (an OPEN word changes only under the lock)
+            }
+            drainStripes();
+            ensureWindow(w);
+            Metrics before = store.snapshot(lifetime(w));
+            // Written before the CAS, so that whoever sees the HALF_OPEN word sees when the period began.
+            halfOpenSinceNanos = now;
+            lastProbeAdmittedNanos = now;
+            long nw = next(w, HALF_OPEN);
+            if (!casWord(w, nw)) {
+                return;
+            }
             stateSinceNanos = now;
             transitions.incrementAndGet();
-            publish(new Move(State.OPEN, State.HALF_OPEN, snapshot(),
+            ensureWindow(nw);
+            moves.offer(new Move(State.OPEN, State.HALF_OPEN, before,
                     "cooldown " + Durations.format(Duration.ofNanos(cooldownNanos)) + " elapsed"));
+        } finally {
+            unlock();
         }
+        deliverTransitions();
     }
 
     @Override
@@ -593,7 +613,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         } else {
             Move t = recordLocked(permit, false, durationNanos);
             if (t != null) {
-                publish(t);
+                deliverTransitions();
             }
         }
         Listener[] ls = callListeners;
@@ -666,7 +686,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private void recordFailure(long permit, long durationNanos, Throwable error) {
         Move t = recordLocked(permit, true, durationNanos);
         if (t != null) {
-            publish(t);
+            deliverTransitions();
         }
         Listener[] ls = callListeners;
         for (Listener l : ls) {
@@ -730,7 +750,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                     unlock();
                 }
                 if (t != null) {
-                    publish(t);
+                    deliverTransitions();
                 }
                 return;
             }
@@ -740,7 +760,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if (buffered < 0) {
             Move t = recordLocked(permit, false, 0);
             if (t != null) {
-                publish(t);
+                deliverTransitions();
             }
         } else if (buffered >= DRAIN_THRESHOLD && tryLock()) {
             Move t;
@@ -756,7 +776,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 unlock();
             }
             if (t != null) {
-                publish(t);
+                deliverTransitions();
             }
         }
     }
@@ -917,7 +937,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 ensureWindow(nw);
                 State from = STATES[stateOf(w)];
                 String why = to == State.OPEN && cooldown.isManual() ? reason + "; cooldown manual()" : reason;
-                return new Move(from, to, before, why);
+                Move m = new Move(from, to, before, why);
+                moves.offer(m); // under the lock: queued in generation order
+                return m;
             }
         }
     }
@@ -965,12 +987,13 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             if (from != to) {
                 transitions.incrementAndGet();
                 t = new Move(from, to, before, "manual " + reason);
+                moves.offer(t); // under the lock: queued in generation order
             }
         } finally {
             unlock();
         }
         if (t != null) {
-            publish(t);
+            deliverTransitions();
         }
     }
 
@@ -1065,10 +1088,6 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
     }
 
-    /** A transition made under the lock, published (with its timestamp) after the lock is released. */
-    private record Move(State from, State to, Metrics metrics, String reason) {
-    }
-
     /**
      * The cooldown for the coming open period. A random source that throws must not cost the caller
      * its own outcome nor stop the trip: the wait is then taken without jitter.
@@ -1086,7 +1105,20 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     /** Draws 0.5 for every double: a jitter factor of exactly 1. */
     private static final RandomGenerator NO_JITTER = () -> Long.MIN_VALUE;
 
-    private void publish(Move move) {
+    /**
+     * Delivers the queued transitions, unless another thread is delivering them already. Called,
+     * without the lock, by every thread that made a transition.
+     */
+    private void deliverTransitions() {
+        moves.deliver(deliverOne);
+    }
+
+    /** Tells the listeners present now about one transition; stamped with the clock when delivered. */
+    private void deliver(Move move) {
+        Listener[] ls = listeners;
+        if (ls.length == 0) {
+            return;
+        }
         Instant at;
         try {
             at = clock.instant();
@@ -1096,7 +1128,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             at = Instant.now();
         }
         Transition t = new Transition(name, move.from(), move.to(), at, move.metrics(), move.reason());
-        for (Listener l : listeners) {
+        for (Listener l : ls) {
             try {
                 l.onTransition(t);
             } catch (Throwable e) {
