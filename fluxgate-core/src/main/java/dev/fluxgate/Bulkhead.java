@@ -61,12 +61,22 @@ public final class Bulkhead implements Policy {
         this.slots = new Semaphore(maxConcurrentCalls, true);
     }
 
-    /** A bulkhead of {@code maxConcurrentCalls} that never waits for a slot. */
+    /**
+     * A bulkhead of {@code maxConcurrentCalls} that never waits for a slot.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     public static Bulkhead of(String name, int maxConcurrentCalls) {
         return builder(name).maxConcurrentCalls(maxConcurrentCalls).build();
     }
 
-    /** Starts a builder: 25 concurrent calls, no wait. */
+    /**
+     * Starts a builder: 25 concurrent calls, no wait.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -261,7 +271,7 @@ public final class Bulkhead implements Policy {
         private Ticker ticker = Ticker.system();
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = Plugged.requireName(name);
         }
 
         /**

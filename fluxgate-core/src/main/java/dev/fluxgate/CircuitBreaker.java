@@ -49,7 +49,12 @@ public interface CircuitBreaker {
     /** Returned by {@link #tryAcquirePermission()} when the call is not permitted. */
     long NO_PERMISSION = -1L;
 
-    /** Starts a builder with the documented defaults. */
+    /**
+     * Starts a builder with the documented defaults.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     static Builder builder(String name) {
         return new Builder(name);
     }
@@ -249,12 +254,9 @@ public interface CircuitBreaker {
             this.name = requireName(name);
         }
 
+        /** The one rule for names, {@link Plugged#requireName}; kept here for callers that use it. */
         static String requireName(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank");
-            }
-            return name;
+            return Plugged.requireName(name);
         }
 
         /** The sliding window the tripper judges. Default {@code Window.count(100)}. */

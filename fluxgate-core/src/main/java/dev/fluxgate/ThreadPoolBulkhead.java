@@ -70,12 +70,22 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         executor.allowCoreThreadTimeOut(true); // an idle dependency keeps no threads
     }
 
-    /** A pool of {@code threads} threads and a queue of {@code queueCapacity} tasks. */
+    /**
+     * A pool of {@code threads} threads and a queue of {@code queueCapacity} tasks.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     public static ThreadPoolBulkhead of(String name, int threads, int queueCapacity) {
         return builder(name).threads(threads).queueCapacity(queueCapacity).build();
     }
 
-    /** Starts a builder: as many threads as processors, a queue of 100. */
+    /**
+     * Starts a builder: as many threads as processors, a queue of 100.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -342,7 +352,7 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         private Duration keepAlive = Duration.ofMinutes(1);
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = Plugged.requireName(name);
         }
 
         /**
