@@ -38,7 +38,14 @@ import java.util.function.Supplier;
  * sleeping; such waiters still get slots, but no longer strictly in arrival order.
  *
  * <p>For a separate pool of threads per dependency, see {@link ThreadPoolBulkhead}. A bulkhead is
- * safe for concurrent use.
+ * safe for concurrent use and takes no monitor lock (waiters park on a fair
+ * {@link java.util.concurrent.Semaphore}).
+ *
+ * <p>Memory consistency effects: as for a {@link java.util.concurrent.Semaphore}, actions in a thread
+ * prior to giving a slot back (the end of a task in the bulkhead, {@link #releasePermission()})
+ * happen-before actions following a successful acquisition of a slot in another thread. The counters
+ * ({@link #rejectedCalls()}, {@link #permittedCalls()}) are striped and may lag calls in progress;
+ * {@link #availablePermits()} and {@link #concurrentCalls()} are a moment's reading.
  */
 public final class Bulkhead implements Policy {
 
@@ -61,12 +68,22 @@ public final class Bulkhead implements Policy {
         this.slots = new Semaphore(maxConcurrentCalls, true);
     }
 
-    /** A bulkhead of {@code maxConcurrentCalls} that never waits for a slot. */
+    /**
+     * A bulkhead of {@code maxConcurrentCalls} that never waits for a slot.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     public static Bulkhead of(String name, int maxConcurrentCalls) {
         return builder(name).maxConcurrentCalls(maxConcurrentCalls).build();
     }
 
-    /** Starts a builder: 25 concurrent calls, no wait. */
+    /**
+     * Starts a builder: 25 concurrent calls, no wait.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -261,7 +278,7 @@ public final class Bulkhead implements Policy {
         private Ticker ticker = Ticker.system();
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = Plugged.requireName(name);
         }
 
         /**

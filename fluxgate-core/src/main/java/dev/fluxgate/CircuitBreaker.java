@@ -46,13 +46,39 @@ import java.util.random.RandomGenerator;
  * <p>Thread safety: a breaker is safe for any number of concurrent callers. No lock is held while
  * a task, a tracker, a result predicate or a listener runs. The CLOSED success path allocates
  * nothing and reads the clock only when the configuration needs durations.
+ *
+ * <p>Memory consistency effects:
+ * <ul>
+ *   <li>Transitions are made one at a time, under the breaker's lock. A thread that sees a new state
+ *       (through {@link #state()}, a permit or a rejection) also sees the deadline of the open period
+ *       or the start of the half-open period, which are written before it; and a {@link #metrics()}
+ *       snapshot taken after it saw the new state reflects the whole transition (the cleared window,
+ *       the counters), since the snapshot waits for the lock. The state a transition entered is visible
+ *       to every thread before any listener hears of it.</li>
+ *   <li>Actions in a thread prior to settling a permit ({@link #recordSuccess}, {@link #recordError},
+ *       {@link #recordResult}, or the end of {@link #call}, {@link #get}, {@link #run}) happen-before
+ *       the decision that outcome leads to, and happen-before the return of any later
+ *       {@link #metrics()} snapshot, which counts it (in its window figures when the generation that
+ *       admitted it is still current, else only as a stale outcome in the lifetime counters).</li>
+ *   <li>Actions of the thread that made a transition, before it made it, happen-before the listeners'
+ *       {@code onTransition} calls for it, and the calls for one transition happen-before those for the
+ *       next, whichever threads run them (see {@link Listener} for which thread that is). A caller whose
+ *       call caused a transition may return before the listeners have heard of it.</li>
+ *   <li>The lifetime counters of a {@link Metrics} snapshot may lead or lag its window figures by the
+ *       calls in progress: see {@link Metrics}.</li>
+ * </ul>
  */
 public interface CircuitBreaker extends Policy {
 
     /** Returned by {@link #tryAcquirePermission()} when the call is not permitted. */
     long NO_PERMISSION = -1L;
 
-    /** Starts a builder with the documented defaults. */
+    /**
+     * Starts a builder with the documented defaults.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     static Builder builder(String name) {
         return new Builder(name);
     }
@@ -231,12 +257,9 @@ public interface CircuitBreaker extends Policy {
             this.name = requireName(name);
         }
 
+        /** The one rule for names, {@link Plugged#requireName}; kept here for callers that use it. */
         static String requireName(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank");
-            }
-            return name;
+            return Plugged.requireName(name);
         }
 
         /** The sliding window the tripper judges. Default {@code Window.count(100)}. */

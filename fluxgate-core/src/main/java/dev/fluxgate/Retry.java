@@ -56,7 +56,20 @@ import java.util.random.RandomGenerator;
  * The supplier should return quickly: start the work and return its future. Cancelling the returned future stops the retries and
  * cancels the attempt in flight.
  *
- * <p>A retry is immutable after build and safe for concurrent use; each call keeps its own count.
+ * <p><b>Plugged-in code that throws</b> (anything, an {@link Error} included) never changes the
+ * caller's outcome and is logged at {@code WARNING} on the {@link System.Logger}
+ * {@code dev.fluxgate.Retry}: a listener's failure is ignored (the other listeners still hear the
+ * event); a {@code retryOn} or {@code abortOn} tracker or a {@code retryOnResult} predicate that
+ * throws means "do not retry" (the caller gets that attempt's exception or result); a random source
+ * that throws draws the middle of its range (no jitter).
+ *
+ * <p>A retry is immutable after build, apart from its listeners, and safe for concurrent use; each
+ * call keeps its own count. Memory consistency effects: actions in a thread prior to calling
+ * {@link #call} or {@link #callAsync} happen-before the first attempt; each attempt's actions
+ * happen-before the next attempt and the listener calls that follow it (a retry of {@code callAsync}
+ * is scheduled after the attempt completed); the counters ({@link #retries()} and the like) are
+ * {@link java.util.concurrent.atomic.LongAdder}s, exact once calls are quiet but possibly lagging
+ * calls in progress.
  */
 public final class Retry implements Policy {
 
@@ -84,8 +97,11 @@ public final class Retry implements Policy {
     }
 
     private static final long STOP = -1;
+    private static final System.Logger LOG = System.getLogger(Retry.class.getName());
 
     private final String name;
+    /** {@code Retry 'name'}, for the warnings about plugged-in code. */
+    private final String owner;
     private final int maxAttempts;
     private final long maxDurationNanos;
     private final Backoff backoff;
@@ -108,6 +124,7 @@ public final class Retry implements Policy {
 
     private Retry(Builder b) {
         this.name = b.name;
+        this.owner = Plugged.owner("Retry", name);
         this.maxAttempts = b.maxAttempts;
         this.maxDurationNanos = b.maxDuration == null ? Long.MAX_VALUE : b.maxDuration.toNanos();
         this.backoff = b.backoff;
@@ -119,11 +136,17 @@ public final class Retry implements Policy {
         this.sleeper = b.sleeper;
         this.scheduler = b.scheduler; // null: the shared scheduler, attempts run on the common pool
         this.ticker = b.ticker;
-        this.random = b.random != null ? b.random : Calls.THREAD_LOCAL_RANDOM;
+        this.random = PluggedRandom.of(b.random, LOG, owner);
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
     }
 
-    /** Starts a builder: 3 attempts, no duration limit, exponential backoff 100 ms x2 up to 10 s with full jitter, every exception retried except rejections. */
+    /**
+     * Starts a builder: 3 attempts, no duration limit, exponential backoff 100 ms x2 up to 10 s with full
+     * jitter, every exception retried except rejections.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -259,27 +282,47 @@ public final class Retry implements Policy {
 
     // ---- decisions ----
 
+    /** Whether a result is retried; a predicate that throws is logged and the result is not retried. */
     private boolean retryable(Object result) {
-        return retryOnResult != null && retryOnResult.test(result);
+        if (retryOnResult == null) {
+            return false;
+        }
+        try {
+            return retryOnResult.test(result);
+        } catch (Throwable e) {
+            Plugged.failed(LOG, owner, "retryOnResult predicate", retryOnResult, "not retrying; the caller gets the result", e);
+            return false;
+        }
     }
 
+    /** Whether an exception is retried; a tracker that throws is logged and the exception is not retried. */
     private boolean retryable(Throwable error) {
-        if (!(error instanceof Exception) || abortOn.tracks(error)) {
+        if (!(error instanceof Exception) || tracks("abortOn", abortOn, error, true)) {
             return false;
         }
         if (error instanceof CallNotPermittedException && !retryOnRejection) {
             return false;
         }
-        return retryOn.tracks(error);
+        return tracks("retryOn", retryOn, error, false);
+    }
+
+    /** {@code tracker.tracks(error)}; a tracker that throws is logged and answers {@code whenBroken} (no retry). */
+    private boolean tracks(String role, Tracker tracker, Throwable error, boolean whenBroken) {
+        try {
+            return tracker.tracks(error);
+        } catch (Throwable e) {
+            Plugged.failed(LOG, owner, role + " tracker", tracker, "not retrying", e);
+            return whenBroken;
+        }
     }
 
     private void emit(java.util.function.Consumer<RetryListener> event) {
         for (RetryListener listener : listeners) {
             try {
                 event.accept(listener);
-            } catch (Throwable ignored) {
-                // A broken listener must not change the call's outcome, whatever it throws (an Error
-                // too: the breaker's listeners get the same guarantee).
+            } catch (Throwable e) {
+                // Whatever it throws (an Error too), a listener must not change the call's outcome.
+                Plugged.failed(LOG, owner, "listener", listener, "ignored", e);
             }
         }
     }
@@ -485,7 +528,7 @@ public final class Retry implements Policy {
         private final List<RetryListener> listeners = new ArrayList<>();
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = Plugged.requireName(name);
         }
 
         /**

@@ -45,6 +45,14 @@ import java.util.function.Supplier;
  * <p>{@link #callAsync} runs the task supplier on the pool, so the pool bounds the threads that
  * <em>start</em> asynchronous work, not the work's completion; use a {@link Bulkhead} to bound
  * asynchronous calls in flight. Safe for concurrent use.
+ *
+ * <p>Memory consistency effects: actions in a thread prior to {@link #submit} happen-before the task
+ * starts on a pool thread, and the task's actions happen-before the completion of its future is seen
+ * (by {@code get}, {@code join} or a dependent stage), as for an
+ * {@link java.util.concurrent.ExecutorService}. A task's place is given back before its future
+ * completes, so a caller that saw the future complete finds the place free. {@link #activeThreads()},
+ * {@link #queueDepth()} and {@link #tasksInUse()} are a moment's reading; {@link #rejectedCalls()} is
+ * striped and may lag submissions in progress.
  */
 public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
 
@@ -70,12 +78,22 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         executor.allowCoreThreadTimeOut(true); // an idle dependency keeps no threads
     }
 
-    /** A pool of {@code threads} threads and a queue of {@code queueCapacity} tasks. */
+    /**
+     * A pool of {@code threads} threads and a queue of {@code queueCapacity} tasks.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     public static ThreadPoolBulkhead of(String name, int threads, int queueCapacity) {
         return builder(name).threads(threads).queueCapacity(queueCapacity).build();
     }
 
-    /** Starts a builder: as many threads as processors, a queue of 100. */
+    /**
+     * Starts a builder: as many threads as processors, a queue of 100.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -342,7 +360,7 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         private Duration keepAlive = Duration.ofMinutes(1);
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = Plugged.requireName(name);
         }
 
         /**

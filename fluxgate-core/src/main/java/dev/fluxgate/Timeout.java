@@ -56,6 +56,14 @@ import java.util.function.Supplier;
  * <p>A timeout is an ordinary exception to the policies outside it: a {@link CircuitBreaker} around
  * a timeout records it as a failure (with the default {@link Tracker#all()}), and a {@link Retry}
  * retries it. Timeouts are immutable and safe for concurrent use.
+ *
+ * <p>Memory consistency effects: actions in a thread prior to {@link #call} happen-before the task
+ * starts on its worker, and the task's actions happen-before {@code call} returns its result or throws
+ * its exception. A task that timed out may still be running when the caller gets the
+ * {@link TimeoutException} (if it ignores the interrupt): nothing it does afterwards is ordered with the
+ * caller's actions. For {@link #callAsync}, the task's completion happens-before the returned future
+ * completes with its outcome; a timeout completes the returned future after cancelling the task's.
+ * {@link #timeouts()} is a striped counter that may lag calls timing out.
  */
 public final class Timeout implements Policy {
 
