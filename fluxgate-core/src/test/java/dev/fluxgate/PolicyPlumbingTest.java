@@ -55,6 +55,26 @@ class PolicyPlumbingTest {
     }
 
     @Test
+    void getWrapsAPolicysCheckedExceptionThatIsNeitherATimeoutNorAnInterrupt() {
+        IOException checked = new IOException("policy failed");
+        Policy throwing = new Policy() {
+            @Override
+            public <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
+                throw checked;
+            }
+
+            @Override
+            public <T> CompletableFuture<T> callAsync(
+                    java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> task) {
+                return CompletableFuture.failedFuture(checked);
+            }
+        };
+        assertThatThrownBy(() -> throwing.get(() -> "x")).isInstanceOf(CompletionException.class).hasCause(checked);
+        assertThatThrownBy(() -> Resilience.of(throwing).get(() -> "x")).isInstanceOf(CompletionException.class)
+                .hasCause(checked);
+    }
+
+    @Test
     void anAsyncCallThatFinishesInTimeOnAGivenSchedulerCompletesAndDropsItsDeadline() throws Exception {
         TestTicker ticker = new TestTicker();
         ManualScheduler scheduler = new ManualScheduler(ticker);

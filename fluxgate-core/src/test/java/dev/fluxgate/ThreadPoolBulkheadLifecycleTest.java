@@ -28,7 +28,12 @@ class ThreadPoolBulkheadLifecycleTest {
         ThreadPoolBulkhead bulkhead = ThreadPoolBulkhead.builder("idle-pool").threads(2).queueCapacity(0)
                 .keepAlive(Duration.ofMillis(20)).build();
 
-        assertThat(bulkhead.submit(() -> Thread.currentThread().isDaemon()).get(30, TimeUnit.SECONDS)).isTrue();
+        // Submitted from a thread that is not a daemon: a new thread inherits that, unless the pool says otherwise.
+        CompletableFuture<CompletableFuture<Boolean>> submitted = new CompletableFuture<>();
+        Thread submitter = new Thread(() -> submitted.complete(bulkhead.submit(() -> Thread.currentThread().isDaemon())));
+        submitter.setDaemon(false);
+        submitter.start();
+        assertThat(submitted.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS)).isTrue();
 
         // An idle dependency must not pin threads: the pool thread ends after keepAlive (waited on as a condition).
         long deadline = System.nanoTime() + WAIT_NANOS;
