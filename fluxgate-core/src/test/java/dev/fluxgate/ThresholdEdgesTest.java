@@ -32,6 +32,25 @@ class ThresholdEdgesTest {
     }
 
     @Test
+    void aSlowRateOnEitherSideOfACompositeRuleGetsItsThresholdMeasured() throws Exception {
+        Duration slow = Duration.ofMillis(100);
+        for (Tripper rule : new Tripper[] {Tripper.slowRate(0.5, slow).or(Tripper.failureStreak(100)),
+            Tripper.failureStreak(100).or(Tripper.slowRate(0.5, slow)),
+            Tripper.not(Tripper.not(Tripper.slowRate(0.5, slow)))}) {
+            TestTicker ticker = new TestTicker();
+            CircuitBreaker cb = CircuitBreaker.builder("slow").ticker(ticker).tripper(rule).build();
+            assertThat(cb.slowCallThresholds()).as("%s", rule).containsExactly(slow);
+
+            cb.call(() -> {
+                ticker.advance(Duration.ofMillis(200));
+                return "slow";
+            });
+
+            assertThat(cb.state()).as("%s", rule).isEqualTo(State.OPEN);
+        }
+    }
+
+    @Test
     void theLargestSettingsThatAreAllowedBuild() {
         CircuitBreaker.Builder b = CircuitBreaker.builder("limits")
                 .maxHalfOpenCalls(CircuitBreaker.Builder.MAX_HALF_OPEN_CALLS)
