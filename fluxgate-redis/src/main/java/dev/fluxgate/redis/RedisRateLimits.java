@@ -4,6 +4,7 @@ import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Ticker;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +42,11 @@ import java.util.function.Function;
  * (the wait is reserved in Redis and slept in this process), {@code callAsync}, listeners, meters.
  *
  * <p><b>Round trips.</b> Each acquisition is one Bucket4j command: a {@code GET} of the bucket's state and,
- * when the command changed it, an {@code EVAL} of a compare-and-swap script, so two round trips for a
- * granted permit, two more for each retry when another instance changed the bucket in between.
+ * when the command changed it, an {@code EVAL} of a compare-and-swap script: two round trips for a granted
+ * permit (or a reservation within {@code maxWait}), one for a refusal, one for
+ * {@link RateLimiter#availablePermits()}; two more for each retry when another instance changed the bucket
+ * in between. Calls racing on one limiter in this process are batched into one command (Bucket4j's exact
+ * batching optimization), so they never retry against each other and cost less than two round trips each.
  *
  * <p><b>When Redis does not answer</b> (down, unreachable, too slow, refusing the credentials): a call
  * waits for Redis at most {@link Builder#timeout} (Bucket4j's request timeout, whatever the connection's own
@@ -125,7 +129,9 @@ public final class RedisRateLimits {
             Objects.requireNonNull(limit, "limit");
             byte[] key = redisKey(limit).getBytes(StandardCharsets.UTF_8);
             var configuration = BucketPermits.configuration(limit);
-            var bucket = proxies.builder().build(key, () -> configuration);
+            // Batching: calls racing in this process share one command (one read, one compare-and-swap) instead
+            // of failing each other's compare-and-swap and retrying; exact, unlike Bucket4j's other optimizations.
+            var bucket = proxies.builder().withOptimization(Optimizations.batching()).build(key, () -> configuration);
             return new RedisStore(limit, new BucketPermits(bucket, limit.burst()), health, onFailure, timeoutNanos);
         };
     }

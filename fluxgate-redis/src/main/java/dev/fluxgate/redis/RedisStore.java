@@ -1,6 +1,7 @@
 package dev.fluxgate.redis;
 
 import dev.fluxgate.RateLimiter;
+import io.github.bucket4j.util.concurrent.batch.BatchHelper;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -38,7 +39,8 @@ final class RedisStore implements RateLimiter.Store {
             long answer;
             try {
                 answer = redis.tryReserve(permits, maxWaitNanos);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException thrown) {
+                RuntimeException e = unwrap(thrown);
                 failed(e);
                 if (onFailure.isFailClosed()) {
                     throw new RedisUnavailableException(name, "Redis did not answer RateLimiter '" + name
@@ -70,10 +72,19 @@ final class RedisStore implements RateLimiter.Store {
                 health.answered();
                 return available;
             } catch (RuntimeException e) {
-                failed(e);
+                failed(unwrap(e));
             }
         }
         return local.availablePermits();
+    }
+
+    /** The failure itself, out of Bucket4j's wrapper for a failed batch. */
+    private static RuntimeException unwrap(RuntimeException e) {
+        RuntimeException failure = e;
+        while (failure instanceof BatchHelper.BatchFailedException && failure.getCause() instanceof RuntimeException cause) {
+            failure = cause;
+        }
+        return failure;
     }
 
     /** Notes a failure, unless the caller was interrupted while it waited for Redis: that is no failure of Redis. */

@@ -19,6 +19,8 @@ public final class RedisUnavailableException extends RejectedException {
     private static final long serialVersionUID = 1L;
 
     private final String limiterName;
+    /** The cause: {@link RejectedException} fixes its own cause to none, so this class keeps it here. */
+    private final Throwable redisFailure;
 
     /**
      * Creates the exception.
@@ -30,7 +32,17 @@ public final class RedisUnavailableException extends RejectedException {
     RedisUnavailableException(String limiterName, String message, Throwable cause) {
         super(message);
         this.limiterName = Objects.requireNonNull(limiterName, "limiterName");
-        initCause(cause);
+        this.redisFailure = Objects.requireNonNull(cause, "cause");
+    }
+
+    /**
+     * The Redis client's exception of the last failure (Lettuce's, or Bucket4j's timeout).
+     *
+     * @return the failure
+     */
+    @Override
+    public Throwable getCause() {
+        return redisFailure;
     }
 
     /**
