@@ -19,8 +19,8 @@ import java.time.Duration;
  * one at a time, evenly ({@link RateLimiter.Shape#SMOOTH}), or {@code permits} at a time at each period
  * boundary ({@link RateLimiter.Shape#BURSTY}).
  *
- * <p>The arithmetic is exact: the rate is kept as the fraction {@code permits / periodNanos} in lowest
- * terms, never rounded to a whole interval.
+ * <p>The arithmetic is exact: the rate is kept as the fraction {@code permits / periodNanos} (in lowest
+ * terms for the smooth shape), never rounded to a whole interval.
  */
 class LocalPermits implements RateLimiter.Store {
 
@@ -134,7 +134,7 @@ class LocalPermits implements RateLimiter.Store {
 
         final Ticker ticker;
         private final long origin;
-        /** Permits per {@link #periodNanos}, in lowest terms with it. */
+        /** Permits per {@link #periodNanos}; for the smooth shape in lowest terms with it. */
         private final long permits;
         private final long periodNanos;
         final int burst;
@@ -164,15 +164,20 @@ class LocalPermits implements RateLimiter.Store {
                 throw new IllegalArgumentException("rate must be at most one permit per nanosecond, was "
                         + p + " per " + Durations.format(limit.period()));
             }
-            long gcd = gcd(p, n);
-            p /= gcd;
-            n /= gcd;
-            if (Math.multiplyHigh(p, n) != 0 || p * n < 0) {
+            boolean smooth = limit.shape() == RateLimiter.Shape.SMOOTH;
+            if (smooth) {
+                // Lowest terms keep the products below small; a bursty rate keeps its period, whose
+                // boundaries are when permits arrive (and it multiplies nothing by the rest of a period).
+                long gcd = gcd(p, n);
+                p /= gcd;
+                n /= gcd;
+            }
+            if (smooth && (Math.multiplyHigh(p, n) != 0 || p * n < 0)) {
                 throw new IllegalArgumentException("rate " + limit.permits() + " per "
                         + Durations.format(limit.period()) + " is too fine to count exactly: permits x period in"
                         + " nanoseconds (in lowest terms) must be at most " + Long.MAX_VALUE);
             }
-            Rate rate = new Rate(limit.ticker(), p, n, limit.burst(), limit.shape() == RateLimiter.Shape.SMOOTH,
+            Rate rate = new Rate(limit.ticker(), p, n, limit.burst(), smooth,
                     limit.permits() + " per " + Durations.format(limit.period()) + ", burst " + limit.burst()
                             + ", " + limit.shape().name().toLowerCase(java.util.Locale.ROOT));
             long refill = rate.refillNanos(limit.burst());
