@@ -10,12 +10,12 @@ import java.time.Duration;
  * nothing.
  *
  * <p>Time is counted in <em>permit units</em>: {@link Rate#permitsAt(long)} says how many permits the
- * rate has earned since the limiter was built. The state {@code tat} is the unit up to which permits
- * have been handed out (reservations included). A request for {@code n} permits takes the units
- * {@code (max(tat, now), max(tat, now) + n]}; they may be used once {@code now} reaches
- * {@code max(tat, now) + n - burst}. So the permits usable by any moment are at most the permits
- * earned by then plus the burst, which is the limit, and an idle bucket never holds more than
- * {@code burst} (the {@code max} forgets the rest). The two shapes differ only in how units are earned:
+ * rate has earned since the limiter was built (they are earned at fixed instants, a grid). The state
+ * {@code tat} is the unit up to which permits have been handed out (reservations included). A request
+ * for {@code n} permits takes the units {@code (max(tat, now), max(tat, now) + n]}; they may be used once
+ * {@code now} reaches {@code max(tat, now) + n - burst}. So the permits usable by any moment are at most
+ * the permits earned by then plus the burst, which is the limit, and an idle bucket never holds more than
+ * {@code burst} (the {@code max} drops the rest). The two shapes differ only in how units are earned:
  * one at a time, evenly ({@link RateLimiter.Shape#SMOOTH}), or {@code permits} at a time at each period
  * boundary ({@link RateLimiter.Shape#BURSTY}).
  *

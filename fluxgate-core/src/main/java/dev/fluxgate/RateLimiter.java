@@ -33,21 +33,21 @@ import java.util.function.Supplier;
  * if (limiter.tryAcquire()) { ... }          // never waits
  * }</pre>
  *
- * <p><b>The limit.</b> Over any stretch of time {@code t} (measured on the builder's {@link Ticker}),
- * the permits granted and usable within it are at most {@code permits x t / period + burst}, under any
- * number of racing threads, and the limiter is exact: it never refuses a permit the limit allows.
- * Permits granted after a wait count against the rate from the moment they are granted, so waiting
- * callers and callers that come later share one rate. A limiter starts full ({@code burst} permits free).
- * Two shapes:
+ * <p><b>The limit.</b> A limiter <em>earns</em> permits at fixed instants on the builder's {@link Ticker},
+ * counted from when it was built, and holds at most {@code burst} of them (it starts full; a permit
+ * earned while it is full is dropped). Two shapes:
  * <ul>
- *   <li>{@link Shape#SMOOTH} (the default): permits are earned one at a time, evenly spaced
- *       ({@code period / permits} apart); an idle limiter saves up to {@code burst} of them. With
- *       {@code burst(1)} calls are strictly spaced.</li>
- *   <li>{@link Shape#BURSTY}: {@code permits} are earned at once at the start of each period (periods
- *       count from when the limiter was built), saved up to {@code burst}: "100 per second" lets 100 calls
- *       through at once each second.</li>
+ *   <li>{@link Shape#SMOOTH} (the default): one permit at a time, the {@code k}-th at
+ *       {@code k x period / permits}, evenly spaced. With {@code burst(1)} calls are strictly spaced.</li>
+ *   <li>{@link Shape#BURSTY}: {@code permits} at once at the start of each period: "100 per second"
+ *       lets 100 calls through at once each second.</li>
  * </ul>
- * {@code burst} defaults to {@code permits}. The rate is kept as an exact fraction, never rounded.
+ * {@code burst} defaults to {@code permits}. So, under any number of racing threads, the permits granted
+ * within any stretch of time are at most those earned within it plus {@code burst}: from the start, at
+ * most {@code floor(permits x elapsed / period) + burst}. The limiter is exact: it never refuses a permit
+ * that is held, and the rate is kept as an exact fraction, never rounded to a whole interval. Permits
+ * granted after a wait count against the rate from the moment they are granted, so waiting callers and
+ * callers that come later share one rate.
  *
  * <p><b>Waiting.</b> {@link #tryAcquire} never waits. {@link #acquire(int)}, {@link #call} and the other
  * synchronous methods take permits that are free within the builder's {@code maxWait} (zero by default)
