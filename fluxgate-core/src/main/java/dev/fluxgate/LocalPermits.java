@@ -10,17 +10,17 @@ import java.time.Duration;
  * nothing.
  *
  * <p>Time is counted in <em>permit units</em>: {@link Rate#permitsAt(long)} says how many permits the
- * rate has earned since the limiter was built. The state {@code tat} is the unit up to which permits
- * have been handed out (reservations included). A request for {@code n} permits takes the units
- * {@code (max(tat, now), max(tat, now) + n]}; they may be used once {@code now} reaches
- * {@code max(tat, now) + n - burst}. So the permits usable by any moment are at most the permits
- * earned by then plus the burst, which is the limit, and an idle bucket never holds more than
- * {@code burst} (the {@code max} forgets the rest). The two shapes differ only in how units are earned:
+ * rate has earned since the limiter was built (they are earned at fixed instants, a grid). The state
+ * {@code tat} is the unit up to which permits have been handed out (reservations included). A request
+ * for {@code n} permits takes the units {@code (max(tat, now), max(tat, now) + n]}; they may be used once
+ * {@code now} reaches {@code max(tat, now) + n - burst}. So the permits usable by any moment are at most
+ * the permits earned by then plus the burst, which is the limit, and an idle bucket never holds more than
+ * {@code burst} (the {@code max} drops the rest). The two shapes differ only in how units are earned:
  * one at a time, evenly ({@link RateLimiter.Shape#SMOOTH}), or {@code permits} at a time at each period
  * boundary ({@link RateLimiter.Shape#BURSTY}).
  *
- * <p>The arithmetic is exact: the rate is kept as the fraction {@code permits / periodNanos} in lowest
- * terms, never rounded to a whole interval.
+ * <p>The arithmetic is exact: the rate is kept as the fraction {@code permits / periodNanos} (in lowest
+ * terms for the smooth shape), never rounded to a whole interval.
  */
 class LocalPermits implements RateLimiter.Store {
 
@@ -134,7 +134,7 @@ class LocalPermits implements RateLimiter.Store {
 
         final Ticker ticker;
         private final long origin;
-        /** Permits per {@link #periodNanos}, in lowest terms with it. */
+        /** Permits per {@link #periodNanos}; for the smooth shape in lowest terms with it. */
         private final long permits;
         private final long periodNanos;
         final int burst;
@@ -164,15 +164,20 @@ class LocalPermits implements RateLimiter.Store {
                 throw new IllegalArgumentException("rate must be at most one permit per nanosecond, was "
                         + p + " per " + Durations.format(limit.period()));
             }
-            long gcd = gcd(p, n);
-            p /= gcd;
-            n /= gcd;
-            if (Math.multiplyHigh(p, n) != 0 || p * n < 0) {
+            boolean smooth = limit.shape() == RateLimiter.Shape.SMOOTH;
+            if (smooth) {
+                // Lowest terms keep the products below small; a bursty rate keeps its period, whose
+                // boundaries are when permits arrive (and it multiplies nothing by the rest of a period).
+                long gcd = gcd(p, n);
+                p /= gcd;
+                n /= gcd;
+            }
+            if (smooth && (Math.multiplyHigh(p, n) != 0 || p * n < 0)) {
                 throw new IllegalArgumentException("rate " + limit.permits() + " per "
                         + Durations.format(limit.period()) + " is too fine to count exactly: permits x period in"
                         + " nanoseconds (in lowest terms) must be at most " + Long.MAX_VALUE);
             }
-            Rate rate = new Rate(limit.ticker(), p, n, limit.burst(), limit.shape() == RateLimiter.Shape.SMOOTH,
+            Rate rate = new Rate(limit.ticker(), p, n, limit.burst(), smooth,
                     limit.permits() + " per " + Durations.format(limit.period()) + ", burst " + limit.burst()
                             + ", " + limit.shape().name().toLowerCase(java.util.Locale.ROOT));
             long refill = rate.refillNanos(limit.burst());

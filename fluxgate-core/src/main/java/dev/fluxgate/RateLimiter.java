@@ -33,21 +33,21 @@ import java.util.function.Supplier;
  * if (limiter.tryAcquire()) { ... }          // never waits
  * }</pre>
  *
- * <p><b>The limit.</b> Over any stretch of time {@code t} (measured on the builder's {@link Ticker}),
- * the permits granted and usable within it are at most {@code permits x t / period + burst}, under any
- * number of racing threads, and the limiter is exact: it never refuses a permit the limit allows.
- * Permits granted after a wait count against the rate from the moment they are granted, so waiting
- * callers and callers that come later share one rate. A limiter starts full ({@code burst} permits free).
- * Two shapes:
+ * <p><b>The limit.</b> A limiter <em>earns</em> permits at fixed instants on the builder's {@link Ticker},
+ * counted from when it was built, and holds at most {@code burst} of them (it starts full; a permit
+ * earned while it is full is dropped). Two shapes:
  * <ul>
- *   <li>{@link Shape#SMOOTH} (the default): permits are earned one at a time, evenly spaced
- *       ({@code period / permits} apart); an idle limiter saves up to {@code burst} of them. With
- *       {@code burst(1)} calls are strictly spaced.</li>
- *   <li>{@link Shape#BURSTY}: {@code permits} are earned at once at the start of each period (periods
- *       count from when the limiter was built), saved up to {@code burst}: "100 per second" lets 100 calls
- *       through at once each second.</li>
+ *   <li>{@link Shape#SMOOTH} (the default): one permit at a time, the {@code k}-th at
+ *       {@code k x period / permits}, evenly spaced. With {@code burst(1)} calls are strictly spaced.</li>
+ *   <li>{@link Shape#BURSTY}: {@code permits} at once at the start of each period: "100 per second"
+ *       lets 100 calls through at once each second.</li>
  * </ul>
- * {@code burst} defaults to {@code permits}. The rate is kept as an exact fraction, never rounded.
+ * {@code burst} defaults to {@code permits}. So, under any number of racing threads, the permits granted
+ * within any stretch of time are at most those earned within it plus {@code burst}: from the start, at
+ * most {@code floor(permits x elapsed / period) + burst}. The limiter is exact: it never refuses a permit
+ * that is held, and the rate is kept as an exact fraction, never rounded to a whole interval. Permits
+ * granted after a wait count against the rate from the moment they are granted, so waiting callers and
+ * callers that come later share one rate.
  *
  * <p><b>Waiting.</b> {@link #tryAcquire} never waits. {@link #acquire(int)}, {@link #call} and the other
  * synchronous methods take permits that are free within the builder's {@code maxWait} (zero by default)
@@ -540,6 +540,44 @@ public final class RateLimiter implements Policy {
     }
 
     /**
+     * Runs {@code task} once a permit is taken, as {@link #call} does, without checked exceptions: an
+     * interrupted wait becomes a {@link java.util.concurrent.CancellationException} with the interrupt flag
+     * restored. Allocates nothing when the permit is free.
+     *
+     * @param task the task
+     * @param <T> the task's result
+     * @return what the task returned
+     * @throws RateLimitedException if no permit is free within the maximum wait (the task does not run)
+     */
+    @Override
+    public <T> T get(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        acquireUnchecked();
+        return task.get();
+    }
+
+    /**
+     * Runs {@code task} once a permit is taken, as {@link #get(Supplier)} does.
+     *
+     * @param task the task
+     * @throws RateLimitedException if no permit is free within the maximum wait (the task does not run)
+     */
+    @Override
+    public void run(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        acquireUnchecked();
+        task.run();
+    }
+
+    private void acquireUnchecked() {
+        try {
+            acquire(1);
+        } catch (InterruptedException e) {
+            throw Calls.unchecked(e);
+        }
+    }
+
+    /**
      * Starts an asynchronous task once a permit is taken, never blocking a thread: a permit free now starts
      * it on the calling thread; one free within the maximum wait schedules its start; otherwise the
      * returned future fails at once with {@link RateLimitedException} and the task is not started.
@@ -616,8 +654,9 @@ public final class RateLimiter implements Policy {
         private final String name;
         private int permits = 100;
         private Duration period = Duration.ofSeconds(1);
-        /** 0: the same as permits. */
         private int burst;
+        /** Unset: the same as permits. */
+        private boolean burstSet;
         private Shape shape = Shape.SMOOTH;
         private Duration maxWait = Duration.ZERO;
         private Ticker ticker = Ticker.system();
@@ -652,7 +691,8 @@ public final class RateLimiter implements Policy {
          * @return this builder
          */
         public Builder burst(int burst) {
-            this.burst = burst == 0 ? -1 : burst; // keep 0 itself for "not set", and reject it at build()
+            this.burst = burst;
+            this.burstSet = true;
             return this;
         }
 
@@ -795,9 +835,9 @@ public final class RateLimiter implements Policy {
                 throw new IllegalArgumentException("rate must be at most one permit per nanosecond, was "
                         + permits + " per " + Durations.format(period));
             }
-            int b = burst == 0 ? permits : burst;
+            int b = burstSet ? burst : permits;
             if (b < 1) {
-                throw new IllegalArgumentException("burst must be >= 1, was " + (burst == -1 ? 0 : burst));
+                throw new IllegalArgumentException("burst must be >= 1, was " + b);
             }
             if (maxWait.isNegative() || maxWait.compareTo(LocalPermits.Rate.MAX_SPAN) > 0) {
                 throw new IllegalArgumentException("maxWait must be zero or positive and at most "
@@ -814,6 +854,7 @@ public final class RateLimiter implements Policy {
             b.permits = permits;
             b.period = period;
             b.burst = burst;
+            b.burstSet = burstSet;
             b.shape = shape;
             b.maxWait = maxWait;
             b.ticker = ticker;

@@ -34,6 +34,7 @@ class EveryPatternIsAPolicyTest {
         Bulkhead bulkhead = Bulkhead.of("bh", 2);
         ThreadPoolBulkhead pool = ThreadPoolBulkhead.of("tp", 1, 4);
         Timeout timeout = Timeout.builder("t").timeout(Duration.ofMinutes(1)).build();
+        RateLimiter limiter = RateLimiter.of("rl", 1_000, Duration.ofSeconds(1));
         List<Object> nested = new CopyOnWriteArrayList<>();
         Resilience pipeline = Resilience.of(new Policy() {
             @Override
@@ -55,6 +56,7 @@ class EveryPatternIsAPolicyTest {
                 new Pattern("bulkhead", bulkhead, bulkhead::permittedCalls),
                 new Pattern("thread-pool bulkhead", pool, OFF_THREAD::get),
                 new Pattern("timeout", timeout, OFF_THREAD::get),
+                new Pattern("rate limiter", limiter, limiter::permittedCalls),
                 new Pattern("pipeline", pipeline, () -> nested.size()));
     }
 

@@ -63,7 +63,10 @@ class RegistryContractTest {
                 new Kind<Timeout, Timeout.Builder>("timeouts",
                         () -> Registry.ofTimeouts(Timeout.builder("d").timeout(Duration.ofMillis(300))),
                         b -> b.timeout(Duration.ofSeconds(3)), Timeout::timeout, Duration.ofMillis(300),
-                        Duration.ofSeconds(3), Timeout::name));
+                        Duration.ofSeconds(3), Timeout::name),
+                new Kind<RateLimiter, RateLimiter.Builder>("rate limiters",
+                        () -> Registry.ofRateLimiters(RateLimiter.builder("d").rate(10, Duration.ofSeconds(1))),
+                        b -> b.rate(20, Duration.ofSeconds(1)), r -> r.limit().permits(), 10, 20, RateLimiter::name));
     }
 
     /** Records what entry listeners hear. */
