@@ -50,7 +50,7 @@ import java.util.function.Function;
  *
  * <p><b>When Redis does not answer</b> (down, unreachable, too slow, refusing the credentials): a call
  * waits for Redis at most {@link Builder#timeout} (Bucket4j's request timeout, whatever the connection's own
- * command timeout), then follows {@link Builder#onRedisFailure}: {@link OnRedisFailure#failClosed()} (the
+ * command timeout; twice that when it queued behind another thread's batch), then follows {@link Builder#onRedisFailure}: {@link OnRedisFailure#failClosed()} (the
  * default) refuses it with {@link RedisUnavailableException}, {@link OnRedisFailure#localShare(int)} limits it
  * in this process to this instance's share. Until Redis answers again, calls do not wait for it: they take
  * that path at once, and one call per {@link Builder#probeInterval} asks Redis (a probe; reading

@@ -3,6 +3,7 @@ package dev.fluxgate.redis;
 import dev.fluxgate.RateLimiter;
 import io.github.bucket4j.util.concurrent.batch.BatchHelper;
 import java.util.concurrent.CancellationException;
+import java.util.function.LongSupplier;
 
 /**
  * The store of a Redis-backed limiter: the fleet-wide Bucket4j bucket while Redis answers, the
@@ -38,10 +39,12 @@ final class RedisStore implements RateLimiter.Store {
         if (health.mayAsk()) {
             long answer;
             try {
-                answer = redis.tryReserve(permits, maxWaitNanos);
+                answer = ask(() -> redis.tryReserve(permits, maxWaitNanos));
+            } catch (Interrupted e) {
+                throw e;
             } catch (RuntimeException thrown) {
                 RuntimeException e = unwrap(thrown);
-                failed(e);
+                health.failed(e);
                 if (onFailure.isFailClosed()) {
                     throw new RedisUnavailableException(name, "Redis did not answer RateLimiter '" + name
                             + "' (timeout " + RedisHealth.millis(timeoutNanos) + "): " + RedisHealth.describe(e)
@@ -68,14 +71,35 @@ final class RedisStore implements RateLimiter.Store {
     public long availablePermits() {
         if (health.mayAsk()) {
             try {
-                long available = redis.availablePermits();
+                long available = ask(redis::availablePermits);
                 health.answered();
                 return available;
+            } catch (Interrupted e) {
+                throw e;
             } catch (RuntimeException e) {
-                failed(unwrap(e));
+                health.failed(unwrap(e));
             }
         }
         return local.availablePermits();
+    }
+
+    /**
+     * Asks Redis. An interrupt is no failure of Redis: the interrupted caller gets a
+     * {@link CancellationException} (its flag stays set); a caller whose shared batch was ended by another
+     * thread's interrupt asks again, once.
+     */
+    private long ask(LongSupplier question) {
+        try {
+            return question.getAsLong();
+        } catch (RuntimeException e) {
+            if (!interruptedIn(e)) {
+                throw e;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new Interrupted(name, e);
+            }
+            return question.getAsLong();
+        }
     }
 
     /** The failure itself, out of Bucket4j's wrapper for a failed batch. */
@@ -85,17 +109,6 @@ final class RedisStore implements RateLimiter.Store {
             failure = cause;
         }
         return failure;
-    }
-
-    /** Notes a failure, unless the caller was interrupted while it waited for Redis: that is no failure of Redis. */
-    private void failed(RuntimeException e) {
-        if (Thread.currentThread().isInterrupted() && interruptedIn(e)) {
-            CancellationException cancelled = new CancellationException("RateLimiter '" + name
-                    + "': interrupted while asking Redis for permits (the interrupt flag stays set)");
-            cancelled.initCause(e);
-            throw cancelled;
-        }
-        health.failed(e);
     }
 
     private static boolean interruptedIn(Throwable e) {
@@ -110,6 +123,17 @@ final class RedisStore implements RateLimiter.Store {
     @Override
     public String toString() {
         return "RedisStore(" + name + ", " + onFailure + ", " + health + ")";
+    }
+
+    /** The caller was interrupted while it asked Redis. */
+    private static final class Interrupted extends CancellationException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted(String name, Throwable cause) {
+            super("RateLimiter '" + name + "': interrupted while asking Redis for permits (the interrupt flag"
+                    + " stays set)");
+            initCause(cause);
+        }
     }
 
     /** The local store of a limiter that fails closed: never asked, holds nothing. */

@@ -196,6 +196,34 @@ class RedisStoreTest {
     }
 
     @Test
+    void aCallWhoseSharedBatchAnotherThreadsInterruptEndedAsksAgainAndRedisIsNotMarkedDown() {
+        RateLimiter limiter = limiter(OnRedisFailure.failClosed());
+        remote.down.set(true);
+        remote.failure = new IllegalStateException("batch failed", new InterruptedException());
+        // This thread is not interrupted: the failure is someone else's interrupt. Redis answers the retry.
+        RateLimiter.Store once = new RateLimiter.Store() {
+            @Override
+            public long tryReserve(int permits, long maxWaitNanos) {
+                try {
+                    return remote.tryReserve(permits, maxWaitNanos);
+                } finally {
+                    remote.down.set(false);
+                }
+            }
+
+            @Override
+            public long availablePermits() {
+                return remote.availablePermits();
+            }
+        };
+        RateLimiter.Limit limit = limiter.limit();
+        RedisStore store = new RedisStore(limit, once, health, OnRedisFailure.failClosed(), 1);
+        assertThat(store.tryReserve(1, 0)).isZero();
+        assertThat(remote.calls).hasValue(2);
+        assertThat(health.isUp()).isTrue();
+    }
+
+    @Test
     void availablePermitsProbesAndFallsBackToTheLocalShare() {
         RateLimiter limiter = limiter(OnRedisFailure.localShare(4));
         assertThat(limiter.availablePermits()).isEqualTo(42);
