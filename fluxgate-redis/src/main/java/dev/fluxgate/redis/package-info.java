@@ -8,4 +8,7 @@
  * <h2>Thread safety</h2>
  * Every type here is safe for concurrent use; {@code RedisRateLimits.Builder} is not (build, then share).
  */
+@NullMarked
 package dev.fluxgate.redis;
+
+import org.jspecify.annotations.NullMarked;

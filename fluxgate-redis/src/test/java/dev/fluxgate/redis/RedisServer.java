@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A real {@code redis-server} for one test class: started on a free loopback port without persistence,
@@ -71,7 +72,8 @@ final class RedisServer implements AutoCloseable {
     }
 
     private static String findRedisServer() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin");
+        for (String dir : Pattern.compile(Pattern.quote(File.pathSeparator)).splitAsStream(path).toList()) {
             Path p = Path.of(dir, "redis-server");
             if (Files.isExecutable(p)) {
                 return p.toString();
@@ -191,7 +193,7 @@ final class RedisServer implements AutoCloseable {
     /** Calls per command name since the last {@code CONFIG RESETSTAT}, from {@code INFO commandstats}. */
     Map<String, Long> commandCalls() throws IOException {
         Map<String, Long> calls = new HashMap<>();
-        for (String line : command("INFO", "commandstats").split("\r\n")) {
+        for (String line : command("INFO", "commandstats").lines().toList()) {
             // cmdstat_get:calls=3,usec=12,usec_per_call=4.00,rejected_calls=0,failed_calls=0
             if (line.startsWith("cmdstat_")) {
                 String name = line.substring("cmdstat_".length(), line.indexOf(':'));
@@ -229,23 +231,19 @@ final class RedisServer implements AutoCloseable {
 
     private static String read(InputStream in) throws IOException {
         String line = line(in);
-        switch (line.charAt(0)) {
-            case '+':
-            case ':':
-                return line.substring(1);
-            case '-':
-                throw new IOException("Redis error: " + line.substring(1));
-            case '$': {
+        return switch (line.charAt(0)) {
+            case '+', ':' -> line.substring(1);
+            case '-' -> throw new IOException("Redis error: " + line.substring(1));
+            case '$' -> {
                 int n = Integer.parseInt(line.substring(1));
                 if (n < 0) {
-                    return "";
+                    yield "";
                 }
                 byte[] data = in.readNBytes(n + 2);
-                return new String(data, 0, n, StandardCharsets.UTF_8);
+                yield new String(data, 0, n, StandardCharsets.UTF_8);
             }
-            default:
-                throw new IOException("unexpected reply " + line);
-        }
+            default -> throw new IOException("unexpected reply " + line);
+        };
     }
 
     private static String line(InputStream in) throws IOException {
