@@ -28,7 +28,7 @@ import org.springframework.util.ReflectionUtils;
  * Warns, once the singletons exist, about each configured instance that no annotation and no bean
  * uses: {@code instances.paymnets} next to {@code @CircuitBreaker(name = "payments")} means the
  * annotated calls run through a second breaker with the defaults while the configured one idles.
- * Likewise for retries, bulkheads and timeouts, and for a config no instance names as its base.
+ * Likewise for retries, bulkheads, timeouts and rate limiters, and for a config no instance names as its base.
  *
  * <p>Only a warning: code may get a breaker from the {@code CircuitBreakerRegistry} by name, which
  * nothing can see at startup.
@@ -39,7 +39,8 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
 
     private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(
             dev.fluxgate.spring.annotation.CircuitBreaker.class, dev.fluxgate.spring.annotation.Retry.class,
-            dev.fluxgate.spring.annotation.Bulkhead.class, dev.fluxgate.spring.annotation.Timeout.class);
+            dev.fluxgate.spring.annotation.Bulkhead.class, dev.fluxgate.spring.annotation.Timeout.class,
+            dev.fluxgate.spring.annotation.RateLimiter.class);
 
     private final ConfigurableListableBeanFactory beanFactory;
     private final FluxgateCircuitBreakerProperties breakers;
@@ -83,6 +84,13 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
                 "@Bulkhead", "Bulkhead");
         unused(warnings, "fluxgate.timeout.instances", timeouts.instances().keySet(),
                 annotated.get(dev.fluxgate.spring.annotation.Timeout.class), Set.of(), "@Timeout", null);
+        FluxgatePatternProperties.RateLimiters rateLimiters =
+                beanFactory.getBeanProvider(FluxgatePatternProperties.RateLimiters.class).getIfAvailable();
+        if (rateLimiters != null) {
+            unused(warnings, "fluxgate.ratelimiter.instances", rateLimiters.instances().keySet(),
+                    annotated.get(dev.fluxgate.spring.annotation.RateLimiter.class),
+                    beanNames(dev.fluxgate.RateLimiter.class, dev.fluxgate.RateLimiter::name), "@RateLimiter", "RateLimiter");
+        }
         Set<String> bases = new TreeSet<>();
         breakers.instances().values().forEach(i -> {
             if (i.baseConfig() != null) {
@@ -158,6 +166,8 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
         add(names, dev.fluxgate.spring.annotation.Retry.class, element, dev.fluxgate.spring.annotation.Retry::name);
         add(names, dev.fluxgate.spring.annotation.Bulkhead.class, element, dev.fluxgate.spring.annotation.Bulkhead::name);
         add(names, dev.fluxgate.spring.annotation.Timeout.class, element, dev.fluxgate.spring.annotation.Timeout::name);
+        add(names, dev.fluxgate.spring.annotation.RateLimiter.class, element,
+                dev.fluxgate.spring.annotation.RateLimiter::name);
     }
 
     private static <A extends Annotation> void add(Map<Class<? extends Annotation>, Set<String>> names, Class<A> type,
