@@ -33,11 +33,19 @@ public final class CircuitBreakerRegistry {
      * Methods run in the thread that added or removed the breaker; one that throws is logged and ignored.
      */
     public interface EntryListener {
-        /** Called once a breaker has been created in the registry. */
+        /**
+         * Called once a breaker has been created in the registry.
+         *
+         * @param breaker the new breaker
+         */
         default void onAdded(CircuitBreaker breaker) {
         }
 
-        /** Called once a breaker has been removed from the registry. */
+        /**
+         * Called once a breaker has been removed from the registry.
+         *
+         * @param breaker the removed breaker
+         */
         default void onRemoved(CircuitBreaker breaker) {
         }
     }
@@ -54,17 +62,31 @@ public final class CircuitBreakerRegistry {
         this.defaults.copy("defaults").build();
     }
 
-    /** A registry whose breakers start from {@code defaults} (its name is not used). */
+    /**
+     * A registry whose breakers start from {@code defaults} (its name is not used).
+     *
+     * @param defaults the configuration every new breaker starts from
+     * @return a new, empty registry
+     */
     public static CircuitBreakerRegistry of(CircuitBreaker.Builder defaults) {
         return new CircuitBreakerRegistry(Objects.requireNonNull(defaults, "defaults"));
     }
 
-    /** A registry whose breakers use the built-in defaults. */
+    /**
+     * A registry whose breakers use the built-in defaults.
+     *
+     * @return a new, empty registry
+     */
     public static CircuitBreakerRegistry ofDefaults() {
         return of(CircuitBreaker.builder("defaults"));
     }
 
-    /** Returns the breaker called {@code name}, creating it from the defaults if absent. */
+    /**
+     * Returns the breaker called {@code name}, creating it from the defaults if absent.
+     *
+     * @param name the breaker's name
+     * @return the breaker, existing or new
+     */
     public CircuitBreaker get(String name) {
         return get(name, b -> { });
     }
@@ -72,6 +94,10 @@ public final class CircuitBreakerRegistry {
     /**
      * Returns the breaker called {@code name}, creating it from the defaults with {@code customizer}
      * applied if absent. The customizer is not applied to an existing breaker.
+     *
+     * @param name the breaker's name
+     * @param customizer adjusts a copy of the defaults for a new breaker
+     * @return the breaker, existing or new
      */
     public CircuitBreaker get(String name, Consumer<? super CircuitBreaker.Builder> customizer) {
         CircuitBreaker.Builder.requireName(name);
@@ -98,7 +124,12 @@ public final class CircuitBreakerRegistry {
         return breaker;
     }
 
-    /** The breaker called {@code name}, if present. */
+    /**
+     * The breaker called {@code name}, if present.
+     *
+     * @param name the breaker's name
+     * @return the breaker, or empty
+     */
     public Optional<CircuitBreaker> find(String name) {
         return Optional.ofNullable(breakers.get(Objects.requireNonNull(name, "name")));
     }
@@ -107,6 +138,7 @@ public final class CircuitBreakerRegistry {
      * Removes the breaker called {@code name}, drops its listeners and tells the entry listeners
      * (so meters bound to it go too).
      *
+     * @param name the breaker's name
      * @return the removed breaker, if there was one
      */
     public Optional<CircuitBreaker> remove(String name) {
@@ -127,14 +159,14 @@ public final class CircuitBreakerRegistry {
         return Optional.of(removed);
     }
 
-    /** The breakers now in the registry, sorted by name. */
+    /** {@return the breakers now in the registry, sorted by name} */
     public List<CircuitBreaker> all() {
         List<CircuitBreaker> list = new ArrayList<>(breakers.values());
         list.sort(Comparator.comparing(CircuitBreaker::name));
         return list;
     }
 
-    /** The number of breakers in the registry. */
+    /** {@return the number of breakers in the registry} */
     public int size() {
         return breakers.size();
     }
@@ -142,6 +174,8 @@ public final class CircuitBreakerRegistry {
     /**
      * Adds an entry listener and, so that a late binder misses nothing, calls its
      * {@link EntryListener#onAdded} for every breaker already present.
+     *
+     * @param listener hears breakers added to and removed from this registry
      */
     public void addListener(EntryListener listener) {
         entryListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -150,12 +184,17 @@ public final class CircuitBreakerRegistry {
         }
     }
 
-    /** Removes an entry listener. */
+    /**
+     * Removes an entry listener.
+     *
+     * @param listener the listener to remove
+     * @return whether the listener was present
+     */
     public boolean removeListener(EntryListener listener) {
         return entryListeners.remove(listener);
     }
 
-    /** The effective default configuration of this registry's breakers. */
+    /** {@return the effective default configuration of this registry's breakers, option by option} */
     public java.util.Map<String, String> defaultConfiguration() {
         return defaults.copy("defaults").build().configuration();
     }

@@ -62,22 +62,44 @@ public final class Fallback<T> implements Policy {
         this.lastKnownGood = b.lastKnownGood;
     }
 
-    /** Answers every exception with {@code fallback}'s result. */
+    /**
+     * Answers every exception with {@code fallback}'s result.
+     *
+     * @param <T> the result type
+     * @param fallback computes the answer from the exception
+     * @return a fallback that answers every exception
+     */
     public static <T> Fallback<T> of(Function<? super Exception, ? extends T> fallback) {
         return Fallback.<T>builder().when(Tracker.all(), fallback).build();
     }
 
-    /** Answers a failed or rejected call with the most recent successful result, if there is one. */
+    /**
+     * Answers a failed or rejected call with the most recent successful result, if there is one.
+     *
+     * @param <T> the result type
+     * @return a fallback with its own, empty, last known good result
+     */
     public static <T> Fallback<T> lastKnownGood() {
         return Fallback.<T>builder().lastKnownGood().build();
     }
 
-    /** Answers a failed or rejected call with the most recent successful result no older than {@code maxAge}. */
+    /**
+     * Answers a failed or rejected call with the most recent successful result no older than {@code maxAge}.
+     *
+     * @param <T> the result type
+     * @param maxAge the oldest result that may be served, positive
+     * @return a fallback with its own, empty, last known good result
+     */
     public static <T> Fallback<T> lastKnownGood(Duration maxAge) {
         return Fallback.<T>builder().lastKnownGood(maxAge).build();
     }
 
-    /** Starts an empty builder. */
+    /**
+     * Starts an empty builder.
+     *
+     * @param <T> the result type
+     * @return a builder that answers nothing yet
+     */
     public static <T> Builder<T> builder() {
         return new Builder<>();
     }
@@ -185,7 +207,14 @@ public final class Fallback<T> implements Policy {
         private Builder() {
         }
 
-        /** Answers exceptions of {@code type} (subclasses included) with {@code answer}. */
+        /**
+         * Answers exceptions of {@code type} (subclasses included) with {@code answer}.
+         *
+         * @param <E> the exception type
+         * @param type the exceptions to answer, subclasses included
+         * @param answer computes the answer from the exception
+         * @return this builder
+         */
         public <E extends Exception> Builder<T> on(Class<E> type, Function<? super E, ? extends T> answer) {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(answer, "answer");
@@ -193,38 +222,69 @@ public final class Fallback<T> implements Policy {
             return this;
         }
 
-        /** Answers exceptions {@code tracker} matches (compose with {@code and}, {@code or}, {@code not}). */
+        /**
+         * Answers exceptions {@code tracker} matches (compose with {@code and}, {@code or}, {@code not}).
+         *
+         * @param tracker matches the exceptions to answer
+         * @param answer computes the answer from the exception
+         * @return this builder
+         */
         public Builder<T> when(Tracker tracker, Function<? super Exception, ? extends T> answer) {
             Objects.requireNonNull(tracker, "tracker");
             handlers.add(new Handler<>(tracker::tracks, Objects.requireNonNull(answer, "answer")));
             return this;
         }
 
-        /** Replaces results {@code matches} accepts with {@code answer}'s. */
+        /**
+         * Replaces results {@code matches} accepts with {@code answer}'s.
+         *
+         * @param matches accepts the results to replace
+         * @param answer computes the replacement from the result
+         * @return this builder
+         */
         public Builder<T> onResult(Predicate<? super T> matches, Function<? super T, ? extends T> answer) {
             resultHandlers.add(new ResultHandler<>(Objects.requireNonNull(matches, "matches"),
                     Objects.requireNonNull(answer, "answer")));
             return this;
         }
 
-        /** Answers failures with the most recent successful result first, whatever its age. */
+        /**
+         * Answers failures with the most recent successful result first, whatever its age.
+         *
+         * @return this builder
+         */
         public Builder<T> lastKnownGood() {
             this.lastKnownGood = LastKnownGood.<Object, T>builder().build();
             return this;
         }
 
-        /** Answers failures with the most recent successful result first, when no older than {@code maxAge}. */
+        /**
+         * Answers failures with the most recent successful result first, when no older than {@code maxAge}.
+         *
+         * @param maxAge the oldest result that may be served, positive
+         * @return this builder
+         */
         public Builder<T> lastKnownGood(Duration maxAge) {
             return lastKnownGood(maxAge, Ticker.system());
         }
 
-        /** As {@link #lastKnownGood(Duration)}, measuring ages on {@code ticker}. */
+        /**
+         * As {@link #lastKnownGood(Duration)}, measuring ages on {@code ticker}.
+         *
+         * @param maxAge the oldest result that may be served, positive
+         * @param ticker the ticker ages are measured on
+         * @return this builder
+         */
         public Builder<T> lastKnownGood(Duration maxAge, Ticker ticker) {
             this.lastKnownGood = LastKnownGood.<Object, T>builder().maxAge(maxAge).ticker(ticker).build();
             return this;
         }
 
-        /** Builds the fallback; each built fallback has its own last known good result. */
+        /**
+         * Builds the fallback; each built fallback has its own last known good result.
+         *
+         * @return a new fallback
+         */
         public Fallback<T> build() {
             Builder<T> copy = this;
             if (lastKnownGood != null) {

@@ -16,7 +16,11 @@ package dev.fluxgate;
 @FunctionalInterface
 public interface Listener {
 
-    /** Called once for every state transition, in the order listeners were added. */
+    /**
+     * Called once for every state transition, in the order listeners were added.
+     *
+     * @param transition what changed, and why
+     */
     void onTransition(Transition transition);
 
     /**

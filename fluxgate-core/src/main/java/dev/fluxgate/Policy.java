@@ -20,6 +20,8 @@ public interface Policy {
     /**
      * Runs {@code task} under this policy.
      *
+     * @param <T> the task's result type
+     * @param task the call to protect
      * @return what the task (or the policy, for a fallback) returned
      * @throws Exception the task's own exception, or the policy's (a rejection, a timeout)
      */
@@ -31,6 +33,8 @@ public interface Policy {
      * {@link TimeoutExceededException}, an interrupted wait to a {@link java.util.concurrent.CancellationException}
      * with the interrupt flag restored, anything else wrapped in a {@link java.util.concurrent.CompletionException}).
      *
+     * @param <T> the task's result type
+     * @param task the call to protect
      * @return what the task (or the policy, for a fallback) returned
      */
     default <T> T get(Supplier<T> task) {
@@ -38,7 +42,11 @@ public interface Policy {
         return Calls.unchecked(() -> call(task::get));
     }
 
-    /** Runs {@code task} under this policy; exceptions as for {@link #get(Supplier)}. */
+    /**
+     * Runs {@code task} under this policy; exceptions as for {@link #get(Supplier)}.
+     *
+     * @param task the call to protect
+     */
     default void run(Runnable task) {
         Objects.requireNonNull(task, "task");
         Calls.unchecked(() -> call(Calls.callable(task)));
@@ -47,10 +55,20 @@ public interface Policy {
     /**
      * Runs an asynchronous task under this policy. Never blocks; failures, the policy's own
      * included, fail the returned future. Cancelling the returned future cancels the task's.
+     *
+     * @param <T> the task's result type
+     * @param task starts the asynchronous call
+     * @return a future with the task's (or the policy's) outcome
      */
     <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
 
-    /** Adapts {@code breaker}: calls run through {@link CircuitBreaker#call} and {@link CircuitBreaker#callAsync}. */
+    /**
+     * Adapts {@code breaker}: calls run through {@link CircuitBreaker#call} and
+     * {@link CircuitBreaker#callAsync}.
+     *
+     * @param breaker the breaker to adapt
+     * @return a policy that runs calls through {@code breaker}
+     */
     static Policy of(CircuitBreaker breaker) {
         Objects.requireNonNull(breaker, "breaker");
         return new Policy() {

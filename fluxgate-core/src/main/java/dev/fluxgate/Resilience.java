@@ -54,6 +54,8 @@ public final class Resilience {
     /**
      * A pipeline of {@code policies}, the first outermost; {@code null} elements are skipped.
      *
+     * @param policies the policies, outermost first
+     * @return a new pipeline
      * @throws NullPointerException if the array itself is null
      */
     public static Resilience of(Policy... policies) {
@@ -67,7 +69,7 @@ public final class Resilience {
         return new Resilience(present.toArray(new Policy[0]));
     }
 
-    /** The policies, outermost first. */
+    /** {@return the policies, outermost first} */
     public List<Policy> policies() {
         return Collections.unmodifiableList(List.of(policies));
     }
@@ -75,6 +77,9 @@ public final class Resilience {
     /**
      * Runs {@code task} through every policy.
      *
+     * @param <T> the task's result type
+     * @param task the call to protect
+     * @return what the task (or a fallback) returned
      * @throws Exception the task's exception or a policy's, unchanged
      */
     public <T> T call(Callable<T> task) throws Exception {
@@ -89,6 +94,9 @@ public final class Resilience {
     /**
      * Runs {@code task} through every policy.
      *
+     * @param <T> the task's result type
+     * @param task the call to protect
+     * @return what the task (or a fallback) returned
      * @throws TimeoutExceededException if a {@link Timeout} ran out
      */
     public <T> T get(Supplier<T> task) {
@@ -99,6 +107,7 @@ public final class Resilience {
     /**
      * Runs {@code task} through every policy.
      *
+     * @param task the call to protect
      * @throws TimeoutExceededException if a {@link Timeout} ran out
      */
     public void run(Runnable task) {
@@ -106,7 +115,13 @@ public final class Resilience {
         Calls.unchecked(() -> call(0, Calls.callable(task)));
     }
 
-    /** Runs an asynchronous task through every policy; never blocks. */
+    /**
+     * Runs an asynchronous task through every policy; never blocks.
+     *
+     * @param <T> the task's result type
+     * @param task starts the asynchronous call
+     * @return a future with the outcome; cancelling it cancels the task's
+     */
     public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
         Objects.requireNonNull(task, "task");
         return callAsync(0, task);
@@ -116,13 +131,25 @@ public final class Resilience {
         return i == policies.length ? Calls.start(task) : policies[i].callAsync(() -> callAsync(i + 1, task));
     }
 
-    /** Returns a supplier that runs {@code task} through this pipeline. */
+    /**
+     * Returns a supplier that runs {@code task} through this pipeline.
+     *
+     * @param <T> the task's result type
+     * @param task the call to protect
+     * @return a supplier that calls {@link #get(Supplier)} on each {@code get()}
+     */
     public <T> Supplier<T> decorate(Supplier<T> task) {
         Objects.requireNonNull(task, "task");
         return () -> get(task);
     }
 
-    /** Returns a callable that runs {@code task} through this pipeline. */
+    /**
+     * Returns a callable that runs {@code task} through this pipeline.
+     *
+     * @param <T> the task's result type
+     * @param task the call to protect
+     * @return a callable that calls {@link #call(Callable)} on each {@code call()}
+     */
     public <T> Callable<T> decorateCallable(Callable<T> task) {
         Objects.requireNonNull(task, "task");
         return () -> call(task);

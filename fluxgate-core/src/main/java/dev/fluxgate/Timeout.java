@@ -75,13 +75,20 @@ public final class Timeout implements Policy {
     /**
      * A timeout of {@code timeout}.
      *
+     * @param timeout the time allowed per call, positive
+     * @return a new timeout
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public static Timeout of(Duration timeout) {
         return new Timeout(Tripper.positive("timeout", timeout), null, null, new LongAdder());
     }
 
-    /** This timeout, running synchronous calls on {@code executor} (which the caller owns and shuts down). */
+    /**
+     * This timeout, running synchronous calls on {@code executor} (which the caller owns and shuts down).
+     *
+     * @param executor runs synchronous calls
+     * @return a new timeout that shares this one's count of timeouts
+     */
     public Timeout withExecutor(ExecutorService executor) {
         return new Timeout(timeout, Objects.requireNonNull(executor, "executor"), scheduler, timeouts);
     }
@@ -94,17 +101,24 @@ public final class Timeout implements Policy {
      * Default: synchronous calls wait on the system clock, asynchronous deadlines are kept by a shared
      * daemon scheduler that completes them from the common pool. A scheduler driven by fake time lets
      * tests time calls out without sleeping.
+     *
+     * @param scheduler keeps the deadlines
+     * @return a new timeout that shares this one's count of timeouts
      */
     public Timeout withScheduler(ScheduledExecutorService scheduler) {
         return new Timeout(timeout, executor, Objects.requireNonNull(scheduler, "scheduler"), timeouts);
     }
 
-    /** The time allowed per call. */
+    /** {@return the time allowed per call} */
     public Duration timeout() {
         return timeout;
     }
 
-    /** Calls that timed out, since this timeout was created (shared with its {@code with...} copies). */
+    /**
+     * {@return the calls that timed out since this timeout was created (shared with its {@code with...}
+     * copies)}
+     *
+     */
     public long timeouts() {
         return timeouts.sum();
     }

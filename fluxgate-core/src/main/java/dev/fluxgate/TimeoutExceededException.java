@@ -22,7 +22,7 @@ public final class TimeoutExceededException extends RuntimeException {
         super(cause.getMessage(), cause);
     }
 
-    /** The original timeout (also the {@linkplain #getCause() cause}). */
+    /** {@return the original timeout (also the {@linkplain #getCause() cause})} */
     public TimeoutException timeout() {
         return (TimeoutException) getCause();
     }

@@ -15,12 +15,23 @@ public final class CountWindow extends WindowStore {
     private final long[] durations;
     private int next;
 
-    /** A window that keeps durations. */
+    /**
+     * A window that keeps durations.
+     *
+     * @param size the calls the window holds
+     * @param thresholds slow-call thresholds in nanoseconds
+     */
     public CountWindow(int size, long[] thresholds) {
         this(size, thresholds, true);
     }
 
-    /** A window that keeps durations only when {@code timed} (8 bytes a slot). */
+    /**
+     * A window that keeps durations only when {@code timed} (8 bytes a slot).
+     *
+     * @param size the calls the window holds
+     * @param thresholds slow-call thresholds in nanoseconds; only a timed window may have any
+     * @param timed whether the window keeps durations
+     */
     public CountWindow(int size, long[] thresholds, boolean timed) {
         super(thresholds, timed);
         this.size = size;
