@@ -82,13 +82,23 @@ public final class Cli {
 
         private static final long serialVersionUID = 1L;
 
-        /** A usage error with {@code message}. */
+        /**
+         * A usage error with {@code message}.
+         *
+         * @param message what is wrong with the command line
+         */
         public UsageException(String message) {
             super(message);
         }
     }
 
-    /** Parses {@code args}; options take their value as the next argument or after {@code =}. */
+    /**
+     * Parses {@code args}; options take their value as the next argument or after {@code =}.
+     *
+     * @param args the command-line arguments
+     * @return the options, with defaults for those not given
+     * @throws UsageException naming the bad option or value
+     */
     public static Options parse(String... args) throws UsageException {
         Duration duration = Duration.ofSeconds(60);
         long seed = 42;

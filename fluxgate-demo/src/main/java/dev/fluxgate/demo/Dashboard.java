@@ -67,18 +67,25 @@ public final class Dashboard implements AutoCloseable {
      * @param data the report data so far
      * @param metrics the Prometheus scrape
      * @param health the health JSON
+     * @return the running dashboard
+     * @throws IOException if the port cannot be bound
      */
     public static Dashboard start(int port, Supplier<Map<String, Object>> data, Supplier<String> metrics,
             Supplier<String> health) throws IOException {
         return new Dashboard(port, data, metrics, health);
     }
 
-    /** The dashboard's address. */
+    /** {@return the dashboard's address} */
     public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
 
-    /** Sends an event named {@code event} with JSON {@code json} to every open stream. */
+    /**
+     * Sends an event named {@code event} with JSON {@code json} to every open stream.
+     *
+     * @param event the event name
+     * @param json the event's data, one line of JSON
+     */
     public void publish(String event, String json) {
         String message = "event: " + event + "\ndata: " + json + "\n\n";
         for (BlockingQueue<String> queue : subscribers) {
@@ -86,7 +93,11 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    /** Serves {@code file} at {@code /report} from now on. */
+    /**
+     * Serves {@code file} at {@code /report} from now on.
+     *
+     * @param file the written report
+     */
     public void reportWritten(Path file) {
         report.set(file);
     }

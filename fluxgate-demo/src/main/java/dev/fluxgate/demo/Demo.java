@@ -14,7 +14,11 @@ public final class Demo {
     private Demo() {
     }
 
-    /** Runs the demo and exits with its code. */
+    /**
+     * Runs the demo and exits with its code.
+     *
+     * @param args the command-line arguments; {@code --help} lists them
+     */
     public static void main(String[] args) {
         int code = run(System.out, System.err, args);
         if (code != 0) {
@@ -22,7 +26,14 @@ public final class Demo {
         }
     }
 
-    /** Runs the demo, printing to {@code out} and {@code err}; returns the exit code. */
+    /**
+     * Runs the demo, printing to {@code out} and {@code err}; returns the exit code.
+     *
+     * @param out where the timeline and the summary go
+     * @param err where errors go
+     * @param args the command-line arguments
+     * @return 0 on success, 2 for a bad option or configuration, 1 for another failure
+     */
     public static int run(PrintStream out, PrintStream err, String... args) {
         Cli.Options options;
         try {

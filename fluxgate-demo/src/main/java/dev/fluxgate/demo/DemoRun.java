@@ -94,12 +94,22 @@ public final class DemoRun {
         stop.countDown();
     }
 
-    /** Completes when the run has ended and its report is written (with {@code --serve}, before the wait). */
+    /**
+     * Completes when the run has ended and its report is written (with {@code --serve}, before the wait).
+     *
+     * @return a future of the run's result
+     */
     public CompletableFuture<Result> finished() {
         return finished;
     }
 
-    /** Runs the demo; with {@code --serve}, returns only after {@link #stopServing()}. */
+    /**
+     * Runs the demo; with {@code --serve}, returns only after {@link #stopServing()}.
+     *
+     * @return what was measured
+     * @throws IOException if the service, the dashboard or the report cannot be set up or written
+     * @throws InterruptedException if the thread is interrupted while the run goes on
+     */
     public Result run() throws IOException, InterruptedException {
         try {
             return runOnce();

@@ -153,7 +153,11 @@ public record Summary(List<String> columns, List<Row> rows, long wastedProtected
         return "not within the run";
     }
 
-    /** The table as Markdown, which also reads well on a console. */
+    /**
+     * The table as Markdown, which also reads well on a console.
+     *
+     * @return the table as Markdown
+     */
     public String toMarkdown() {
         int w0 = columns.get(0).length();
         int w1 = columns.get(1).length();

@@ -44,7 +44,11 @@ public final class Timeline {
         this.quiet = quiet;
     }
 
-    /** Whether this process may colour its output: a terminal, not dumb, and no {@code NO_COLOR}. */
+    /**
+     * Whether this process may colour its output: a terminal, not dumb, and no {@code NO_COLOR}.
+     *
+     * @return whether colour may be used
+     */
     public static boolean colorSupported() {
         String term = System.getenv("TERM");
         return isTerminal() && System.getenv("NO_COLOR") == null && term != null && !term.equals("dumb");
@@ -69,12 +73,20 @@ public final class Timeline {
         }
     }
 
-    /** Prints a plain line. */
+    /**
+     * Prints a plain line.
+     *
+     * @param text the line
+     */
     public void line(String text) {
         out.println(text);
     }
 
-    /** Prints a heading line. */
+    /**
+     * Prints a heading line.
+     *
+     * @param text the heading
+     */
     public void heading(String text) {
         out.println(paint(BOLD, text));
     }
@@ -113,7 +125,14 @@ public final class Timeline {
         out.println(phase.equals("outage") ? text.replaceFirst("outage", paint(RED, "outage")) : text);
     }
 
-    /** Prints a transition of the breaker, {@code atSeconds} into the run, with its reason. */
+    /**
+     * Prints a transition of the breaker, {@code atSeconds} into the run, with its reason.
+     *
+     * @param atSeconds seconds since the run began
+     * @param from the state the breaker left
+     * @param to the state it entered
+     * @param reason the rule that fired, in words
+     */
     public void transition(double atSeconds, State from, State to, String reason) {
         String arrow = String.format(Locale.ROOT, "%s -> %s", from, to);
         out.println(String.format(Locale.ROOT, "       %s %6.1fs  %s  %s%n%s",

@@ -79,6 +79,9 @@ public final class TraceReplay {
     /**
      * Reads a trace: {@code timestamp,outcome,duration} lines; a header and {@code #} comments are skipped.
      *
+     * @param file the trace file
+     * @return the trace's calls, in order
+     * @throws IOException if the file cannot be read
      * @throws Cli.UsageException naming the line, when a line cannot be read
      */
     public static Trace read(Path file) throws IOException, Cli.UsageException {
@@ -169,6 +172,8 @@ public final class TraceReplay {
      * @param seed seed of the breaker's jitter
      * @param timeline where transitions are printed as they would have happened
      * @param reportFile where the HTML report goes, or null for none
+     * @return what the replay measured
+     * @throws IOException if the report cannot be written
      */
     public static Result replay(Trace trace, BreakerSettings settings, long seed, Timeline timeline, Path reportFile)
             throws IOException {

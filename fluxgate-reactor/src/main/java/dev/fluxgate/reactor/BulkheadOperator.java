@@ -39,7 +39,13 @@ public final class BulkheadOperator<T> implements UnaryOperator<Publisher<T>> {
         this.bulkhead = bulkhead;
     }
 
-    /** An operator for {@code transformDeferred} that runs each subscription in a slot of {@code bulkhead}. */
+    /**
+     * An operator for {@code transformDeferred} that runs each subscription in a slot of {@code bulkhead}.
+     *
+     * @param <T> the element type
+     * @param bulkhead the bulkhead
+     * @return an operator for {@code Mono} and {@code Flux}
+     */
     public static <T> BulkheadOperator<T> of(Bulkhead bulkhead) {
         return new BulkheadOperator<>(Objects.requireNonNull(bulkhead, "bulkhead"));
     }
