@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A circuit breaker: it watches the outcomes of calls to a dependency and, when a {@link Tripper}
@@ -282,7 +283,7 @@ public interface CircuitBreaker {
      * @param durationNanos how long the call took, in nanoseconds of {@link #ticker()}
      * @param result what the call returned (may be null)
      */
-    void recordResult(long permit, long durationNanos, Object result);
+    void recordResult(long permit, long durationNanos, @Nullable Object result);
 
     /**
      * Settles a permit without recording anything (the call was cancelled or never ran).
@@ -308,17 +309,17 @@ public interface CircuitBreaker {
         Window window = Window.count(100);
         Tracker tracker = Tracker.all();
         boolean trackLocalRejections;
-        Predicate<Object> failureOnResult;
+        @Nullable Predicate<Object> failureOnResult;
         /** Null until set: the default follows the window (see {@link #tripper(Tripper)}). */
-        Tripper tripper;
+        @Nullable Tripper tripper;
         Cooldown cooldown = Cooldown.fixed(Duration.ofSeconds(60));
         Permit permit = Permit.rampUp(0.1, 1.0, Duration.ofSeconds(60));
         int maxHalfOpenCalls = 10;
         int closeAfterSuccesses = 1;
-        Duration halfOpenTimeout;
+        @Nullable Duration halfOpenTimeout;
         Ticker ticker = Ticker.system();
         InstantSource clock = InstantSource.system();
-        RandomGenerator random;
+        @Nullable RandomGenerator random;
         final Set<Duration> slowCallThresholds = new LinkedHashSet<>();
         final List<Listener> listeners = new ArrayList<>();
 

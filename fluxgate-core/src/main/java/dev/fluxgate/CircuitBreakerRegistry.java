@@ -110,7 +110,8 @@ public final class CircuitBreakerRegistry {
         CircuitBreaker breaker = breakers.computeIfAbsent(name, n -> {
             CircuitBreaker.Builder b = defaults.copy(n);
             customizer.accept(b);
-            return created[0] = b.build();
+            created[0] = b.build();
+            return created[0];
         });
         if (created[0] == breaker) {
             for (EntryListener l : entryListeners) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Durations as people write them: the one parser and the one formatter that Fluxgate uses wherever
@@ -131,7 +132,7 @@ public final class Durations {
                 .toLowerCase(Locale.ROOT);
     }
 
-    private static IllegalArgumentException bad(String text, Exception cause) {
+    private static IllegalArgumentException bad(String text, @Nullable Exception cause) {
         return new IllegalArgumentException("expected " + FORMS + ", was '" + text + "'", cause);
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers in place of a call that failed, was rejected, or returned an unacceptable result.
@@ -54,7 +55,7 @@ public final class Fallback<T> implements Policy {
 
     private final List<Handler<T>> handlers;
     private final List<ResultHandler<T>> resultHandlers;
-    private final LastKnownGood<Object, T> lastKnownGood;
+    private final @Nullable LastKnownGood<Object, T> lastKnownGood;
 
     private Fallback(Builder<T> b) {
         this.handlers = List.copyOf(b.handlers);
@@ -187,7 +188,7 @@ public final class Fallback<T> implements Policy {
         return result;
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // the one unchecked cast, on purpose
     private static <A> A cast(Object value) {
         return (A) value; // see the class comment: a Fallback<T> protects tasks returning T
     }
@@ -198,11 +199,15 @@ public final class Fallback<T> implements Policy {
                 + (lastKnownGood != null ? ", last known good" : "") + ")";
     }
 
-    /** Builds a {@link Fallback}. Every method returns this builder. Not thread-safe. */
+    /**
+     * Builds a {@link Fallback}. Every method returns this builder. Not thread-safe.
+     *
+     * @param <T> the result type of the protected tasks
+     */
     public static final class Builder<T> {
         private final List<Handler<T>> handlers = new ArrayList<>();
         private final List<ResultHandler<T>> resultHandlers = new ArrayList<>();
-        private LastKnownGood<Object, T> lastKnownGood;
+        private @Nullable LastKnownGood<Object, T> lastKnownGood;
 
         private Builder() {
         }

@@ -30,6 +30,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one implementation of {@link CircuitBreaker}.
@@ -105,7 +106,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private final Window window;
     private final Tracker tracker;
     private final boolean trackLocalRejections;
-    private final Predicate<Object> failureOnResult;
+    private final @Nullable Predicate<Object> failureOnResult;
     private final Tripper tripper;
     private final Cooldown cooldown;
     private final Permit permit;
@@ -114,7 +115,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private final long halfOpenTimeoutNanos;
     private final Ticker ticker;
     private final InstantSource clock;
-    private final RandomGenerator random;
+    private final @Nullable RandomGenerator random;
     private final boolean configTimed;
     private final List<Duration> slowCallThresholds;
 
@@ -128,7 +129,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private volatile long halfOpenSinceNanos;
     private volatile long lastProbeAdmittedNanos;
     private volatile boolean contended;
-    private volatile Stripes stripes;
+    private volatile @Nullable Stripes stripes;
     private volatile Listener[] listeners;
     private volatile Listener[] callListeners;
     private volatile boolean timed;
@@ -216,6 +217,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         return (int) LOCK.getOpaque(this) == 0 && LOCK.compareAndSet(this, 0, 1);
     }
 
+    @SuppressWarnings("ThreadPriorityCheck") // a spin lock: yield lets a descheduled holder run
     private void lock() {
         for (int spins = 0; !tryLock(); spins++) {
             if (spins < 100) {
@@ -639,7 +641,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     @Override
-    public void recordResult(long permit, long durationNanos, Object result) {
+    public void recordResult(long permit, long durationNanos, @Nullable Object result) {
         if (failureOnResult == null) {
             recordSuccess(permit, durationNanos);
             return;
@@ -663,7 +665,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
     }
 
-    private void recordFailure(long permit, long durationNanos, Throwable error) {
+    private void recordFailure(long permit, long durationNanos, @Nullable Throwable error) {
         Move t = recordLocked(permit, true, durationNanos);
         if (t != null) {
             publish(t);
@@ -766,13 +768,13 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if (s == null) {
             s = new Stripes(Stripes.forThisMachine());
             if (!STRIPES.compareAndSet(this, (Stripes) null, s)) {
-                s = stripes;
+                s = Objects.requireNonNull(stripes); // another thread won the race: never null again
             }
         }
         return s;
     }
 
-    private Move recordLocked(long permit, boolean failure, long durationNanos) {
+    private @Nullable Move recordLocked(long permit, boolean failure, long durationNanos) {
         lock();
         try {
             return recordUnderLock(permit, failure, durationNanos);
@@ -782,7 +784,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     /** Records one outcome and decides. Caller holds the lock. Returns the move to publish, if any. */
-    private Move recordUnderLock(long permit, boolean failure, long durationNanos) {
+    private @Nullable Move recordUnderLock(long permit, boolean failure, long durationNanos) {
         long w = word();
         drainStripes();
         if (failure) {
@@ -866,7 +868,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     /** Asks the tripper and moves on if it says so. Caller holds the lock. */
-    private Move decide(long w) {
+    private @Nullable Move decide(long w) {
         int s = stateOf(w);
         if (s == CLOSED) {
             if (tripper.shouldTrip(State.CLOSED, live)) {
@@ -894,7 +896,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
      * Moves from the generation of {@code seen} to {@code to}. Caller holds the lock. Returns null if
      * the generation moved on meanwhile (another transition won).
      */
-    private Move transitionLocked(long seen, State to, String reason) {
+    private @Nullable Move transitionLocked(long seen, State to, String reason) {
         Metrics before = store.snapshot(lifetime(seen));
         long now = ticker.read();
         // reopens counts HALF_OPEN -> OPEN moves since the last close and feeds the exponential cooldown.

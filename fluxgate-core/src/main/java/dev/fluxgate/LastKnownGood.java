@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves the most recent successful result for a key when a call for that key fails or is
@@ -201,9 +202,14 @@ public final class LastKnownGood<K, V> {
         return served.sum();
     }
 
-    /** Builds a {@link LastKnownGood}. Every method returns this builder. Not thread-safe. */
+    /**
+     * Builds a {@link LastKnownGood}. Every method returns this builder. Not thread-safe.
+     *
+     * @param <K> the key type
+     * @param <V> the result type
+     */
     public static final class Builder<K, V> {
-        private Duration maxAge;
+        private @Nullable Duration maxAge;
         private Tracker on = Tracker.all();
         private Ticker ticker = Ticker.system();
 

@@ -1,5 +1,7 @@
 package dev.fluxgate;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Receives a breaker's state transitions and, optionally, its per-call events.
  *
@@ -39,7 +41,7 @@ public interface Listener {
      * @param durationNanos how long the call took on the breaker's ticker
      * @param failure the exception, or {@code null} when the result was judged a failure
      */
-    default void onFailure(CircuitBreaker breaker, long durationNanos, Throwable failure) {
+    default void onFailure(CircuitBreaker breaker, long durationNanos, @Nullable Throwable failure) {
     }
 
     /**

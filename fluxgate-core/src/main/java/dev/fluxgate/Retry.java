@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a call again when it fails, waiting a {@link Backoff} between attempts.
@@ -96,11 +97,11 @@ public final class Retry implements Policy {
     private final Backoff backoff;
     private final Tracker retryOn;
     private final Tracker abortOn;
-    private final Predicate<Object> retryOnResult;
+    private final @Nullable Predicate<Object> retryOnResult;
     private final boolean retryOnRejection;
     private final boolean waitForRetryAfter;
     private final Sleeper sleeper;
-    private final ScheduledExecutorService scheduler;
+    private final @Nullable ScheduledExecutorService scheduler;
     private final Ticker ticker;
     private final RandomGenerator random;
     private final List<RetryListener> listeners;
@@ -327,7 +328,7 @@ public final class Retry implements Policy {
         final long startNanos = maxDurationNanos == Long.MAX_VALUE ? 0 : ticker.read();
         int attempts;
         long previousDelay;
-        List<Throwable> failures;
+        @Nullable List<Throwable> failures;
 
         int begin() {
             int attempt = ++attempts;
@@ -369,7 +370,7 @@ public final class Retry implements Policy {
             return delay;
         }
 
-        private void retrying(Throwable error, long delay) {
+        private void retrying(@Nullable Throwable error, long delay) {
             previousDelay = delay;
             retries.increment();
             if (!listeners.isEmpty()) {
@@ -378,7 +379,7 @@ public final class Retry implements Policy {
             }
         }
 
-        private long nextDelay(Throwable error) {
+        private long nextDelay(@Nullable Throwable error) {
             if (attempts >= maxAttempts) {
                 return STOP;
             }
@@ -396,7 +397,7 @@ public final class Retry implements Policy {
             return delay;
         }
 
-        void giveUp(Throwable last) {
+        void giveUp(@Nullable Throwable last) {
             if (last != null) {
                 attachEarlier(last);
             }
@@ -430,8 +431,8 @@ public final class Retry implements Policy {
     private final class AsyncExecution<T> extends Execution {
         final CompletableFuture<T> result = new CompletableFuture<>();
         private final Supplier<? extends CompletionStage<T>> task;
-        private volatile CompletableFuture<T> inFlight;
-        private volatile Future<?> pending;
+        private volatile @Nullable CompletableFuture<T> inFlight;
+        private volatile @Nullable Future<?> pending;
 
         AsyncExecution(Supplier<? extends CompletionStage<T>> task) {
             this.task = task;
@@ -509,17 +510,17 @@ public final class Retry implements Policy {
     public static final class Builder {
         private final String name;
         private int maxAttempts = 3;
-        private Duration maxDuration;
+        private @Nullable Duration maxDuration;
         private Backoff backoff = Backoff.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10)).withFullJitter();
         private Tracker retryOn = Tracker.all();
         private Tracker abortOn = Tracker.none();
-        private Predicate<Object> retryOnResult;
+        private @Nullable Predicate<Object> retryOnResult;
         private boolean retryOnRejection;
         private boolean waitForRetryAfter;
         private Sleeper sleeper = Sleeper.threadSleep();
-        private ScheduledExecutorService scheduler;
+        private @Nullable ScheduledExecutorService scheduler;
         private Ticker ticker = Ticker.system();
-        private RandomGenerator random;
+        private @Nullable RandomGenerator random;
         private final List<RetryListener> listeners = new ArrayList<>();
 
         private Builder(String name) {

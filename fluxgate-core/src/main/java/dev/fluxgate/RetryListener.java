@@ -1,6 +1,7 @@
 package dev.fluxgate;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hears what a {@link Retry} does with each call. Every method has an empty default, so a listener
@@ -28,7 +29,7 @@ public interface RetryListener {
      * @param attempt the attempt that failed, counted from 1
      * @param delay the wait before the next attempt
      */
-    default void onRetry(Retry retry, int attempt, Throwable failure, Duration delay) {
+    default void onRetry(Retry retry, int attempt, @Nullable Throwable failure, Duration delay) {
     }
 
     /**
@@ -49,7 +50,7 @@ public interface RetryListener {
      * @param retry the retry
      * @param attempts the attempts made, the first included
      */
-    default void onExhausted(Retry retry, int attempts, Throwable lastFailure) {
+    default void onExhausted(Retry retry, int attempts, @Nullable Throwable lastFailure) {
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bounds how long a call may take, and really cancels it when the time is up.
@@ -60,11 +61,12 @@ public final class Timeout implements Policy {
 
     private final long timeoutNanos;
     private final Duration timeout;
-    private final ExecutorService executor;
-    private final ScheduledExecutorService scheduler;
+    private final @Nullable ExecutorService executor;
+    private final @Nullable ScheduledExecutorService scheduler;
     private final LongAdder timeouts;
 
-    private Timeout(Duration timeout, ExecutorService executor, ScheduledExecutorService scheduler, LongAdder timeouts) {
+    private Timeout(Duration timeout, @Nullable ExecutorService executor, @Nullable ScheduledExecutorService scheduler,
+            LongAdder timeouts) {
         this.timeout = timeout;
         this.timeoutNanos = timeout.toNanos();
         this.executor = executor;
@@ -135,7 +137,7 @@ public final class Timeout implements Policy {
         Objects.requireNonNull(task, "task");
         Future<T> future = (executor != null ? executor : Workers.EXECUTOR).submit(task);
         if (scheduler != null) {
-            return awaitWithTimer(future);
+            return awaitWithTimer(future, scheduler);
         }
         try {
             return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -152,7 +154,7 @@ public final class Timeout implements Policy {
     }
 
     /** Waits for {@code future} while a timer on the given scheduler keeps the deadline. */
-    private <T> T awaitWithTimer(Future<T> future) throws Exception {
+    private <T> T awaitWithTimer(Future<T> future, ScheduledExecutorService scheduler) throws Exception {
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> timer;
         try {

@@ -1,5 +1,6 @@
 package dev.fluxgate;
 
+import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -24,6 +25,6 @@ public final class TimeoutExceededException extends RuntimeException {
 
     /** {@return the original timeout (also the {@linkplain #getCause() cause})} */
     public TimeoutException timeout() {
-        return (TimeoutException) getCause();
+        return (TimeoutException) Objects.requireNonNull(getCause()); // set by the constructor, never null
     }
 }

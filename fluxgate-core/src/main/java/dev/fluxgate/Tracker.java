@@ -134,6 +134,8 @@ final class Trackers {
         }
     };
 
+    // equals, hashCode and toString compare and print the contents; an array keeps tracks() free of iterators.
+    @SuppressWarnings("ArrayRecordComponent")
     record TypeOf(Class<?>[] types) implements Tracker {
         @Override
         public boolean tracks(Throwable error) {

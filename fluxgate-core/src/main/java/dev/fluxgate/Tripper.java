@@ -196,7 +196,7 @@ public abstract class Tripper {
      *   <li>Rule names, units and the words {@code and}, {@code or}, {@code not} ignore case;
      *       {@code halfOpen()} is read as {@code halfOpened()}.</li>
      *   <li>Whitespace may appear between any two tokens and is never required next to a bracket, a comma
-     *       or a symbol ({@code ~closed()&amp;failureStreak(3)}); words need it between them.</li>
+     *       or a symbol ({@code ~closed()&failureStreak(3)}); words need it between them.</li>
      * </ul>
      *
      * @param expression the text

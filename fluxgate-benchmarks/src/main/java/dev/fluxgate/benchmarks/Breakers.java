@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The breakers under test, configured alike: a window of the last 100 calls (or of 60 s), a 50%
@@ -28,6 +29,7 @@ public final class Breakers {
     /** The task every benchmark runs: returns {@link #VALUE}. */
     public static final Supplier<Object> TASK = () -> VALUE;
     /** The exception a failing task throws: preallocated and stackless, so only the breaker's cost shows. */
+    @SuppressWarnings("StaticAssignmentOfThrowable") // preallocated on purpose: see above
     public static final RuntimeException FAILURE = new Failure();
     /** A task that fails with {@link #FAILURE}. */
     public static final Supplier<Object> FAILING = () -> {
@@ -165,8 +167,9 @@ public final class Breakers {
      * @param r4j the Resilience4j breaker
      * @param failsafe the Failsafe breaker
      */
-    public static void fail(CircuitBreaker fluxgate, io.github.resilience4j.circuitbreaker.CircuitBreaker r4j,
-            dev.failsafe.CircuitBreaker<Object> failsafe, int n) {
+    public static void fail(@Nullable CircuitBreaker fluxgate,
+            io.github.resilience4j.circuitbreaker.@Nullable CircuitBreaker r4j,
+            dev.failsafe.@Nullable CircuitBreaker<Object> failsafe, int n) {
         for (int i = 0; i < n; i++) {
             if (fluxgate != null) {
                 long p = fluxgate.tryAcquirePermission();

@@ -41,6 +41,10 @@ public class ClosedBenchmark {
     FailsafeExecutor<Object> failsafeCount;
     FailsafeExecutor<Object> failsafeTime;
 
+    /** Created by JMH, once per run ({@code Scope.Benchmark}). */
+    public ClosedBenchmark() {
+    }
+
     /** Builds the breakers, all CLOSED. */
     @Setup
     public void setUp() {
@@ -76,6 +80,10 @@ public class ClosedBenchmark {
     public static class PerThread {
         int calls;
         final AtomicLong atomic = new AtomicLong();
+
+        /** Created by JMH, once per benchmark thread. */
+        public PerThread() {
+        }
 
         /** The task for the next call of the mix: every tenth fails. */
         java.util.function.Supplier<Object> nextTask() {

@@ -58,6 +58,10 @@ public class StateBenchmark {
     dev.failsafe.CircuitBreaker<Object> failsafeAsyncBreaker;
     FailsafeExecutor<Object> failsafeAsync;
 
+    /** Created by JMH, once per run ({@code Scope.Benchmark}). */
+    public StateBenchmark() {
+    }
+
     /** Builds the breakers and drives each into the state its case measures, through its own API. */
     @Setup
     public void setUp() {

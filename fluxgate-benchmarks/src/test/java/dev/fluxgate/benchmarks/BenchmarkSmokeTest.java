@@ -80,7 +80,7 @@ class BenchmarkSmokeTest {
 
     private static boolean isRejection(Object result) {
         return result instanceof Exception || Boolean.FALSE.equals(result)
-                || result instanceof Long l && l < 0;
+                || (result instanceof Long l && l < 0);
     }
 
     private static void invokeAnnotated(Object state, Class<? extends java.lang.annotation.Annotation> a)

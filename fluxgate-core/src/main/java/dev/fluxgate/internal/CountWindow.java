@@ -1,5 +1,7 @@
 package dev.fluxgate.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /** The last {@code size} calls, in a ring. Guarded by the owning breaker's lock. */
 public final class CountWindow extends WindowStore {
 
@@ -12,7 +14,7 @@ public final class CountWindow extends WindowStore {
      * Per-slot durations, or null for a window whose rules use none. An untimed window ignores the
      * durations it is given, so an evicted call always takes out exactly what it added.
      */
-    private final long[] durations;
+    private final long @Nullable [] durations;
     private int next;
 
     /**

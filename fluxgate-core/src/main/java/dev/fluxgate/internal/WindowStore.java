@@ -25,6 +25,8 @@ public abstract class WindowStore {
     private final boolean timed;
 
     /**
+     * An empty store.
+     *
      * @param thresholds slow-call thresholds in nanoseconds; only a timed store may have any
      * @param timed whether the store keeps durations
      */

@@ -5,6 +5,7 @@ import dev.fluxgate.Window;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The command line: {@link #parse(String...)} turns arguments into {@link Options} or throws a
@@ -74,7 +75,7 @@ public final class Cli {
      * @param breaker the breaker's configuration
      */
     public record Options(Duration duration, long seed, int rate, Path out, boolean serve, int port,
-            boolean quiet, Path trace, boolean help, BreakerSettings breaker) {
+            boolean quiet, @Nullable Path trace, boolean help, BreakerSettings breaker) {
     }
 
     /** A bad command line; the message says what is wrong. */

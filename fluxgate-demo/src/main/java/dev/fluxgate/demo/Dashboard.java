@@ -39,15 +39,13 @@ public final class Dashboard implements AutoCloseable {
     private final ExecutorService workers;
     private final Set<BlockingQueue<String>> subscribers = ConcurrentHashMap.newKeySet();
     private final Supplier<Map<String, Object>> data;
-    private final Supplier<String> metrics;
-    private final Supplier<String> health;
     private final AtomicReference<Path> report = new AtomicReference<>();
 
     private Dashboard(int port, Supplier<Map<String, Object>> data, Supplier<String> metrics,
             Supplier<String> health) throws IOException {
         this.data = Objects.requireNonNull(data, "data");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.health = Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(health, "health");
         this.workers = Executors.newCachedThreadPool(Daemons.named("dashboard"));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.setExecutor(workers);

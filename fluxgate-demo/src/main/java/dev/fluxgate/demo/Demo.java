@@ -2,6 +2,7 @@ package dev.fluxgate.demo;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * The demo's entry point: {@code java -jar fluxgate-demo.jar [options]}; {@code --help} lists them.
@@ -73,7 +74,7 @@ public final class Demo {
 
     private static int trace(Cli.Options options, PrintStream out) throws Exception {
         Timeline timeline = new Timeline(out, Timeline.colorSupported(), true);
-        TraceReplay.Trace trace = TraceReplay.read(options.trace());
+        TraceReplay.Trace trace = TraceReplay.read(Objects.requireNonNull(options.trace(), "--trace"));
         timeline.heading("Fluxgate trace replay: " + trace.calls().size() + " calls from " + options.trace());
         options.breaker().describe().forEach((k, v) -> timeline.line(String.format("  %-10s %s", k, v)));
         timeline.line("");

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -46,6 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One demo run: two twin flaky services, the same load sent to both at the same moments, one
@@ -224,7 +226,8 @@ public final class DemoRun {
             Files.createDirectories(dir);
             Path report = Report.write(dir.resolve("report.html"),
                     data(scenario, with, without, result, notes, startedAt.get())).toAbsolutePath();
-            Path trace = writeTrace(dir.resolve("trace.csv"), without, startedAt.get()).toAbsolutePath();
+            Path trace = writeTrace(dir.resolve("trace.csv"), without, Objects.requireNonNull(startedAt.get()))
+                    .toAbsolutePath();
             dashboard.reportWritten(report);
             dashboard.publish("data", Json.write(data(scenario, with, without, result, notes, startedAt.get())));
             dashboard.publish("done", "{}");
@@ -302,8 +305,8 @@ public final class DemoRun {
                 null);
     }
 
-    private Map<String, Object> data(Scenario scenario, RunRecorder with, RunRecorder without, Summary summary,
-            List<String> notes, Instant startedAt) {
+    private Map<String, Object> data(Scenario scenario, RunRecorder with, RunRecorder without, @Nullable Summary summary,
+            List<String> notes, @Nullable Instant startedAt) {
         String subtitle = String.format(Locale.ROOT, "A real HTTP service on 127.0.0.1 went through %s over %s. Two clients"
                 + " sent it the same %d calls (%d a second) at the same moments: one through Fluxgate (retry,"
                 + " circuit breaker, bulkhead, timeout), one without. Seed %d%s.",

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTML report: one self-contained page (Chart.js from its WebJar and the run's data inlined, no
@@ -51,7 +52,7 @@ public final class Report {
      * @return the data as nested maps and lists, ready for JSON
      */
     public static Map<String, Object> data(String title, String subtitle, List<Scenario.Phase> phases, double end,
-            double threshold, List<RunRecorder> runs, Summary summary,
+            double threshold, List<RunRecorder> runs, @Nullable Summary summary,
             Map<String, String> config, List<String> notes) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("title", title);

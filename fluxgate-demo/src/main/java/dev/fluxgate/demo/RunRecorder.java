@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything measured about one run: each call's start, end and outcome, the breaker's state
@@ -80,7 +81,7 @@ public final class RunRecorder {
      * @param windowFailureRate the last sample of the breaker's window failure rate, NaN when none
      */
     public record Bucket(int index, int started, int succeeded, int failed, int timedOut, int rejected,
-            double p50Millis, double p99Millis, int maxInFlight, State state, double windowFailureRate) {
+            double p50Millis, double p99Millis, int maxInFlight, @Nullable State state, double windowFailureRate) {
 
         /** {@return the calls completed in the bucket, rejections included} */
         public int completed() {
@@ -276,7 +277,7 @@ public final class RunRecorder {
      * @param at when, in nanoseconds since the run began
      * @return the state, or null
      */
-    public State stateAt(long at) {
+    public @Nullable State stateAt(long at) {
         if (!hasBreaker) {
             return null;
         }

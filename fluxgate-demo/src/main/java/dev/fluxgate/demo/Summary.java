@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The comparison of the protected and the unprotected run, from what was measured: each row is a
@@ -97,7 +98,7 @@ public record Summary(List<String> columns, List<Row> rows, long wastedProtected
     }
 
     /** The latency percentile in ms of the calls started in {@code phase} (all calls when null). */
-    static double percentile(List<RunRecorder.Call> calls, double p, Scenario.Phase phase) {
+    static double percentile(List<RunRecorder.Call> calls, double p, Scenario.@Nullable Phase phase) {
         long[] latencies = calls.stream()
                 .filter(c -> phase == null || phase.contains(Duration.ofNanos(c.start())))
                 .mapToLong(RunRecorder.Call::latency).toArray();

@@ -4,6 +4,7 @@ import dev.fluxgate.State;
 import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The console: one line a second for both runs side by side, every transition of the breaker with
@@ -59,6 +60,7 @@ public final class Timeline {
      * from JDK 22 a console exists even when output is redirected, and {@code Console.isTerminal()}
      * (looked up reflectively: the baseline is 17) tells.
      */
+    @SuppressWarnings("SystemConsoleNull") // handled: from JDK 22 on, Console.isTerminal() decides
     private static boolean isTerminal() {
         Console console = System.console();
         if (console == null) {
@@ -154,7 +156,7 @@ public final class Timeline {
         };
     }
 
-    private static String stateColor(State state) {
+    private static String stateColor(@Nullable State state) {
         if (state == null) {
             return "";
         }

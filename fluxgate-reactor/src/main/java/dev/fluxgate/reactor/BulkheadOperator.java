@@ -114,7 +114,9 @@ public final class BulkheadOperator<T> implements UnaryOperator<Publisher<T>> {
 
         private final CoreSubscriber<? super T> actual;
         private final Bulkhead bulkhead;
+        @SuppressWarnings("NullAway.Init") // set in onSubscribe, which Reactive Streams calls before anything else
         private Subscription upstream;
+        @SuppressWarnings("unused") // read and written through RELEASED
         private volatile int released;
 
         SlotSubscriber(CoreSubscriber<? super T> actual, Bulkhead bulkhead) {

@@ -25,6 +25,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Posts circuit breaker incidents to Slack: a message ({@code chat.postMessage}) when a breaker opens,
@@ -158,7 +159,7 @@ public final class SlackListener implements Listener {
             } else {
                 // Each reply waits for the previous post (and so for the thread's ts).
                 Incident i = incident;
-                posted = i.tail.thenCombine(go, (x, y) -> y)
+                posted = i.tail.thenCombine(go, (x, y) -> (Void) null)
                         .thenComposeAsync(x -> post(t, i.threadTs.getNow(null)), executor)
                         .thenApply(ts -> null);
                 i.tail = posted;
@@ -192,7 +193,7 @@ public final class SlackListener implements Listener {
      * Sends one message and returns Slack's {@code ts} for it, or null (logged) if it failed. Never
      * completes exceptionally, so one failed post does not break the incident's chain.
      */
-    private CompletableFuture<String> post(Transition t, String threadTs) {
+    private CompletableFuture<String> post(Transition t, @Nullable String threadTs) {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(postMessage)
@@ -215,7 +216,7 @@ public final class SlackListener implements Listener {
                 });
     }
 
-    private String answer(Transition t, HttpResponse<String> response) {
+    private @Nullable String answer(Transition t, HttpResponse<String> response) {
         try {
             JsonNode body = JSON.readTree(response.body());
             if (response.statusCode() == 200 && body.path("ok").asBoolean(false)) {
@@ -240,7 +241,7 @@ public final class SlackListener implements Listener {
         return s.replace(token, "<token>");
     }
 
-    String payload(Transition t, String threadTs) {
+    String payload(Transition t, @Nullable String threadTs) {
         State to = t.to();
         Function<Transition, String> template;
         String color;
@@ -313,7 +314,7 @@ public final class SlackListener implements Listener {
         private final String token;
         private final String channel;
         private URI baseUri = URI.create("https://slack.com/api/");
-        private HttpClient client;
+        private @Nullable HttpClient client;
         private Executor executor = ForkJoinPool.commonPool();
         private Duration requestTimeout = Duration.ofSeconds(10);
         private System.Logger logger = System.getLogger(SlackListener.class.getName());

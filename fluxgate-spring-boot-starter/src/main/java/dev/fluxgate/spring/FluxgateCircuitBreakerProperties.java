@@ -104,7 +104,7 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
             }
         }
         BreakerProperties defaults = configs.get(DEFAULT_CONFIG);
-        return defaults == null || getter.apply(defaults) == null ? otherwise : getter.apply(defaults);
+        return (defaults == null || getter.apply(defaults) == null) ? otherwise : getter.apply(defaults);
     }
 
     /**

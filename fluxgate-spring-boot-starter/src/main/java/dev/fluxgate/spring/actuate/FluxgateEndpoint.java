@@ -122,7 +122,7 @@ public class FluxgateEndpoint {
         if (c.error() != null) {
             throw new InvalidEndpointRequestException(c.error().toString(), String.valueOf(c.error().get("message")));
         }
-        return c.breaker();
+        return Objects.requireNonNull(c.breaker(), "a command without an error has the breaker");
     }
 
     /** Either the breaker after the command, or what was wrong with the request. */
