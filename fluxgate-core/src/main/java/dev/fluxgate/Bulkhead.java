@@ -38,7 +38,14 @@ import java.util.function.Supplier;
  * sleeping; such waiters still get slots, but no longer strictly in arrival order.
  *
  * <p>For a separate pool of threads per dependency, see {@link ThreadPoolBulkhead}. A bulkhead is
- * safe for concurrent use.
+ * safe for concurrent use and takes no monitor lock (waiters park on a fair
+ * {@link java.util.concurrent.Semaphore}).
+ *
+ * <p>Memory consistency effects: as for a {@link java.util.concurrent.Semaphore}, actions in a thread
+ * prior to giving a slot back (the end of a task in the bulkhead, {@link #releasePermission()})
+ * happen-before actions following a successful acquisition of a slot in another thread. The counters
+ * ({@link #rejectedCalls()}, {@link #permittedCalls()}) are striped and may lag calls in progress;
+ * {@link #availablePermits()} and {@link #concurrentCalls()} are a moment's reading.
  */
 public final class Bulkhead implements Policy {
 
@@ -67,6 +74,8 @@ public final class Bulkhead implements Policy {
      * @param name the bulkhead's name, for meters and logs
      * @param maxConcurrentCalls the most calls that run at once, at least 1
      * @return a new bulkhead
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     public static Bulkhead of(String name, int maxConcurrentCalls) {
         return builder(name).maxConcurrentCalls(maxConcurrentCalls).build();
@@ -77,6 +86,8 @@ public final class Bulkhead implements Policy {
      *
      * @param name the bulkhead's name, for meters and logs
      * @return a new builder
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     public static Builder builder(String name) {
         return new Builder(name);
@@ -274,7 +285,7 @@ public final class Bulkhead implements Policy {
         private Ticker ticker = Ticker.system();
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = Plugged.requireName(name);
         }
 
         /**
@@ -323,6 +334,15 @@ public final class Bulkhead implements Policy {
          */
         public Bulkhead build() {
             return new Bulkhead(name, maxConcurrentCalls, maxWait.toNanos(), ticker);
+        }
+
+        /** A copy of this builder under another name (for registries). */
+        Builder copy(String newName) {
+            Builder b = new Builder(newName);
+            b.maxConcurrentCalls = maxConcurrentCalls;
+            b.maxWait = maxWait;
+            b.ticker = ticker;
+            return b;
         }
     }
 }

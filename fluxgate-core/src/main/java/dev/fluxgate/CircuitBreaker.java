@@ -41,11 +41,35 @@ import org.jspecify.annotations.Nullable;
  * {@link Tripper}; <b>transition</b> to a new generation; <b>notify</b> {@link Listener}s outside any
  * lock.
  *
+ * <p>A breaker is a {@link Policy}: it composes in {@link Resilience#of(Policy...)} like the other
+ * patterns, and {@link Policy#decorate(Supplier) decorate} wraps a task in it.
+ *
  * <p>Thread safety: a breaker is safe for any number of concurrent callers. No lock is held while
  * a task, a tracker, a result predicate or a listener runs. The CLOSED success path allocates
  * nothing and reads the clock only when the configuration needs durations.
+ *
+ * <p>Memory consistency effects:
+ * <ul>
+ *   <li>Transitions are made one at a time, under the breaker's lock. A thread that sees a new state
+ *       (through {@link #state()}, a permit or a rejection) also sees the deadline of the open period
+ *       or the start of the half-open period, which are written before it; and a {@link #metrics()}
+ *       snapshot taken after it saw the new state reflects the whole transition (the cleared window,
+ *       the counters), since the snapshot waits for the lock. The state a transition entered is visible
+ *       to every thread before any listener hears of it.</li>
+ *   <li>Actions in a thread prior to settling a permit ({@link #recordSuccess}, {@link #recordError},
+ *       {@link #recordResult}, or the end of {@link #call}, {@link #get}, {@link #run}) happen-before
+ *       the decision that outcome leads to, and happen-before the return of any later
+ *       {@link #metrics()} snapshot, which counts it (in its window figures when the generation that
+ *       admitted it is still current, else only as a stale outcome in the lifetime counters).</li>
+ *   <li>Actions of the thread that made a transition, before it made it, happen-before the listeners'
+ *       {@code onTransition} calls for it, and the calls for one transition happen-before those for the
+ *       next, whichever threads run them (see {@link Listener} for which thread that is). A caller whose
+ *       call caused a transition may return before the listeners have heard of it.</li>
+ *   <li>The lifetime counters of a {@link Metrics} snapshot may lead or lag its window figures by the
+ *       calls in progress: see {@link Metrics}.</li>
+ * </ul>
  */
-public interface CircuitBreaker {
+public interface CircuitBreaker extends Policy {
 
     /** Returned by {@link #tryAcquirePermission()} when the call is not permitted. */
     long NO_PERMISSION = -1L;
@@ -55,6 +79,8 @@ public interface CircuitBreaker {
      *
      * @param name the breaker's name, shown in metrics, logs, transitions and exceptions
      * @return a new builder
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     static Builder builder(String name) {
         return new Builder(name);
@@ -151,42 +177,6 @@ public interface CircuitBreaker {
      * @return a future that completes with the task's outcome, after the breaker has recorded it
      */
     <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
-
-    /**
-     * Returns a supplier that runs {@code task} through this breaker.
-     *
-     * @param <T> the task's result type
-     * @param task the call to protect
-     * @return a supplier that calls {@link #get(Supplier)} on each {@code get()}
-     */
-    default <T> Supplier<T> decorate(Supplier<T> task) {
-        Objects.requireNonNull(task, "task");
-        return () -> get(task);
-    }
-
-    /**
-     * Returns a runnable that runs {@code task} through this breaker.
-     *
-     * @param task the call to protect
-     * @return a runnable that calls {@link #run(Runnable)} on each {@code run()}
-     */
-    default Runnable decorate(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        return () -> run(task);
-    }
-
-    /**
-     * Returns a callable that runs {@code task} through this breaker. (Named apart from
-     * {@code decorate} because a lambda fits both {@code Supplier} and {@code Callable}.)
-     *
-     * @param <T> the task's result type
-     * @param task the call to protect
-     * @return a callable that calls {@link #call(Callable)} on each {@code call()}
-     */
-    default <T> Callable<T> decorateCallable(Callable<T> task) {
-        Objects.requireNonNull(task, "task");
-        return () -> call(task);
-    }
 
     // ---- manual commands ----
 
@@ -327,12 +317,9 @@ public interface CircuitBreaker {
             this.name = requireName(name);
         }
 
+        /** The one rule for names, {@link Plugged#requireName}; kept here for callers that use it. */
         static String requireName(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank");
-            }
-            return name;
+            return Plugged.requireName(name);
         }
 
         /**

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -30,7 +29,7 @@ public final class Durations {
     private static final String FORMS = "a duration such as 300ms, 1.5s, 5m, 1h, 1m30s or ISO-8601 PT1S";
 
     /** One amount and its unit; units are tried longest first, so {@code ms} is not read as {@code m}. */
-    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h|d)\\s*");
+    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)\\s*(ns|us|µs|ms|s|m|h|d)\\s*");
 
     private static final BigInteger NANOS_PER_SECOND = BigInteger.valueOf(1_000_000_000L);
 
@@ -39,7 +38,7 @@ public final class Durations {
 
     /**
      * Reads a duration: one or more amounts with a unit, largest unit first ({@code 1m30s},
-     * {@code 1.5s}, {@code 250ms}, {@code 2h}), optionally preceded by {@code -}; units are
+     * {@code 1.5s}, {@code 250ms}, {@code 2h}), optionally preceded by {@code -} or {@code +}; units are
      * {@code d}, {@code h}, {@code m}, {@code s}, {@code ms}, {@code us} (or {@code µs}) and
      * {@code ns}, in either case. Text starting with {@code P} (or {@code -P}) is read as ISO-8601
      * by {@link Duration#parse}. Surrounding whitespace is ignored. A bare number is rejected: its
@@ -55,7 +54,7 @@ public final class Durations {
         Objects.requireNonNull(text, "text");
         String s = text.strip();
         boolean negative = s.startsWith("-");
-        String body = negative ? s.substring(1) : s;
+        String body = negative || s.startsWith("+") ? s.substring(1) : s;
         if (body.startsWith("P") || body.startsWith("p")) {
             try {
                 return Duration.parse(s);
@@ -102,9 +101,10 @@ public final class Durations {
     }
 
     /**
-     * Writes {@code duration} compactly: {@code 10s}, {@code 1m30s}, {@code 0.25s}, {@code 2h},
-     * {@code 0s}; to the millisecond from one millisecond up, in nanoseconds below
-     * ({@code 500ns}); a negative duration with a leading {@code -}. {@link #parse} reads it back.
+     * Writes {@code duration} compactly and exactly: {@code 10s}, {@code 1m30s}, {@code 0.25s},
+     * {@code 2.182050944s}, {@code 2h}, {@code 0s}; in nanoseconds below a millisecond ({@code 500ns});
+     * a negative duration with a leading {@code -}. {@link #parse} reads it back to an equal duration.
+     * To show a measured duration to a person, round it first ({@code d.truncatedTo(ChronoUnit.MILLIS)}).
      *
      * @param duration the duration to write
      * @return the text
@@ -127,9 +127,8 @@ public final class Durations {
         if (duration.compareTo(Duration.ofMillis(1)) < 0) {
             return duration.toNanos() + "ns";
         }
-        // Duration's ISO form, PT1M30.25S, is already largest unit first with a decimal second.
-        return duration.truncatedTo(ChronoUnit.MILLIS).toString().substring(2)
-                .toLowerCase(Locale.ROOT);
+        // Duration's ISO form, PT1M30.25S, is already largest unit first with a decimal second, and exact.
+        return duration.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     private static IllegalArgumentException bad(String text, @Nullable Exception cause) {

@@ -29,8 +29,14 @@ import org.jspecify.annotations.Nullable;
  * (if configured, and fresh enough) answers first; then the exception handlers are tried in the
  * order added ({@link Builder#on(Class, Function)} by type, {@link Builder#when(Tracker, Function)}
  * by predicate); the first that matches answers. When none does, the exception propagates
- * unchanged. {@link Error}s always propagate. An exception thrown by a handler propagates with the
- * original attached as suppressed.
+ * unchanged. {@link Error}s always propagate.
+ *
+ * <p><b>Handlers that throw</b> follow the one rule for plugged-in code: what they throw, an
+ * {@link Error} included, is logged at {@code WARNING} on the {@link System.Logger}
+ * {@code dev.fluxgate.Fallback}. A handler's answer that throws is what the caller gets, with the
+ * original exception attached as suppressed (unless it rethrew the original itself); a predicate that
+ * throws (of {@code when} or {@code onResult}) does not match, so the next handler is tried and
+ * otherwise the original exception or result goes to the caller.
  *
  * <p><b>Results.</b> A result matched by an {@link Builder#onResult} predicate is replaced by its
  * function; any other result is returned (and remembered as last known good).
@@ -39,7 +45,9 @@ import org.jspecify.annotations.Nullable;
  * {@code call}/{@code callAsync} methods are generic to fit a {@link Resilience} pipeline, and
  * using it for tasks of another result type ends in a {@link ClassCastException} at the caller. A
  * last-known-good fallback keeps one result: use one per kind of call (or {@link LastKnownGood}
- * with keys). Immutable after build and safe for concurrent use.
+ * with keys). Immutable after build and safe for concurrent use. Memory consistency effects:
+ * actions of the task happen-before its handler runs (in the thread that saw the failure or result);
+ * a result remembered as last known good is published safely to the calls it later answers.
  *
  * @param <T> the result type of the calls it protects
  */
@@ -52,6 +60,9 @@ public final class Fallback<T> implements Policy {
     }
 
     private static final Object KEY = new Object();
+    private static final System.Logger LOG = System.getLogger(Fallback.class.getName());
+    /** The owner text of warnings: a fallback has no name. */
+    private static final String OWNER = "Fallback";
 
     private final List<Handler<T>> handlers;
     private final List<ResultHandler<T>> resultHandlers;
@@ -164,11 +175,11 @@ public final class Fallback<T> implements Policy {
             }
         }
         for (Handler<T> handler : handlers) {
-            if (handler.matches().test(error)) {
+            if (matches(handler.matches(), error)) {
                 try {
                     return handler.answer().apply(error);
-                } catch (RuntimeException broken) {
-                    broken.addSuppressed(error);
+                } catch (RuntimeException | Error broken) {
+                    Plugged.fallbackFailed(LOG, OWNER, handler.answer(), broken, error);
                     throw broken;
                 }
             }
@@ -178,14 +189,29 @@ public final class Fallback<T> implements Policy {
 
     private T accept(T result) {
         for (ResultHandler<T> handler : resultHandlers) {
-            if (handler.matches().test(result)) {
-                return handler.answer().apply(result);
+            if (matches(handler.matches(), result)) {
+                try {
+                    return handler.answer().apply(result);
+                } catch (RuntimeException | Error broken) {
+                    Plugged.failed(LOG, OWNER, "result fallback", handler.answer(), "the caller gets what it threw", broken);
+                    throw broken;
+                }
             }
         }
         if (lastKnownGood != null) {
             lastKnownGood.store(KEY, result);
         }
         return result;
+    }
+
+    /** A handler's predicate; one that throws is logged and does not match (the next handler is tried). */
+    private static <V> boolean matches(Predicate<? super V> predicate, V value) {
+        try {
+            return predicate.test(value);
+        } catch (Throwable e) {
+            Plugged.failed(LOG, OWNER, "predicate", predicate, "not matching", e);
+            return false;
+        }
     }
 
     @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // the one unchecked cast, on purpose

@@ -1,5 +1,18 @@
 package dev.fluxgate;
 
+import static dev.fluxgate.StateWord.CLOSED;
+import static dev.fluxgate.StateWord.DISABLED;
+import static dev.fluxgate.StateWord.FORCED_OPEN;
+import static dev.fluxgate.StateWord.HALF_OPEN;
+import static dev.fluxgate.StateWord.METRICS_ONLY;
+import static dev.fluxgate.StateWord.OPEN;
+import static dev.fluxgate.StateWord.PROBE_UNIT;
+import static dev.fluxgate.StateWord.gen;
+import static dev.fluxgate.StateWord.next;
+import static dev.fluxgate.StateWord.probes;
+
+import dev.fluxgate.ListenerSnapshot.Event;
+import dev.fluxgate.TransitionQueue.Move;
 import dev.fluxgate.internal.MetricsSnapshot;
 import dev.fluxgate.internal.Stripes;
 import dev.fluxgate.internal.WindowStore;
@@ -8,7 +21,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,16 +28,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -33,55 +40,44 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one implementation of {@link CircuitBreaker}.
+ * The one implementation of {@link CircuitBreaker}: the seven steps of a call and nothing else. The
+ * state word's layout is {@link StateWord}, the listeners are one {@link ListenerSnapshot}, transitions
+ * reach them through a {@link TransitionQueue}, {@link #callAsync} is {@link BreakerAsync} on the
+ * public permit API, and the arithmetic on nanoseconds is {@link BreakerDurations}.
  *
  * <h2>The state word</h2>
- * One {@code long} holds the state (bits 0-2), the probe slots taken in the current half-open period
- * (bits 3-22) and the generation (bits 23-62). Every transition compare-and-sets it to the next
- * generation, so the OPEN to HALF_OPEN move happens once, the cap on probes per period is exact, and a
- * permit (which is the word it was admitted under, slot count replaced by a probe flag) knows whether
- * its generation is still current. A slot stays taken when its probe records an outcome (the period
- * admits at most {@code maxHalfOpenCalls} probes in total) and is given back only by a probe that
- * ends without one (released, untracked exception, cancellation). The outcomes a period has settled
- * are counted under the lock; once all of its slots have settled, the period decides.
+ * Every transition compare-and-sets the word to the next generation, so the OPEN to HALF_OPEN move
+ * happens once, the cap on probes per period is exact, and a permit knows whether its generation is
+ * still current. A slot stays taken when its probe records an outcome (the period admits at most
+ * {@code maxHalfOpenCalls} probes in total) and is given back only by a probe that ends without one
+ * (released, untracked exception, cancellation). The outcomes a period has settled are counted under
+ * the lock; once all of its slots have settled, the period decides.
  *
  * <h2>Reading</h2>
- * {@link #state()} and {@link #metrics()} make a due OPEN to HALF_OPEN move themselves (the same CAS a
+ * {@link #state()} and {@link #metrics()} make a due OPEN to HALF_OPEN move themselves (the same move a
  * call would make), so a breaker whose cooldown has passed reads as recovering before a call arrives:
  * an instance taken out of readiness for an OPEN breaker gets no calls and would otherwise stay out.
  *
  * <h2>Recording</h2>
  * The window is guarded by a small spin lock (one {@code int}, test-and-test-and-set, released with
  * a plain release store) that is held only for a few hundred nanoseconds of window arithmetic and
- * never while user code runs; waiters spin briefly, then yield, so nothing parks or pins. A
- * success on the CLOSED path takes the lock only if it is free ({@code tryLock}), so single-threaded
- * use records and decides after every call. When the lock is busy the success goes into a striped
- * buffer tagged with its generation and the breaker is marked contended; later successes then buffer
- * directly, and whoever next holds the lock (a failure, a full stripe, a read of the metrics) drains
- * the stripes into the window and decides once for the batch. Failures and probe outcomes always take
- * the lock.
+ * never while a task or a listener runs; waiters spin briefly, then yield, so nothing parks or pins.
+ * The fields it guards are marked {@code // guarded by lock} where declared. A success on the CLOSED
+ * path takes the lock only if it is free ({@code tryLock}), so single-threaded use records and decides
+ * after every call. When the lock is busy the success goes into a striped buffer tagged with its
+ * generation and the breaker is marked contended; later successes then buffer directly, and whoever
+ * next holds the lock (a failure, a full stripe, a read of the metrics) drains the stripes into the
+ * window and decides once for the batch. Failures and probe outcomes always take the lock.
+ *
+ * <h2>Transitions</h2>
+ * Every transition (its CAS, the window it leaves, its place in the {@link TransitionQueue}) is made
+ * under the lock, so transitions are queued in generation order; the lease expiry of a hung half-open
+ * period, which is no transition, is the only generation change made without it. Listeners are told
+ * after the lock is released, by one thread at a time (see {@link Listener}).
  */
 final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     private static final System.Logger LOG = System.getLogger(CircuitBreaker.class.getName());
-
-    // ---- the state word ----
-    static final long STATE_MASK = 0b111;
-    static final int PROBE_SHIFT = 3;
-    static final long PROBE_UNIT = 1L << PROBE_SHIFT;
-    static final long PROBE_MASK = ((1L << 20) - 1) << PROBE_SHIFT;
-    static final int GEN_SHIFT = Stripes.COUNT_BITS;
-    static final long GEN_MASK = ~((1L << GEN_SHIFT) - 1);
-    /** Marks a permit that holds a half-open probe slot. */
-    static final long PROBE_FLAG = PROBE_UNIT;
-
-    private static final State[] STATES = State.values();
-    private static final int CLOSED = State.CLOSED.ordinal();
-    private static final int OPEN = State.OPEN.ordinal();
-    private static final int HALF_OPEN = State.HALF_OPEN.ordinal();
-    private static final int METRICS_ONLY = State.METRICS_ONLY.ordinal();
-    private static final int DISABLED = State.DISABLED.ordinal();
-    private static final int FORCED_OPEN = State.FORCED_OPEN.ordinal();
 
     /** Buffered successes in one stripe that make the buffering thread try to drain. */
     private static final int DRAIN_THRESHOLD = 16;
@@ -89,6 +85,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private static final VarHandle WORD;
     private static final VarHandle STRIPES;
     private static final VarHandle LOCK;
+    private static final VarHandle LISTENERS;
 
     static {
         try {
@@ -96,6 +93,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             WORD = lookup.findVarHandle(FluxgateCircuitBreaker.class, "word", long.class);
             LOCK = lookup.findVarHandle(FluxgateCircuitBreaker.class, "lockWord", int.class);
             STRIPES = lookup.findVarHandle(FluxgateCircuitBreaker.class, "stripes", Stripes.class);
+            LISTENERS = lookup.findVarHandle(FluxgateCircuitBreaker.class, "listeners", ListenerSnapshot.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -115,55 +113,62 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private final long halfOpenTimeoutNanos;
     private final Ticker ticker;
     private final InstantSource clock;
-    private final @Nullable RandomGenerator random;
+    /** The user's random source under the one rule for plugged-in code, or the thread-local one. */
+    private final RandomGenerator random;
+    /** Whether the window's own rules need durations (listeners aside). */
     private final boolean configTimed;
     private final List<Duration> slowCallThresholds;
 
-    // ---- state read without the lock ----
+    // ---- read without the lock ----
     @SuppressWarnings("unused") // accessed through WORD
     private volatile long word;
+    /** Written under the lock (by every transition and command), read without it. */
     private volatile long stateSinceNanos;
+    /** When the current open period ends on the ticker. Written under the lock, before the OPEN word. */
     private volatile long openUntilNanos;
-    /** The cooldown drawn for the current open period (for the explanation of OPEN to HALF_OPEN). */
+    /** The cooldown drawn for the current open period (for the explanation of OPEN to HALF_OPEN). Written under the lock. */
     private volatile long cooldownNanos;
+    /** When the current half-open period began. Written under the lock, before the HALF_OPEN word. */
     private volatile long halfOpenSinceNanos;
+    /** When the newest probe slot was taken: by the HALF_OPEN move under the lock, by probes without it. */
     private volatile long lastProbeAdmittedNanos;
     private volatile boolean contended;
     private volatile @Nullable Stripes stripes;
-    private volatile Listener[] listeners;
-    private volatile Listener[] callListeners;
-    private volatile boolean timed;
+    /** Every listener and what follows from them, replaced whole by compare-and-set. */
+    private volatile ListenerSnapshot listeners;
     private final LongAdder rejected = new LongAdder();
     private final LongAdder ignored = new LongAdder();
     private final AtomicLong transitions = new AtomicLong();
-    private final ReentrantLock listenerLock = new ReentrantLock();
+    /** Transitions made and not yet delivered to the listeners, in generation order. */
+    private final TransitionQueue moves = new TransitionQueue();
+    private final Consumer<Move> deliverOne = this::deliver;
 
-    // ---- guarded by lockWord ----
+    // ---- the lock and what it guards ----
     @SuppressWarnings("unused") // accessed through LOCK
     private volatile int lockWord;
-    private final WindowStore store;
-    private final LiveMetrics live = new LiveMetrics();
+    private final WindowStore store; // guarded by lock
+    private final LiveMetrics live = new LiveMetrics(); // guarded by lock (reads the store)
     private final Stripes.Sink drainSink = this::drained;
-    private long windowGen;
-    private int reopens;
-    private int halfOpenSuccesses;
+    private long windowGen; // guarded by lock
+    private int reopens; // guarded by lock
+    private int halfOpenSuccesses; // guarded by lock
     /** Probe outcomes recorded in the current half-open period (successes and failures). */
-    private int halfOpenSettled;
-    private long successes;
+    private int halfOpenSettled; // guarded by lock
+    private long successes; // guarded by lock
+    private long failures; // guarded by lock
+    private long stale; // guarded by lock
+    private long drainNow; // guarded by lock
 
     // ---- the quiet path (see recordFastSuccess) ----
     private static final long NOT_QUIET = -1L;
     /**
      * The generation bits of a CLOSED window that one more untimed success cannot change (a count
      * window full of such successes), already judged by the tripper; {@link #NOT_QUIET} otherwise. Set
-     * only under the lock, and reset under the lock before anything changes the window.
+     * only under the lock, and reset under the lock before anything changes the window; read without it.
      */
     private volatile long quietGen = NOT_QUIET;
     /** Successes that took the quiet path: lifetime counter only, since the window could not change. */
     private final LongAdder quietSuccesses = new LongAdder();
-    private long failures;
-    private long stale;
-    private long drainNow;
 
     FluxgateCircuitBreaker(CircuitBreaker.Builder b, Tripper tripper, long[] slowThresholds) {
         this.name = b.name;
@@ -176,20 +181,20 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         this.permit = b.permit;
         this.maxHalfOpenCalls = b.maxHalfOpenCalls;
         this.closeAfterSuccesses = b.closeAfterSuccesses;
-        long base = cooldown.baseNanos();
-        this.halfOpenTimeoutNanos = b.halfOpenTimeout != null ? b.halfOpenTimeout.toNanos()
-                : base > 0 && base != Long.MAX_VALUE ? base : Duration.ofSeconds(60).toNanos();
+        this.halfOpenTimeoutNanos = BreakerDurations.halfOpenTimeoutNanos(b.halfOpenTimeout, cooldown);
         this.ticker = b.ticker;
         this.clock = b.clock;
-        this.random = b.random;
+        this.random = PluggedRandom.of(b.random, LOG, owner(name));
         this.configTimed = slowThresholds.length > 0 || tripper.needsDurations();
         this.store = window.newStore(slowThresholds, configTimed);
-        this.listeners = b.listeners.toArray(new Listener[0]);
-        this.callListeners = withCallEvents(listeners);
-        this.timed = configTimed || needDurations(callListeners);
-        this.slowCallThresholds = Arrays.stream(slowThresholds).mapToObj(Duration::ofNanos).toList();
+        this.listeners = ListenerSnapshot.of(b.listeners.toArray(new Listener[0]), configTimed);
+        this.slowCallThresholds = BreakerDurations.durations(slowThresholds);
         this.stateSinceNanos = ticker.read();
         WORD.setVolatile(this, (long) CLOSED);
+    }
+
+    private static String owner(String name) {
+        return Plugged.owner("CircuitBreaker", name);
     }
 
     // Built on demand: kept as a field, these strings were three quarters of a breaker's memory.
@@ -232,30 +237,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         LOCK.setRelease(this, 0);
     }
 
-    // ---- word helpers ----
-
     private long word() {
         return (long) WORD.getVolatile(this);
     }
 
     private boolean casWord(long expect, long update) {
         return WORD.compareAndSet(this, expect, update);
-    }
-
-    private static int stateOf(long w) {
-        return (int) (w & STATE_MASK);
-    }
-
-    private static int probesOf(long w) {
-        return (int) ((w & PROBE_MASK) >>> PROBE_SHIFT);
-    }
-
-    private static long genBits(long w) {
-        return w & GEN_MASK;
-    }
-
-    private static long next(long w, int state) {
-        return genBits(w) + (1L << GEN_SHIFT) | state;
     }
 
     // ---- simple accessors ----
@@ -268,10 +255,10 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     @Override
     public State state() {
         long w = word();
-        if (stateOf(w) == OPEN) { // only an OPEN word pays for the ticker read
+        if (StateWord.state(w) == OPEN) { // only an OPEN word pays for the ticker read
             w = halfOpenIfDue(w);
         }
-        return STATES[stateOf(w)];
+        return StateWord.stateOf(w);
     }
 
     /**
@@ -291,24 +278,39 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     /**
-     * The OPEN to HALF_OPEN move of the open period {@code w}: one CAS, so of all the callers and
-     * readers racing for it exactly one makes it and publishes it.
+     * The OPEN to HALF_OPEN move of the open period {@code w}, under the lock like every transition: of
+     * all the callers and readers racing for it exactly one makes it, and it is queued before any later
+     * transition.
      */
     private void halfOpen(long w, long now) {
-        // Written before the CAS, so that whoever sees the HALF_OPEN word sees when the period began.
-        halfOpenSinceNanos = now;
-        lastProbeAdmittedNanos = now;
-        if (casWord(w, next(w, HALF_OPEN))) {
+        lock();
+        try {
+            if (word() != w) {
+                return; // made by another caller or reader: an OPEN word changes only under the lock
+            }
+            drainStripes();
+            ensureWindow(w);
+            Metrics before = store.snapshot(lifetime(w));
+            // Written before the CAS, so that whoever sees the HALF_OPEN word sees when the period began.
+            halfOpenSinceNanos = now;
+            lastProbeAdmittedNanos = now;
+            long nw = next(w, HALF_OPEN);
+            if (!casWord(w, nw)) {
+                return;
+            }
             stateSinceNanos = now;
             transitions.incrementAndGet();
-            publish(new Move(State.OPEN, State.HALF_OPEN, snapshot(),
-                    "cooldown " + Durations.format(Duration.ofNanos(cooldownNanos)) + " elapsed"));
+            ensureWindow(nw);
+            moves.offer(new Move(State.OPEN, State.HALF_OPEN, before, BreakerDurations.cooldownElapsed(cooldownNanos)));
+        } finally {
+            unlock();
         }
+        deliverTransitions();
     }
 
     @Override
     public boolean isTimed() {
-        return timed;
+        return listeners.timed;
     }
 
     @Override
@@ -324,7 +326,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     @Override
     public Metrics metrics() {
         long w = word();
-        if (stateOf(w) == OPEN) {
+        if (StateWord.state(w) == OPEN) {
             halfOpenIfDue(w);
         }
         return snapshot();
@@ -346,6 +348,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
     }
 
+    /** Caller holds the lock. */
     private MetricsSnapshot.Lifetime lifetime(long w) {
         return new MetricsSnapshot.Lifetime(successes + quietSuccesses.sum(), failures, ignored.sum(), rejected.sum(), stale,
                 transitions.get(), probesInFlight(w), ticker.read() - stateSinceNanos);
@@ -353,10 +356,10 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     /** Half-open probes admitted and not yet settled: slots taken less outcomes recorded. Caller holds the lock. */
     private int probesInFlight(long w) {
-        if (stateOf(w) != HALF_OPEN) {
+        if (StateWord.state(w) != HALF_OPEN) {
             return 0;
         }
-        return Math.max(0, probesOf(w) - (genBits(w) == windowGen ? halfOpenSettled : 0));
+        return Math.max(0, probes(w) - (gen(w) == windowGen ? halfOpenSettled : 0));
     }
 
     // ---- running calls ----
@@ -367,7 +370,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     public <T> T call(Callable<T> task) throws Exception {
         Objects.requireNonNull(task, "task");
         long p = acquire(true);
-        boolean t = timed;
+        boolean t = listeners.timed;
         long start = t ? ticker.read() : 0L;
         T result;
         try {
@@ -384,7 +387,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     public <T> T get(Supplier<T> task) {
         Objects.requireNonNull(task, "task");
         long p = acquire(true);
-        boolean t = timed;
+        boolean t = listeners.timed;
         long start = t ? ticker.read() : 0L;
         T result;
         try {
@@ -403,7 +406,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         try {
             return get(task);
         } catch (RuntimeException e) {
-            return fallback.apply(e);
+            try {
+                return fallback.apply(e);
+            } catch (RuntimeException | Error broken) {
+                Plugged.fallbackFailed(LOG, owner(name), fallback, broken, e);
+                throw broken;
+            }
         }
     }
 
@@ -411,7 +419,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     public void run(Runnable task) {
         Objects.requireNonNull(task, "task");
         long p = acquire(true);
-        boolean t = timed;
+        boolean t = listeners.timed;
         long start = t ? ticker.read() : 0L;
         try {
             task.run();
@@ -424,65 +432,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     @Override
     public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
-        Objects.requireNonNull(task, "task");
-        long p;
-        try {
-            p = acquire(true);
-        } catch (CallNotPermittedException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        boolean t = timed;
-        long start = t ? ticker.read() : 0L;
-        CompletionStage<T> stage;
-        try {
-            stage = Objects.requireNonNull(task.get(), "the task returned a null CompletionStage");
-        } catch (Throwable e) {
-            recordError(p, t ? ticker.read() - start : 0L, e);
-            return CompletableFuture.failedFuture(e);
-        }
-        // Settled exactly once: by the task's completion or by cancellation of the returned future.
-        AtomicBoolean settled = new AtomicBoolean();
-        CompletableFuture<T> result = new CompletableFuture<>();
-        result.whenComplete((v, e) -> {
-            if (result.isCancelled() && settled.compareAndSet(false, true)) {
-                releasePermission(p);
-                cancel(stage);
-            }
-        });
-        stage.whenComplete((v, e) -> {
-            long d = t ? ticker.read() - start : 0L;
-            if (!settled.compareAndSet(false, true)) {
-                return;
-            }
-            if (e == null) {
-                recordResult(p, d, v);
-                result.complete(v);
-                return;
-            }
-            Throwable cause = unwrap(e);
-            if (cause instanceof CancellationException) {
-                releasePermission(p);
-            } else {
-                recordError(p, d, cause);
-            }
-            result.completeExceptionally(cause);
-        });
-        return result;
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
-    }
-
-    private static void cancel(CompletionStage<?> stage) {
-        try {
-            stage.toCompletableFuture().cancel(true);
-        } catch (UnsupportedOperationException ignoredByDesign) {
-            // A stage that cannot be viewed as a future cannot be cancelled; its outcome will be ignored.
-        }
+        return BreakerAsync.call(this, task);
     }
 
     // ---- acquire ----
@@ -499,7 +449,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     private long acquire(boolean throwing) {
         long w = word();
-        int s = stateOf(w);
+        int s = StateWord.state(w);
         if (s == CLOSED || s == METRICS_ONLY || s == DISABLED) {
             return w; // CLOSED-like words never carry probes, so the word is the permit
         }
@@ -509,39 +459,39 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private long acquireSlow(boolean throwing) {
         for (;;) {
             long w = word();
-            int s = stateOf(w);
-            if (s == CLOSED || s == METRICS_ONLY || s == DISABLED) {
+            int s = StateWord.state(w);
+            if (StateWord.admitsAll(s)) {
                 return w;
             }
             if (s == FORCED_OPEN) {
-                return reject(throwing, State.FORCED_OPEN, NO_RECOVERY);
+                return reject(throwing, State.FORCED_OPEN, CallNotPermittedException.NO_RECOVERY);
             }
             long now = ticker.read();
             if (s == OPEN) {
                 long until = openUntilNanos;
                 if (cooldown.isManual() || now - until < 0) {
-                    return reject(throwing, State.OPEN, cooldown.isManual() ? NO_RECOVERY : until - now);
+                    return reject(throwing, State.OPEN, BreakerDurations.retryAfterNanos(cooldown, until, now));
                 }
                 // Cooldown over: exactly one caller (or reader) moves the breaker to HALF_OPEN, then all compete for probes.
                 halfOpen(w, now);
                 continue;
             }
             // HALF_OPEN: the permit decides once per call; the cap on the period's slots is enforced by the CAS below.
-            if (!permit.admits(now - halfOpenSinceNanos, random())) {
+            if (!permit.admits(now - halfOpenSinceNanos, random)) {
                 return reject(throwing, State.HALF_OPEN, 0);
             }
             for (;;) {
-                if (stateOf(w) != HALF_OPEN) {
+                if (StateWord.state(w) != HALF_OPEN) {
                     break; // moved on while we were deciding: start over
                 }
-                if (probesOf(w) >= maxHalfOpenCalls) {
+                if (probes(w) >= maxHalfOpenCalls) {
                     if (now - lastProbeAdmittedNanos >= halfOpenTimeoutNanos) {
                         // Every slot was taken longer ago than the timeout and the period has not decided, so
                         // some probe hangs: expire the leases and start a fresh period (late outcomes are stale).
                         if (casWord(w, next(w, HALF_OPEN))) {
                             LOG.log(System.Logger.Level.WARNING, "CircuitBreaker ''{0}'': the half-open period "
                                     + "admitted its {1} probe(s) more than {2} ago and has not settled them all; "
-                                    + "their leases expired", name, probesOf(w), Duration.ofNanos(halfOpenTimeoutNanos));
+                                    + "their leases expired", name, probes(w), Duration.ofNanos(halfOpenTimeoutNanos));
                         }
                         w = word();
                         continue;
@@ -550,34 +500,20 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 }
                 if (casWord(w, w + PROBE_UNIT)) {
                     lastProbeAdmittedNanos = now;
-                    return (w & ~PROBE_MASK) | PROBE_FLAG;
+                    return StateWord.probePermit(w);
                 }
                 w = word();
             }
         }
     }
 
-    /** The retry hint of a rejection that only a manual command can end. */
-    private static final long NO_RECOVERY = CallNotPermittedException.NO_RECOVERY;
-
     private long reject(boolean throwing, State state, long retryAfterNanos) {
         rejected.increment();
-        Listener[] ls = callListeners;
-        for (Listener l : ls) {
-            try {
-                l.onRejected(this, state);
-            } catch (Throwable e) {
-                listenerFailed(l, e);
-            }
-        }
+        callEvent(Event.REJECTED, 0L, null, state);
         if (throwing) {
             throw new CallNotPermittedException(name, state, retryAfterNanos);
         }
         return NO_PERMISSION;
-    }
-
-    private RandomGenerator random() {
-        return random != null ? random : ThreadLocalRandom.current();
     }
 
     // ---- settle ----
@@ -592,20 +528,10 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         // does not make every success take the lock.
         if ((s == CLOSED || s == METRICS_ONLY) && !configTimed) {
             recordFastSuccess(permit);
-        } else {
-            Move t = recordLocked(permit, false, durationNanos);
-            if (t != null) {
-                publish(t);
-            }
+        } else if (recordLocked(permit, false, durationNanos)) {
+            deliverTransitions();
         }
-        Listener[] ls = callListeners;
-        for (Listener l : ls) {
-            try {
-                l.onSuccess(this, durationNanos);
-            } catch (Throwable e) {
-                listenerFailed(l, e);
-            }
-        }
+        callEvent(Event.SUCCESS, durationNanos, null, null);
     }
 
     @Override
@@ -620,21 +546,13 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             // A policy's own rejection (a full bulkhead, an inner breaker) says nothing about the downstream.
             tracked = (trackLocalRejections || !(error instanceof RejectedException)) && tracker.tracks(error);
         } catch (Throwable e) {
-            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': tracker " + tracker
-                    + " threw; counting the call as a failure", e);
+            Plugged.failed(LOG, owner(name), "tracker", tracker, "counting the call as a failure", e);
             tracked = true;
         }
         if (!tracked) {
             ignored.increment();
             releasePermission(permit);
-            Listener[] ls = callListeners;
-            for (Listener l : ls) {
-                try {
-                    l.onIgnored(this, durationNanos, error);
-                } catch (Throwable e) {
-                    listenerFailed(l, e);
-                }
-            }
+            callEvent(Event.IGNORED, durationNanos, error, null);
             return;
         }
         recordFailure(permit, durationNanos, error);
@@ -654,8 +572,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         try {
             failed = failureOnResult.test(result);
         } catch (Throwable e) {
-            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': failureOnResult threw; "
-                    + "counting the call as a failure", e);
+            Plugged.failed(LOG, owner(name), "failureOnResult predicate", failureOnResult,
+                    "counting the call as a failure", e);
             failed = true;
         }
         if (failed) {
@@ -666,24 +584,16 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     private void recordFailure(long permit, long durationNanos, @Nullable Throwable error) {
-        Move t = recordLocked(permit, true, durationNanos);
-        if (t != null) {
-            publish(t);
+        if (recordLocked(permit, true, durationNanos)) {
+            deliverTransitions();
         }
-        Listener[] ls = callListeners;
-        for (Listener l : ls) {
-            try {
-                l.onFailure(this, durationNanos, error);
-            } catch (Throwable e) {
-                listenerFailed(l, e);
-            }
-        }
+        callEvent(Event.FAILURE, durationNanos, error, null);
     }
 
     @Override
     public void releasePermission(long permit) {
         checkPermit(permit);
-        if ((permit & PROBE_FLAG) != 0) {
+        if (StateWord.isProbe(permit)) {
             freeProbe(permit);
         }
     }
@@ -692,7 +602,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if (permit < 0) {
             throw new IllegalArgumentException("not a permit: " + permit + " (was the call rejected?)");
         }
-        return stateOf(permit);
+        return StateWord.state(permit);
     }
 
     /**
@@ -700,10 +610,10 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
      * probe that ends without an outcome, so that another probe may take its place.
      */
     private void freeProbe(long permit) {
-        long gen = genBits(permit);
+        long g = gen(permit);
         for (;;) {
             long w = word();
-            if (genBits(w) != gen || probesOf(w) == 0) {
+            if (gen(w) != g || probes(w) == 0) {
                 return;
             }
             if (casWord(w, w - PROBE_UNIT)) {
@@ -719,46 +629,45 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         // already judged exactly this window. Count it (one atomic, striped under contention) and go:
         // no lock, and nothing for many threads to serialize on. It is ordered before whatever next
         // changes the window, since that resets quietGen first, under the lock.
-        if (genBits(permit) == quietGen) {
+        if (gen(permit) == quietGen) {
             quietSuccesses.increment();
             return;
         }
         if (!contended) {
             if (tryLock()) {
-                Move t;
+                boolean moved;
                 try {
-                    t = recordUnderLock(permit, false, 0);
+                    moved = recordUnderLock(permit, false, 0);
                 } finally {
                     unlock();
                 }
-                if (t != null) {
-                    publish(t);
+                if (moved) {
+                    deliverTransitions();
                 }
                 return;
             }
             contended = true;
         }
-        int buffered = stripes().add(genBits(permit), System.identityHashCode(Thread.currentThread()));
+        int buffered = stripes().add(gen(permit), System.identityHashCode(Thread.currentThread()));
         if (buffered < 0) {
-            Move t = recordLocked(permit, false, 0);
-            if (t != null) {
-                publish(t);
+            if (recordLocked(permit, false, 0)) {
+                deliverTransitions();
             }
         } else if (buffered >= DRAIN_THRESHOLD && tryLock()) {
-            Move t;
+            boolean moved;
             try {
                 contended = false; // let the next calls try the lock again: they find out if it is still busy
                 long w = word();
                 drainStripes();
-                t = decide(w);
-                if (t == null) {
+                moved = decide(w);
+                if (!moved) {
                     markQuiet(w);
                 }
             } finally {
                 unlock();
             }
-            if (t != null) {
-                publish(t);
+            if (moved) {
+                deliverTransitions();
             }
         }
     }
@@ -774,7 +683,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         return s;
     }
 
-    private @Nullable Move recordLocked(long permit, boolean failure, long durationNanos) {
+    /** Records one outcome and decides, under the lock. Returns whether a transition was queued. */
+    private boolean recordLocked(long permit, boolean failure, long durationNanos) {
         lock();
         try {
             return recordUnderLock(permit, failure, durationNanos);
@@ -783,8 +693,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
     }
 
-    /** Records one outcome and decides. Caller holds the lock. Returns the move to publish, if any. */
-    private @Nullable Move recordUnderLock(long permit, boolean failure, long durationNanos) {
+    /** Records one outcome and decides. Caller holds the lock. Returns whether a transition was queued. */
+    private boolean recordUnderLock(long permit, boolean failure, long durationNanos) {
         long w = word();
         drainStripes();
         if (failure) {
@@ -792,12 +702,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         } else {
             successes++;
         }
-        if (genBits(permit) != genBits(w)) {
+        if (gen(permit) != gen(w)) {
             stale++; // admitted under an older generation: lifetime counters only
-            return null;
+            return false;
         }
         ensureWindow(w);
-        if ((permit & PROBE_FLAG) != 0) {
+        if (StateWord.isProbe(permit)) {
             // The probe keeps its slot: the period admits at most maxHalfOpenCalls probes in total.
             halfOpenSettled++;
             if (!failure) {
@@ -808,20 +718,20 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         // The window keeps durations only when its rules use them; buffered successes carry none.
         store.record(store.needsTime() ? ticker.read() : 0L, failure, configTimed ? durationNanos : 0L);
         long now = word();
-        if (genBits(now) != genBits(w)) {
-            return null; // the period's leases expired meanwhile (outside the lock): this window no longer decides
+        if (gen(now) != gen(w)) {
+            return false; // the period's leases expired meanwhile (outside the lock): this window no longer decides
         }
-        Move m = decide(now);
-        if (m == null) {
+        boolean moved = decide(now);
+        if (!moved) {
             markQuiet(now);
         }
-        return m;
+        return moved;
     }
 
     /** After a decision that moved nothing: opens the quiet path if one more success cannot change the window. Caller holds the lock. */
     private void markQuiet(long w) {
-        if (stateOf(w) == CLOSED && genBits(w) == windowGen && store.absorbsSuccess()) {
-            quietGen = genBits(w);
+        if (StateWord.state(w) == CLOSED && gen(w) == windowGen && store.absorbsSuccess()) {
+            quietGen = gen(w);
         }
     }
 
@@ -832,6 +742,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
     }
 
+    /** Caller holds the lock. */
     private void drainStripes() {
         Stripes s = stripes;
         if (s != null) {
@@ -840,10 +751,11 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
     }
 
+    /** One stripe's successes of one generation. Caller holds the lock (it drains). */
     private void drained(long generationBits, int count) {
         long w = word();
         successes += count;
-        if (generationBits != genBits(w)) {
+        if (generationBits != gen(w)) {
             stale += count;
             return;
         }
@@ -857,9 +769,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     /** Clears the window the first time the lock sees a new generation. Caller holds the lock. */
     private void ensureWindow(long w) {
-        long gen = genBits(w);
-        if (windowGen != gen) {
-            windowGen = gen;
+        long g = gen(w);
+        if (windowGen != g) {
+            windowGen = g;
             unquiet();
             store.clear();
             halfOpenSuccesses = 0;
@@ -867,9 +779,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
     }
 
-    /** Asks the tripper and moves on if it says so. Caller holds the lock. */
-    private @Nullable Move decide(long w) {
-        int s = stateOf(w);
+    /** Asks the tripper and moves on if it says so. Caller holds the lock. Returns whether a transition was queued. */
+    private boolean decide(long w) {
+        int s = StateWord.state(w);
         if (s == CLOSED) {
             if (tripper.shouldTrip(State.CLOSED, live)) {
                 return transitionLocked(w, State.OPEN, tripper.explain(State.CLOSED, live));
@@ -889,27 +801,28 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                         + " probes succeeded, closeAfterSuccesses(" + closeAfterSuccesses + ") not reached");
             }
         }
-        return null;
+        return false;
     }
 
     /**
-     * Moves from the generation of {@code seen} to {@code to}. Caller holds the lock. Returns null if
-     * the generation moved on meanwhile (another transition won).
+     * Moves from the generation of {@code seen} to {@code to} and queues the transition. Caller holds
+     * the lock. Returns false if the generation moved on meanwhile (the leases of a half-open period
+     * expired, outside the lock).
      */
-    private @Nullable Move transitionLocked(long seen, State to, String reason) {
+    private boolean transitionLocked(long seen, State to, String reason) {
         Metrics before = store.snapshot(lifetime(seen));
         long now = ticker.read();
         // reopens counts HALF_OPEN -> OPEN moves since the last close and feeds the exponential cooldown.
-        int nextReopens = to == State.OPEN && stateOf(seen) == HALF_OPEN ? reopens + 1 : 0;
+        int nextReopens = to == State.OPEN && StateWord.state(seen) == HALF_OPEN ? reopens + 1 : 0;
         for (;;) {
             long w = word();
-            if (genBits(w) != genBits(seen)) {
-                return null;
+            if (gen(w) != gen(seen)) {
+                return false;
             }
             if (to == State.OPEN) {
-                long wait = cooldownNanos(nextReopens);
+                long wait = cooldown.delayNanos(nextReopens, random); // random: PluggedRandom, never throws
                 cooldownNanos = wait;
-                openUntilNanos = wait == Long.MAX_VALUE || now + wait < now ? Long.MAX_VALUE : now + wait;
+                openUntilNanos = BreakerDurations.deadline(now, wait);
             }
             long nw = next(w, to.ordinal());
             if (casWord(w, nw)) {
@@ -917,9 +830,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 stateSinceNanos = now;
                 transitions.incrementAndGet();
                 ensureWindow(nw);
-                State from = STATES[stateOf(w)];
                 String why = to == State.OPEN && cooldown.isManual() ? reason + "; cooldown manual()" : reason;
-                return new Move(from, to, before, why);
+                moves.offer(new Move(StateWord.stateOf(w), to, before, why));
+                return true;
             }
         }
     }
@@ -947,7 +860,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     private void command(State to, String reason) {
-        Move t = null;
+        boolean moved = false;
         lock();
         try {
             long w = word();
@@ -963,16 +876,17 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             reopens = 0;
             ensureWindow(nw);
             stateSinceNanos = now;
-            State from = STATES[stateOf(w)];
+            State from = StateWord.stateOf(w);
             if (from != to) {
                 transitions.incrementAndGet();
-                t = new Move(from, to, before, "manual " + reason);
+                moves.offer(new Move(from, to, before, "manual " + reason));
+                moved = true;
             }
         } finally {
             unlock();
         }
-        if (t != null) {
-            publish(t);
+        if (moved) {
+            deliverTransitions();
         }
     }
 
@@ -981,134 +895,68 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     @Override
     public void addListener(Listener listener) {
         Objects.requireNonNull(listener, "listener");
-        listenerLock.lock();
-        try {
-            Listener[] ls = Arrays.copyOf(listeners, listeners.length + 1);
-            ls[ls.length - 1] = listener;
-            setListeners(ls);
-        } finally {
-            listenerLock.unlock();
-        }
+        ListenerSnapshot s;
+        do {
+            s = listeners;
+        } while (!LISTENERS.compareAndSet(this, s, s.with(listener)));
     }
 
     @Override
     public boolean removeListener(Listener listener) {
-        listenerLock.lock();
-        try {
-            Listener[] ls = listeners;
-            for (int i = 0; i < ls.length; i++) {
-                if (ls[i].equals(listener)) {
-                    Listener[] copy = new Listener[ls.length - 1];
-                    System.arraycopy(ls, 0, copy, 0, i);
-                    System.arraycopy(ls, i + 1, copy, i, ls.length - i - 1);
-                    setListeners(copy);
-                    return true;
-                }
+        ListenerSnapshot s;
+        ListenerSnapshot without;
+        do {
+            s = listeners;
+            without = s.without(listener);
+            if (without == s) {
+                return false;
             }
-            return false;
-        } finally {
-            listenerLock.unlock();
-        }
+        } while (!LISTENERS.compareAndSet(this, s, without));
+        return true;
     }
 
     /** Drops every listener (a registry evicting this breaker). */
     void removeAllListeners() {
-        listenerLock.lock();
-        try {
-            setListeners(new Listener[0]);
-        } finally {
-            listenerLock.unlock();
+        ListenerSnapshot s;
+        do {
+            s = listeners;
+        } while (!LISTENERS.compareAndSet(this, s, s.empty()));
+    }
+
+    /** Tells the listeners that hear per-call events, if any. */
+    private void callEvent(Event event, long durationNanos, Throwable error, State state) {
+        Listener[] ls = listeners.calls;
+        if (ls.length != 0) {
+            ListenerSnapshot.dispatch(ls, event, this, null, durationNanos, error, state);
         }
-    }
-
-    private void setListeners(Listener[] ls) {
-        Listener[] calls = withCallEvents(ls);
-        listeners = ls;
-        callListeners = calls;
-        timed = configTimed || needDurations(calls);
-    }
-
-    private static Listener[] withCallEvents(Listener[] ls) {
-        return Arrays.stream(ls).filter(FluxgateCircuitBreaker::wantsCallEvents).toArray(Listener[]::new);
-    }
-
-    /** Whether any of these listeners hears completed calls, whose durations must then be measured. */
-    private static boolean needDurations(Listener[] ls) {
-        for (Listener l : ls) {
-            if (overrides(l, "onSuccess", CircuitBreaker.class, long.class)
-                    || overrides(l, "onFailure", CircuitBreaker.class, long.class, Throwable.class)
-                    || overrides(l, "onIgnored", CircuitBreaker.class, long.class, Throwable.class)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean overrides(Listener l, String method, Class<?>... parameters) {
-        try {
-            return l.getClass().getMethod(method, parameters).getDeclaringClass() != Listener.class;
-        } catch (NoSuchMethodException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** Whether a listener overrides any per-call method (so that it needs call events). */
-    static boolean wantsCallEvents(Listener l) {
-        try {
-            Class<?> c = l.getClass();
-            return c.getMethod("onSuccess", CircuitBreaker.class, long.class).getDeclaringClass() != Listener.class
-                    || c.getMethod("onFailure", CircuitBreaker.class, long.class, Throwable.class)
-                            .getDeclaringClass() != Listener.class
-                    || c.getMethod("onIgnored", CircuitBreaker.class, long.class, Throwable.class)
-                            .getDeclaringClass() != Listener.class
-                    || c.getMethod("onRejected", CircuitBreaker.class, State.class).getDeclaringClass() != Listener.class;
-        } catch (NoSuchMethodException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** A transition made under the lock, published (with its timestamp) after the lock is released. */
-    private record Move(State from, State to, Metrics metrics, String reason) {
     }
 
     /**
-     * The cooldown for the coming open period. A random source that throws must not cost the caller
-     * its own outcome nor stop the trip: the wait is then taken without jitter.
+     * Delivers the queued transitions, unless another thread is delivering them already. Called,
+     * without the lock, by every thread that made a transition.
      */
-    private long cooldownNanos(int reopens) {
-        try {
-            return cooldown.delayNanos(reopens, random());
-        } catch (Throwable e) {
-            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': the random source threw; "
-                    + "this open period's cooldown has no jitter", e);
-            return cooldown.delayNanos(reopens, NO_JITTER);
-        }
+    private void deliverTransitions() {
+        moves.deliver(deliverOne);
     }
 
-    /** Draws 0.5 for every double: a jitter factor of exactly 1. */
-    private static final RandomGenerator NO_JITTER = () -> Long.MIN_VALUE;
+    /** Tells the listeners present now about one transition, stamped with the clock as it is delivered. */
+    private void deliver(Move move) {
+        Listener[] ls = listeners.all;
+        if (ls.length == 0) {
+            return;
+        }
+        Transition t = new Transition(name, move.from(), move.to(), now(), move.metrics(), move.reason());
+        ListenerSnapshot.dispatch(ls, Event.TRANSITION, this, t, 0L, null, null);
+    }
 
-    private void publish(Move move) {
-        Instant at;
+    private Instant now() {
         try {
-            at = clock.instant();
+            return clock.instant();
         } catch (Throwable e) {
             // A broken clock must not cost the caller its own outcome, nor the listeners their event.
-            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': clock threw; using the system clock", e);
-            at = Instant.now();
+            Plugged.failed(LOG, owner(name), "clock", clock, "using the system clock", e);
+            return Instant.now();
         }
-        Transition t = new Transition(name, move.from(), move.to(), at, move.metrics(), move.reason());
-        for (Listener l : listeners) {
-            try {
-                l.onTransition(t);
-            } catch (Throwable e) {
-                listenerFailed(l, e);
-            }
-        }
-    }
-
-    private void listenerFailed(Listener l, Throwable e) {
-        LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': listener " + l + " threw; ignored", e);
     }
 
     @Override

@@ -28,7 +28,13 @@ import org.jspecify.annotations.Nullable;
  * {@code maxAge}; otherwise the exception propagates unchanged. {@link Error}s always propagate.
  *
  * <p>Keys are held until {@link #forget} or {@link #clear}: use a bounded key space (one entry per
- * downstream resource, not per request). Safe for concurrent use; the latest success wins.
+ * downstream resource, not per request). A tracker that throws (anything, an {@link Error} included)
+ * is logged at {@code WARNING} on the {@link System.Logger} {@code dev.fluxgate.LastKnownGood} and
+ * answers "not served": the caller gets the original failure.
+ *
+ * <p>Safe for concurrent use; the latest success wins. Memory consistency effects: actions in a thread
+ * prior to storing a result (the task that produced it) happen-before another thread's call that is
+ * answered with that result.
  *
  * @param <K> the key type (non-null keys)
  * @param <V> the result type
@@ -37,6 +43,8 @@ public final class LastKnownGood<K, V> {
 
     private record Entry<V>(V value, long storedAt) {
     }
+
+    private static final System.Logger LOG = System.getLogger(LastKnownGood.class.getName());
 
     private final long maxAgeNanos;
     private final Tracker on;
@@ -124,16 +132,16 @@ public final class LastKnownGood<K, V> {
             }
             Throwable error = Calls.unwrap(thrown);
             try {
-                Optional<Entry<V>> fresh = error instanceof Exception && on.tracks(error) ? fresh(key) : Optional.empty();
+                Optional<Entry<V>> fresh = error instanceof Exception && answers(error) ? fresh(key) : Optional.empty();
                 if (fresh.isPresent()) {
                     served.increment();
                     result.complete(fresh.get().value());
                 } else {
                     result.completeExceptionally(error);
                 }
-            } catch (RuntimeException brokenTracker) {
-                brokenTracker.addSuppressed(error);
-                result.completeExceptionally(brokenTracker); // never leave the caller's future hanging
+            } catch (Throwable unexpected) {
+                unexpected.addSuppressed(error);
+                result.completeExceptionally(unexpected); // a broken ticker: never leave the caller's future hanging
             }
         });
         result.whenComplete((v, e) -> {
@@ -145,7 +153,7 @@ public final class LastKnownGood<K, V> {
     }
 
     V recover(K key, Exception error) throws Exception {
-        if (on.tracks(error)) {
+        if (answers(error)) {
             Optional<Entry<V>> fresh = fresh(key);
             if (fresh.isPresent()) {
                 served.increment();
@@ -153,6 +161,16 @@ public final class LastKnownGood<K, V> {
             }
         }
         throw error;
+    }
+
+    /** Whether the tracker lets a stored result answer {@code error}; one that throws is logged and does not. */
+    private boolean answers(Throwable error) {
+        try {
+            return on.tracks(error);
+        } catch (Throwable e) {
+            Plugged.failed(LOG, "LastKnownGood", "tracker", on, "not answering; the caller gets the original failure", e);
+            return false;
+        }
     }
 
     void store(K key, V value) {

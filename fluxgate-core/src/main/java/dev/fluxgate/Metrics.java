@@ -6,8 +6,19 @@ import java.util.Optional;
 /**
  * The figures of a breaker's sliding window, plus lifetime counters.
  *
- * <p>{@link CircuitBreaker#metrics()} returns an immutable snapshot. {@link Tripper}s are asked with
- * the breaker's live view, which is only read under the breaker's lock and never escapes.
+ * <p>{@link CircuitBreaker#metrics()} returns an immutable snapshot, safe to hand to any thread.
+ * {@link Tripper}s are asked with the breaker's live view, which is only read under the breaker's lock
+ * and never escapes.
+ *
+ * <p><b>Consistency.</b> The window figures of a snapshot (calls, failures, rates, durations, the
+ * streak, {@link #probesInUse()}) are read together under the breaker's lock and agree with one
+ * another and with one generation of the state. The lifetime counters are read at the same moment but
+ * some of them without stopping the callers that update them ({@link #rejectedCalls()},
+ * {@link #ignoredCalls()} and the successes counted without the lock, which are striped counters), so
+ * they may lead or lag the window figures by the calls in progress: a rejection or an ignored error
+ * that is happening while the snapshot is taken may or may not be counted, and an outcome is counted
+ * when it is recorded, not when its call returns. Once no call is in progress, every figure is exact.
+ * A late (stale) outcome is counted in the lifetime counters only, never in the window.
  *
  * <p>Window figures ({@link #calls()}, {@link #failures()}, rates, durations, the failure streak)
  * cover the calls recorded in the current state since the last transition or reset. Lifetime

@@ -44,6 +44,24 @@ final class Plugged {
         }
     }
 
+    /**
+     * Applies the rule to a fallback that threw {@code thrown} while answering {@code original}: logs it
+     * and attaches {@code original} to it as suppressed, so that the caller, who gets {@code thrown},
+     * still sees what failed first. A fallback that rethrows {@code original} itself has chosen to pass
+     * it on: nothing is logged or attached.
+     */
+    static void fallbackFailed(System.Logger log, String owner, Object fallback, Throwable thrown, Throwable original) {
+        if (thrown == original) {
+            return;
+        }
+        failed(log, owner, "fallback", fallback, "the caller gets what it threw, the original failure suppressed", thrown);
+        try {
+            thrown.addSuppressed(original);
+        } catch (RuntimeException notSuppressible) {
+            // an exception that refuses suppression (or a broken override): the caller still gets it
+        }
+    }
+
     /** {@code Kind 'name'}, the owner text of {@link #failed}. */
     static String owner(String kind, String name) {
         return kind + " '" + name + "'";

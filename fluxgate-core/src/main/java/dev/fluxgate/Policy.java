@@ -9,9 +9,11 @@ import java.util.function.Supplier;
 
 /**
  * A resilience policy that can run a call, synchronously or asynchronously: what {@link Resilience}
- * composes into a pipeline. {@link Retry}, {@link Timeout}, {@link Bulkhead},
- * {@link ThreadPoolBulkhead} and {@link Fallback} are policies; {@link #of(CircuitBreaker)} adapts a
- * breaker.
+ * composes into a pipeline. Every pattern is a policy: {@link CircuitBreaker}, {@link Retry},
+ * {@link Timeout}, {@link Bulkhead}, {@link ThreadPoolBulkhead}, {@link Fallback}, and a
+ * {@link Resilience} pipeline itself; so every pattern composes the same way
+ * ({@code Resilience.of(retry, breaker, bulkhead, timeout)}) and decorates the same way
+ * ({@code policy.decorate(() -> fetch())}). Named instances of each pattern live in a {@link Registry}.
  *
  * <p>Implementations must be safe for concurrent use and must not block in {@link #callAsync}.
  */
@@ -63,29 +65,41 @@ public interface Policy {
     <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
 
     /**
-     * Adapts {@code breaker}: calls run through {@link CircuitBreaker#call} and
-     * {@link CircuitBreaker#callAsync}.
+     * Returns a supplier that runs {@code task} under this policy, each time it is called, as
+     * {@link #get(Supplier)} does.
      *
-     * @param breaker the breaker to adapt
-     * @return a policy that runs calls through {@code breaker}
+     * @param <T> the task's result type
+     * @param task the call to protect
+     * @return a supplier that calls {@link #get(Supplier)} on each {@code get()}
      */
-    static Policy of(CircuitBreaker breaker) {
-        Objects.requireNonNull(breaker, "breaker");
-        return new Policy() {
-            @Override
-            public <T> T call(Callable<T> task) throws Exception {
-                return breaker.call(task);
-            }
+    default <T> Supplier<T> decorate(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        return () -> get(task);
+    }
 
-            @Override
-            public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
-                return breaker.callAsync(task);
-            }
+    /**
+     * Returns a runnable that runs {@code task} under this policy, each time it is called, as
+     * {@link #run(Runnable)} does.
+     *
+     * @param task the call to protect
+     * @return a runnable that calls {@link #run(Runnable)} on each {@code run()}
+     */
+    default Runnable decorate(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return () -> run(task);
+    }
 
-            @Override
-            public String toString() {
-                return "CircuitBreaker(" + breaker.name() + ")";
-            }
-        };
+    /**
+     * Returns a callable that runs {@code task} under this policy, each time it is called, as
+     * {@link #call(Callable)} does. (Named apart from {@code decorate} because a lambda fits both
+     * {@code Supplier} and {@code Callable}.)
+     *
+     * @param <T> the task's result type
+     * @param task the call to protect
+     * @return a callable that calls {@link #call(Callable)} on each {@code call()}
+     */
+    default <T> Callable<T> decorateCallable(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        return () -> call(task);
     }
 }

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * Resilience pipeline = Resilience.of(
  *         Fallback.<Quote>lastKnownGood(Duration.ofMinutes(10)),
  *         retry,
- *         Policy.of(breaker),
+ *         breaker,
  *         bulkhead,
  *         Timeout.of(Duration.ofSeconds(2)));
  * Quote q = pipeline.get(() -> quotes.fetch(symbol));
@@ -42,8 +42,11 @@ import java.util.stream.Collectors;
  * for concurrent use. {@link #call} rethrows the task's (or a policy's) exception unchanged;
  * {@link #get} and {@link #run} map checked exceptions from the policies: a
  * {@link java.util.concurrent.TimeoutException} becomes {@link TimeoutExceededException}.
+ *
+ * <p>A pipeline is itself a {@link Policy}: {@link #decorate(Supplier) decorate} wraps a task in it,
+ * and it nests in another pipeline.
  */
-public final class Resilience {
+public final class Resilience implements Policy {
 
     private final Policy[] policies;
 
@@ -82,6 +85,7 @@ public final class Resilience {
      * @return what the task (or a fallback) returned
      * @throws Exception the task's exception or a policy's, unchanged
      */
+    @Override
     public <T> T call(Callable<T> task) throws Exception {
         Objects.requireNonNull(task, "task");
         return call(0, task);
@@ -99,6 +103,7 @@ public final class Resilience {
      * @return what the task (or a fallback) returned
      * @throws TimeoutExceededException if a {@link Timeout} ran out
      */
+    @Override
     public <T> T get(Supplier<T> task) {
         Objects.requireNonNull(task, "task");
         return Calls.unchecked(() -> call(0, task::get));
@@ -110,6 +115,7 @@ public final class Resilience {
      * @param task the call to protect
      * @throws TimeoutExceededException if a {@link Timeout} ran out
      */
+    @Override
     public void run(Runnable task) {
         Objects.requireNonNull(task, "task");
         Calls.unchecked(() -> call(0, Calls.callable(task)));
@@ -122,6 +128,7 @@ public final class Resilience {
      * @param task starts the asynchronous call
      * @return a future with the outcome; cancelling it cancels the task's
      */
+    @Override
     public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
         Objects.requireNonNull(task, "task");
         return callAsync(0, task);
@@ -129,30 +136,6 @@ public final class Resilience {
 
     private <T> CompletableFuture<T> callAsync(int i, Supplier<? extends CompletionStage<T>> task) {
         return i == policies.length ? Calls.start(task) : policies[i].callAsync(() -> callAsync(i + 1, task));
-    }
-
-    /**
-     * Returns a supplier that runs {@code task} through this pipeline.
-     *
-     * @param <T> the task's result type
-     * @param task the call to protect
-     * @return a supplier that calls {@link #get(Supplier)} on each {@code get()}
-     */
-    public <T> Supplier<T> decorate(Supplier<T> task) {
-        Objects.requireNonNull(task, "task");
-        return () -> get(task);
-    }
-
-    /**
-     * Returns a callable that runs {@code task} through this pipeline.
-     *
-     * @param <T> the task's result type
-     * @param task the call to protect
-     * @return a callable that calls {@link #call(Callable)} on each {@code call()}
-     */
-    public <T> Callable<T> decorateCallable(Callable<T> task) {
-        Objects.requireNonNull(task, "task");
-        return () -> call(task);
     }
 
     @Override

@@ -57,7 +57,20 @@ import org.jspecify.annotations.Nullable;
  * The supplier should return quickly: start the work and return its future. Cancelling the returned future stops the retries and
  * cancels the attempt in flight.
  *
- * <p>A retry is immutable after build and safe for concurrent use; each call keeps its own count.
+ * <p><b>Plugged-in code that throws</b> (anything, an {@link Error} included) never changes the
+ * caller's outcome and is logged at {@code WARNING} on the {@link System.Logger}
+ * {@code dev.fluxgate.Retry}: a listener's failure is ignored (the other listeners still hear the
+ * event); a {@code retryOn} or {@code abortOn} tracker or a {@code retryOnResult} predicate that
+ * throws means "do not retry" (the caller gets that attempt's exception or result); a random source
+ * that throws draws the middle of its range (no jitter).
+ *
+ * <p>A retry is immutable after build, apart from its listeners, and safe for concurrent use; each
+ * call keeps its own count. Memory consistency effects: actions in a thread prior to calling
+ * {@link #call} or {@link #callAsync} happen-before the first attempt; each attempt's actions
+ * happen-before the next attempt and the listener calls that follow it (a retry of {@code callAsync}
+ * is scheduled after the attempt completed); the counters ({@link #retries()} and the like) are
+ * {@link java.util.concurrent.atomic.LongAdder}s, exact once calls are quiet but possibly lagging
+ * calls in progress.
  */
 public final class Retry implements Policy {
 
@@ -90,8 +103,11 @@ public final class Retry implements Policy {
     }
 
     private static final long STOP = -1;
+    private static final System.Logger LOG = System.getLogger(Retry.class.getName());
 
     private final String name;
+    /** {@code Retry 'name'}, for the warnings about plugged-in code. */
+    private final String owner;
     private final int maxAttempts;
     private final long maxDurationNanos;
     private final Backoff backoff;
@@ -114,6 +130,7 @@ public final class Retry implements Policy {
 
     private Retry(Builder b) {
         this.name = b.name;
+        this.owner = Plugged.owner("Retry", name);
         this.maxAttempts = b.maxAttempts;
         this.maxDurationNanos = b.maxDuration == null ? Long.MAX_VALUE : b.maxDuration.toNanos();
         this.backoff = b.backoff;
@@ -125,7 +142,7 @@ public final class Retry implements Policy {
         this.sleeper = b.sleeper;
         this.scheduler = b.scheduler; // null: the shared scheduler, attempts run on the common pool
         this.ticker = b.ticker;
-        this.random = b.random != null ? b.random : Calls.THREAD_LOCAL_RANDOM;
+        this.random = PluggedRandom.of(b.random, LOG, owner);
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
     }
 
@@ -135,6 +152,8 @@ public final class Retry implements Policy {
      *
      * @param name the retry's name, for meters and logs
      * @return a new builder
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     public static Builder builder(String name) {
         return new Builder(name);
@@ -215,6 +234,11 @@ public final class Retry implements Policy {
         return listeners.remove(listener);
     }
 
+    /** Drops every listener (a registry does this when it removes the retry). */
+    void removeAllListeners() {
+        listeners.clear();
+    }
+
     // ---- sync ----
 
     /**
@@ -268,18 +292,6 @@ public final class Retry implements Policy {
         }
     }
 
-    /**
-     * Returns a supplier that runs {@code task} through this retry.
-     *
-     * @param <T> the task's result type
-     * @param task the call to protect
-     * @return a supplier that runs {@code task} through this retry on each {@code get()}
-     */
-    public <T> Supplier<T> decorate(Supplier<T> task) {
-        Objects.requireNonNull(task, "task");
-        return () -> get(task);
-    }
-
     // ---- async ----
 
     /**
@@ -298,27 +310,47 @@ public final class Retry implements Policy {
 
     // ---- decisions ----
 
+    /** Whether a result is retried; a predicate that throws is logged and the result is not retried. */
     private boolean retryable(Object result) {
-        return retryOnResult != null && retryOnResult.test(result);
+        if (retryOnResult == null) {
+            return false;
+        }
+        try {
+            return retryOnResult.test(result);
+        } catch (Throwable e) {
+            Plugged.failed(LOG, owner, "retryOnResult predicate", retryOnResult, "not retrying; the caller gets the result", e);
+            return false;
+        }
     }
 
+    /** Whether an exception is retried; a tracker that throws is logged and the exception is not retried. */
     private boolean retryable(Throwable error) {
-        if (!(error instanceof Exception) || abortOn.tracks(error)) {
+        if (!(error instanceof Exception) || tracks("abortOn", abortOn, error, true)) {
             return false;
         }
         if (error instanceof CallNotPermittedException && !retryOnRejection) {
             return false;
         }
-        return retryOn.tracks(error);
+        return tracks("retryOn", retryOn, error, false);
+    }
+
+    /** {@code tracker.tracks(error)}; a tracker that throws is logged and answers {@code whenBroken} (no retry). */
+    private boolean tracks(String role, Tracker tracker, Throwable error, boolean whenBroken) {
+        try {
+            return tracker.tracks(error);
+        } catch (Throwable e) {
+            Plugged.failed(LOG, owner, role + " tracker", tracker, "not retrying", e);
+            return whenBroken;
+        }
     }
 
     private void emit(java.util.function.Consumer<RetryListener> event) {
         for (RetryListener listener : listeners) {
             try {
                 event.accept(listener);
-            } catch (Throwable ignored) {
-                // A broken listener must not change the call's outcome, whatever it throws (an Error
-                // too: the breaker's listeners get the same guarantee).
+            } catch (Throwable e) {
+                // Whatever it throws (an Error too), a listener must not change the call's outcome.
+                Plugged.failed(LOG, owner, "listener", listener, "ignored", e);
             }
         }
     }
@@ -524,7 +556,7 @@ public final class Retry implements Policy {
         private final List<RetryListener> listeners = new ArrayList<>();
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = Plugged.requireName(name);
         }
 
         /**
@@ -696,6 +728,25 @@ public final class Retry implements Policy {
                 throw new IllegalArgumentException("maxAttempts unlimited needs a maxDuration, else the retry never ends");
             }
             return new Retry(this);
+        }
+
+        /** A copy of this builder under another name, listeners included (for registries). */
+        Builder copy(String newName) {
+            Builder b = new Builder(newName);
+            b.maxAttempts = maxAttempts;
+            b.maxDuration = maxDuration;
+            b.backoff = backoff;
+            b.retryOn = retryOn;
+            b.abortOn = abortOn;
+            b.retryOnResult = retryOnResult;
+            b.retryOnRejection = retryOnRejection;
+            b.waitForRetryAfter = waitForRetryAfter;
+            b.sleeper = sleeper;
+            b.scheduler = scheduler;
+            b.ticker = ticker;
+            b.random = random;
+            b.listeners.addAll(listeners);
+            return b;
         }
     }
 }

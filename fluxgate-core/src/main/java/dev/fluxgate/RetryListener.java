@@ -5,9 +5,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Hears what a {@link Retry} does with each call. Every method has an empty default, so a listener
- * implements only what it needs. Listeners run synchronously on the thread that observed the
- * outcome (the caller's, or the thread that completed an asynchronous attempt); one that throws is
- * ignored and does not disturb the call.
+ * implements only what it needs. Listeners run synchronously, in the order added, on the thread that
+ * observed the outcome (the caller's, or the thread that completed an asynchronous attempt), with no
+ * lock held. One that throws anything, an {@link Error} included, is logged at {@code WARNING} on the
+ * {@link System.Logger} {@code dev.fluxgate.Retry} and ignored: it changes neither the call's outcome
+ * nor what the other listeners hear.
+ *
+ * <p>Memory consistency effects: actions of an attempt happen-before the listener calls about it,
+ * and the calls about one call of the retry happen in the order of its attempts.
  */
 public interface RetryListener {
 

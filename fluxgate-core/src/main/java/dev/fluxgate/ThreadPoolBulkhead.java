@@ -45,6 +45,14 @@ import java.util.function.Supplier;
  * <p>{@link #callAsync} runs the task supplier on the pool, so the pool bounds the threads that
  * <em>start</em> asynchronous work, not the work's completion; use a {@link Bulkhead} to bound
  * asynchronous calls in flight. Safe for concurrent use.
+ *
+ * <p>Memory consistency effects: actions in a thread prior to {@link #submit} happen-before the task
+ * starts on a pool thread, and the task's actions happen-before the completion of its future is seen
+ * (by {@code get}, {@code join} or a dependent stage), as for an
+ * {@link java.util.concurrent.ExecutorService}. A task's place is given back before its future
+ * completes, so a caller that saw the future complete finds the place free. {@link #activeThreads()},
+ * {@link #queueDepth()} and {@link #tasksInUse()} are a moment's reading; {@link #rejectedCalls()} is
+ * striped and may lag submissions in progress.
  */
 public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
 
@@ -77,6 +85,8 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
      * @param threads the most tasks that run at once, at least 1
      * @param queueCapacity the most tasks that wait, zero or positive
      * @return a new bulkhead
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     public static ThreadPoolBulkhead of(String name, int threads, int queueCapacity) {
         return builder(name).threads(threads).queueCapacity(queueCapacity).build();
@@ -87,6 +97,8 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
      *
      * @param name the bulkhead's name, for meters and logs
      * @return a new builder
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     public static Builder builder(String name) {
         return new Builder(name);
@@ -363,7 +375,7 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         private Duration keepAlive = Duration.ofMinutes(1);
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = Plugged.requireName(name);
         }
 
         /**
@@ -415,6 +427,15 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
          */
         public ThreadPoolBulkhead build() {
             return new ThreadPoolBulkhead(name, threads, queueCapacity, keepAlive);
+        }
+
+        /** A copy of this builder under another name (for registries). */
+        Builder copy(String newName) {
+            Builder b = new Builder(newName);
+            b.threads = threads;
+            b.queueCapacity = queueCapacity;
+            b.keepAlive = keepAlive;
+            return b;
         }
     }
 }

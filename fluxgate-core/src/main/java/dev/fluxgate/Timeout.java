@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * String body = timeout.call(() -> fetch());               // throws TimeoutException
  * String same = timeout.get(() -> fetch());                // throws TimeoutExceededException
  * CompletableFuture<String> f = timeout.callAsync(() -> client.sendAsync(req, ofString()).thenApply(HttpResponse::body));
+ * Timeout named = Timeout.builder("inventory").timeout(Duration.ofMillis(300)).build(); // for registries and meters
  * }</pre>
  *
  * <p><b>Synchronous calls</b> run on a worker (virtual threads on JDK 21 and later, a cached pool of
@@ -56,17 +57,30 @@ import org.jspecify.annotations.Nullable;
  * <p>A timeout is an ordinary exception to the policies outside it: a {@link CircuitBreaker} around
  * a timeout records it as a failure (with the default {@link Tracker#all()}), and a {@link Retry}
  * retries it. Timeouts are immutable and safe for concurrent use.
+ *
+ * <p>Memory consistency effects: actions in a thread prior to {@link #call} happen-before the task
+ * starts on its worker, and the task's actions happen-before {@code call} returns its result or throws
+ * its exception. A task that timed out may still be running when the caller gets the
+ * {@link TimeoutException} (if it ignores the interrupt): nothing it does afterwards is ordered with the
+ * caller's actions. For {@link #callAsync}, the task's completion happens-before the returned future
+ * completes with its outcome; a timeout completes the returned future after cancelling the task's.
+ * {@link #timeouts()} is a striped counter that may lag calls timing out.
  */
 public final class Timeout implements Policy {
 
+    /** The time a timeout built without one allows: one second. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
+    private final String name;
     private final long timeoutNanos;
     private final Duration timeout;
     private final @Nullable ExecutorService executor;
     private final @Nullable ScheduledExecutorService scheduler;
     private final LongAdder timeouts;
 
-    private Timeout(Duration timeout, @Nullable ExecutorService executor, @Nullable ScheduledExecutorService scheduler,
+    private Timeout(String name, Duration timeout, @Nullable ExecutorService executor, @Nullable ScheduledExecutorService scheduler,
             LongAdder timeouts) {
+        this.name = name;
         this.timeout = timeout;
         this.timeoutNanos = timeout.toNanos();
         this.executor = executor;
@@ -75,14 +89,25 @@ public final class Timeout implements Policy {
     }
 
     /**
-     * A timeout of {@code timeout}.
+     * A timeout of {@code timeout}, called {@code "timeout"}.
      *
      * @param timeout the time allowed per call, positive
      * @return a new timeout
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public static Timeout of(Duration timeout) {
-        return new Timeout(Tripper.positive("timeout", timeout), null, null, new LongAdder());
+        return new Timeout("timeout", Tripper.positive("timeout", timeout), null, null, new LongAdder());
+    }
+
+    /**
+     * Starts a builder for a named timeout (for registries, meters and logs): {@link #DEFAULT_TIMEOUT},
+     * the default workers and deadlines (see the class comment).
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
     }
 
     /**
@@ -92,7 +117,7 @@ public final class Timeout implements Policy {
      * @return a new timeout that shares this one's count of timeouts
      */
     public Timeout withExecutor(ExecutorService executor) {
-        return new Timeout(timeout, Objects.requireNonNull(executor, "executor"), scheduler, timeouts);
+        return new Timeout(name, timeout, Objects.requireNonNull(executor, "executor"), scheduler, timeouts);
     }
 
     /**
@@ -108,7 +133,12 @@ public final class Timeout implements Policy {
      * @return a new timeout that shares this one's count of timeouts
      */
     public Timeout withScheduler(ScheduledExecutorService scheduler) {
-        return new Timeout(timeout, executor, Objects.requireNonNull(scheduler, "scheduler"), timeouts);
+        return new Timeout(name, timeout, executor, Objects.requireNonNull(scheduler, "scheduler"), timeouts);
+    }
+
+    /** The timeout's name: the builder's, or {@code "timeout"} for {@link #of(Duration)}. */
+    public String name() {
+        return name;
     }
 
     /** {@return the time allowed per call} */
@@ -230,7 +260,58 @@ public final class Timeout implements Policy {
 
     @Override
     public String toString() {
-        return "Timeout(" + Durations.format(timeout) + ")";
+        return "Timeout(" + name + ", " + Durations.format(timeout) + ")";
+    }
+
+    /**
+     * Builds a named {@link Timeout}. Every method returns this builder; {@link #build()} copies the
+     * configuration. Not thread-safe.
+     */
+    public static final class Builder {
+        private final String name;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private ExecutorService executor;
+        private ScheduledExecutorService scheduler;
+
+        private Builder(String name) {
+            this.name = Plugged.requireName(name);
+        }
+
+        /**
+         * The time allowed per call. Default {@link #DEFAULT_TIMEOUT}.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Tripper.positive("timeout", timeout);
+            return this;
+        }
+
+        /** Runs synchronous calls on {@code executor}; see {@link Timeout#withExecutor}. */
+        public Builder executor(ExecutorService executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Keeps deadlines on {@code scheduler}; see {@link Timeout#withScheduler}. */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Builds the timeout. */
+        public Timeout build() {
+            return new Timeout(name, timeout, executor, scheduler, new LongAdder());
+        }
+
+        /** A copy of this builder under another name (for registries). */
+        Builder copy(String newName) {
+            Builder b = new Builder(newName);
+            b.timeout = timeout;
+            b.executor = executor;
+            b.scheduler = scheduler;
+            return b;
+        }
     }
 
     /** The default workers: virtual threads where the JDK has them, else a cached pool of daemon threads. */

@@ -10,7 +10,10 @@ import java.util.Objects;
  * @param breakerName the breaker that moved
  * @param from the state it left
  * @param to the state it entered
- * @param at when it moved, from the breaker's {@link java.time.InstantSource}
+ * @param at when it was delivered to the listeners, from the breaker's {@link java.time.InstantSource}
+ *     read just before the first listener hears it: at or shortly after the move (later when an earlier
+ *     transition's listeners were still running); never earlier than the previous transition's, as long
+ *     as the clock does not go backwards
  * @param metrics the window just before the move cleared it (the figures that tripped it)
  * @param reason a readable explanation, naming the rule that fired and its figures, for example
  *     {@code minRequests(10) and failureRate >= 0.5 (0.62 of 100 calls)}

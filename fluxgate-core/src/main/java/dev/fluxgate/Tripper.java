@@ -1,6 +1,7 @@
 package dev.fluxgate;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -414,7 +415,7 @@ public abstract class Tripper {
 
         @Override
         public String toString() {
-            return "slowRate(" + TripperParser.number(ratio) + ", " + TripperParser.exact(threshold) + ")";
+            return "slowRate(" + TripperParser.number(ratio) + ", " + Durations.format(threshold) + ")";
         }
     }
 
@@ -476,7 +477,7 @@ public abstract class Tripper {
 
         @Override
         public String explain(State state, Metrics metrics) {
-            return "avgLatency >= " + Durations.format(threshold) + " (" + metrics.averageDuration().map(Durations::format).orElse("no average") + " over "
+            return "avgLatency >= " + Durations.format(threshold) + " (" + metrics.averageDuration().map(d -> Durations.format(d.truncatedTo(ChronoUnit.MILLIS))).orElse("no average") + " over "
                     + metrics.calls() + " calls)";
         }
 
@@ -492,7 +493,7 @@ public abstract class Tripper {
 
         @Override
         public String toString() {
-            return "avgLatency(" + TripperParser.exact(threshold) + ")";
+            return "avgLatency(" + Durations.format(threshold) + ")";
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.fluxgate;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,12 +27,6 @@ final class TripperParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]+");
     private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
-    private static final Pattern ISO = Pattern.compile("[+-]?[Pp].*");
-    private static final BigDecimal NANOS_PER_SECOND = BigDecimal.valueOf(1_000_000_000L);
-    /** Units of the simple duration form, largest first; a compound duration must use them in this order. */
-    private static final String[] UNITS = {"d", "h", "m", "s", "ms", "us", "ns"};
-    private static final long[] UNIT_NANOS = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L,
-        1_000_000_000L, 1_000_000L, 1_000L, 1L};
 
     private enum Kind { WORD, OPEN, CLOSE, COMMA, NOT, AND, OR, INVALID, END }
 
@@ -265,68 +257,15 @@ final class TripperParser {
         return Double.parseDouble(t.text());
     }
 
+    /** Reads a duration with the one parser of the library, {@link Durations#parse}; errors get the position. */
     private Duration duration(Token t) {
-        String s = t.text();
-        if (ISO.matcher(s).matches()) {
-            try {
-                return Duration.parse(s);
-            } catch (DateTimeParseException e) {
-                throw expected(A_DURATION, t);
-            }
+        Duration d;
+        try {
+            d = Durations.parse(t.text());
+        } catch (IllegalArgumentException e) {
+            throw expected(A_DURATION + ", with a unit of ns, us, ms, s, m, h or d, largest first,", t);
         }
-        int i = 0;
-        boolean negative = false;
-        if (s.startsWith("-") || s.startsWith("+")) {
-            negative = s.charAt(0) == '-';
-            i++;
-        }
-        BigDecimal nanos = BigDecimal.ZERO;
-        int lastUnit = -1;
-        if (i == s.length()) {
-            throw expected(A_DURATION, t);
-        }
-        while (i < s.length()) {
-            int numberStart = i;
-            while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
-                i++;
-            }
-            int unitStart = i;
-            while (i < s.length() && Character.isLetter(s.charAt(i))) {
-                i++;
-            }
-            String number = s.substring(numberStart, unitStart);
-            String unit = s.substring(unitStart, i).toLowerCase(Locale.ROOT);
-            int u = unitIndex(unit);
-            if (!DECIMAL.matcher(number).matches() || number.indexOf('e') >= 0 || number.indexOf('E') >= 0) {
-                throw expected(A_DURATION, t);
-            }
-            if (u < 0) {
-                throw expected(A_DURATION + ", with a unit of ns, us, ms, s, m, h or d,", t);
-            }
-            if (u <= lastUnit) {
-                throw expected("a duration with its units from largest to smallest (d, h, m, s, ms, us, ns)", t);
-            }
-            lastUnit = u;
-            nanos = nanos.add(new BigDecimal(number).multiply(BigDecimal.valueOf(UNIT_NANOS[u])));
-        }
-        if (nanos.stripTrailingZeros().scale() > 0) {
-            throw expected("a duration in whole nanoseconds", t);
-        }
-        BigInteger[] secondsAndNanos = nanos.toBigIntegerExact().divideAndRemainder(NANOS_PER_SECOND.toBigInteger());
-        if (secondsAndNanos[0].bitLength() >= 63) {
-            throw expected("a duration of at most " + Tripper.MAX_DURATION + " (292 years)", t);
-        }
-        Duration d = Duration.ofSeconds(secondsAndNanos[0].longValue(), secondsAndNanos[1].longValue());
-        return negative ? d.negated() : d;
-    }
-
-    private static int unitIndex(String unit) {
-        for (int u = 0; u < UNITS.length; u++) {
-            if (UNITS[u].equals(unit)) {
-                return u;
-            }
-        }
-        return -1;
+        return d; // its range is the factory's to check, with the factory's message
     }
 
     // ---- errors ----
@@ -340,18 +279,6 @@ final class TripperParser {
     }
 
     // ---- writing ----
-
-    /**
-     * A duration exactly, in the form {@link #duration} reads: {@code 500ns} below a millisecond,
-     * otherwise like {@link Tripper#human} without its rounding ({@code 0.25s}, {@code 1m30s},
-     * {@code 2.182050944s}, {@code 48h}).
-     */
-    static String exact(Duration d) {
-        if (d.compareTo(Duration.ofMillis(1)) < 0 && !d.isNegative()) {
-            return d.toNanos() + "ns";
-        }
-        return d.toString().substring(2).toLowerCase(Locale.ROOT);
-    }
 
     /** A ratio as {@link Double#toString} writes it ({@code 0.5}, {@code 1.0}), without an exponent. */
     static String number(double value) {

@@ -5,6 +5,10 @@
  * <ul>
  *   <li>{@link dev.fluxgate.CircuitBreaker} runs calls; {@link dev.fluxgate.CircuitBreakerRegistry}
  *       names and shares them.
+ *   <li>Every pattern is a {@link dev.fluxgate.Policy}: one way to compose
+ *       ({@code Resilience.of(retry, breaker, bulkhead, timeout)}), one way to decorate
+ *       ({@code policy.decorate(...)}), and one way to look up by name (a {@link dev.fluxgate.Registry}
+ *       per pattern).
  *   <li>{@link dev.fluxgate.Window} says which calls are judged, {@link dev.fluxgate.Tracker} which
  *       exceptions count, {@link dev.fluxgate.Tripper} when to open, {@link dev.fluxgate.Cooldown} how
  *       long to stay open, {@link dev.fluxgate.Permit} which probes to admit.

@@ -278,10 +278,12 @@ class FaultInjectionTest {
         })).as("the caller keeps its own exception").isInstanceOf(IllegalStateException.class).hasMessage("2");
         assertNotWedged(cb);
         assertThat(cb.state()).as("tripped, without jitter").isEqualTo(State.OPEN);
-        // The permit's draw throws in HALF_OPEN before any slot is taken.
+        // The permit's draw throws in HALF_OPEN before any slot is taken: answered with the middle of the
+        // range, 0.5, which random(0.5) does not admit.
         ticker.advance(Duration.ofSeconds(2));
         failing.set(1);
-        assertThatThrownBy(() -> cb.run(() -> { })).isNotNull();
+        assertThatThrownBy(() -> cb.run(() -> { })).isInstanceOfSatisfying(CallNotPermittedException.class,
+                e -> assertThat(e.state()).isEqualTo(State.HALF_OPEN));
         assertNotWedged(cb);
         assertThat(cb.get(() -> "probe")).isEqualTo("probe");
         assertThat(cb.state()).isEqualTo(State.CLOSED);

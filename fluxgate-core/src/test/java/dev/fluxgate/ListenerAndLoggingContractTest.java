@@ -211,13 +211,13 @@ class ListenerAndLoggingContractTest {
     void theRegistryFindsListsCountsAndForgets() {
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(builder());
         List<String> added = new ArrayList<>();
-        CircuitBreakerRegistry.EntryListener entries = new CircuitBreakerRegistry.EntryListener() {
+        Registry.EntryListener<CircuitBreaker> entries = new Registry.EntryListener<CircuitBreaker>() {
             @Override
             public void onAdded(CircuitBreaker b) {
                 added.add(b.name());
             }
         };
-        registry.addListener(entries);
+        registry.addEntryListener(entries);
         registry.get("b");
         registry.get("a");
         assertThat(registry.size()).isEqualTo(2);
@@ -225,8 +225,8 @@ class ListenerAndLoggingContractTest {
         assertThat(registry.find("zzz")).isEmpty();
         assertThat(registry.all()).extracting(CircuitBreaker::name).containsExactly("a", "b");
         assertThat(added).containsExactly("b", "a");
-        assertThat(registry.removeListener(entries)).isTrue();
-        assertThat(registry.removeListener(entries)).isFalse();
+        assertThat(registry.removeEntryListener(entries)).isTrue();
+        assertThat(registry.removeEntryListener(entries)).isFalse();
         registry.get("c");
         assertThat(added).containsExactly("b", "a");
         assertThat(registry.defaultConfiguration()).containsEntry("tripper", "failureStreak(2)");
@@ -240,7 +240,7 @@ class ListenerAndLoggingContractTest {
         registryLog.setLevel(Level.ALL);
         try {
             CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
-            registry.addListener(new CircuitBreakerRegistry.EntryListener() {
+            registry.addEntryListener(new Registry.EntryListener<CircuitBreaker>() {
                 @Override
                 public void onAdded(CircuitBreaker b) {
                     throw new IllegalStateException("bind failed");

@@ -34,7 +34,7 @@ class LocalRejectionTest {
     void bulkheadRejectionsOfRacingCallsDoNotOpenTheBreakerOutsideIt() throws Exception {
         CircuitBreaker cb = touchy("payments").build();
         Bulkhead bulkhead = Bulkhead.of("payments", 10);
-        Resilience pipeline = Resilience.of(Policy.of(cb), bulkhead);
+        Resilience pipeline = Resilience.of(cb, bulkhead);
         int callers = 14;
         CyclicBarrier start = new CyclicBarrier(callers);
         CountDownLatch arrived = new CountDownLatch(callers); // inside the bulkhead, or rejected by it
@@ -85,7 +85,7 @@ class LocalRejectionTest {
     @Test
     void asyncBulkheadRejectionsInAPipelineDoNotOpenTheBreaker() throws Exception {
         CircuitBreaker cb = touchy("async").build();
-        Resilience pipeline = Resilience.of(Policy.of(cb), Bulkhead.of("async", 2));
+        Resilience pipeline = Resilience.of(cb, Bulkhead.of("async", 2));
         CompletableFuture<String> first = new CompletableFuture<>();
         CompletableFuture<String> second = new CompletableFuture<>();
         CompletableFuture<String> a = pipeline.callAsync(() -> first);
@@ -109,7 +109,7 @@ class LocalRejectionTest {
         CircuitBreaker outer = touchy("outer").build();
         CircuitBreaker inner = touchy("inner").build();
         inner.forceOpen();
-        Resilience pipeline = Resilience.of(Policy.of(outer), Policy.of(inner));
+        Resilience pipeline = Resilience.of(outer, inner);
         for (int i = 0; i < 5; i++) {
             assertThatThrownBy(() -> pipeline.call(() -> "never")).isInstanceOf(CallNotPermittedException.class)
                     .satisfies(e -> assertThat(((CallNotPermittedException) e).breakerName()).isEqualTo("inner"));
@@ -123,7 +123,7 @@ class LocalRejectionTest {
     void aHalfOpenProbeThatMeetsAFullBulkheadGivesItsSlotBackAndDecidesNothing() throws Exception {
         CircuitBreaker cb = touchy("probe").build();
         Bulkhead bulkhead = Bulkhead.of("probe", 1);
-        Resilience pipeline = Resilience.of(Policy.of(cb), bulkhead);
+        Resilience pipeline = Resilience.of(cb, bulkhead);
         assertThatThrownBy(() -> pipeline.call(() -> {
             throw new IOException("down");
         })).isInstanceOf(IOException.class);
@@ -165,7 +165,7 @@ class LocalRejectionTest {
         assertThat(cb.configuration()).containsEntry("trackLocalRejections", "true");
         Bulkhead bulkhead = Bulkhead.of("strict", 1);
         bulkhead.acquirePermission();
-        assertThatThrownBy(() -> Resilience.of(Policy.of(cb), bulkhead).call(() -> "x"))
+        assertThatThrownBy(() -> Resilience.of(cb, bulkhead).call(() -> "x"))
                 .isInstanceOf(BulkheadFullException.class);
         assertThat(cb.state()).isEqualTo(State.OPEN);
 

@@ -51,7 +51,7 @@ class RegistryTest {
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
         List<String> events = new ArrayList<>();
         registry.get("early");
-        registry.addListener(new CircuitBreakerRegistry.EntryListener() {
+        registry.addEntryListener(new Registry.EntryListener<CircuitBreaker>() {
             @Override
             public void onAdded(CircuitBreaker breaker) {
                 events.add("added " + breaker.name());

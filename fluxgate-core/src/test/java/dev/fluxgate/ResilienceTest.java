@@ -78,7 +78,7 @@ class ResilienceTest {
         Bulkhead bulkhead = Bulkhead.of("inventory", 4);
         Resilience pipeline = Resilience.of(
                 Fallback.<String>builder().on(CallNotPermittedException.class, e -> "cached").build(),
-                retry, Policy.of(cb), bulkhead, Timeout.of(Duration.ofSeconds(5)));
+                retry, cb, bulkhead, Timeout.of(Duration.ofSeconds(5)));
         AtomicInteger calls = new AtomicInteger();
 
         String answer = pipeline.get(() -> {
@@ -100,7 +100,7 @@ class ResilienceTest {
         CircuitBreaker cb = CircuitBreaker.builder("async").tripper(Tripper.failureStreak(10)).build();
         Retry retry = Retry.builder("async").maxAttempts(3).backoff(Backoff.none()).build();
         Bulkhead bulkhead = Bulkhead.of("async", 1);
-        Resilience pipeline = Resilience.of(retry, Policy.of(cb), bulkhead, Timeout.of(Duration.ofSeconds(5)));
+        Resilience pipeline = Resilience.of(retry, cb, bulkhead, Timeout.of(Duration.ofSeconds(5)));
         AtomicInteger calls = new AtomicInteger();
         String result = pipeline.<String>callAsync(() -> calls.incrementAndGet() < 3
                 ? CompletableFuture.failedFuture(new IOException("flaky"))

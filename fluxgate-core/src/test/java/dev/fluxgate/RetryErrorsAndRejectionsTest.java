@@ -87,7 +87,7 @@ class RetryErrorsAndRejectionsTest {
     @Test
     void aRetryThatStopsAtAnOpenBreakerKeepsTheFailureThatOpenedIt() {
         CircuitBreaker cb = CircuitBreaker.builder("inventory").ticker(ticker).tripper(Tripper.failureStreak(1)).build();
-        Resilience pipeline = Resilience.of(retry(new CopyOnWriteArrayList<>()), Policy.of(cb));
+        Resilience pipeline = Resilience.of(retry(new CopyOnWriteArrayList<>()), cb);
         IOException cause = new IOException("inventory down");
         assertThatThrownBy(() -> pipeline.call(() -> {
             throw cause;
@@ -101,7 +101,7 @@ class RetryErrorsAndRejectionsTest {
         Retry retry = Retry.builder("inventory").maxAttempts(3).backoff(Backoff.none()).retryOnRejection(true)
                 .sleeper(n -> { }).build();
         IOException cause = new IOException("inventory down");
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> Resilience.of(retry, Policy.of(cb))
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> Resilience.of(retry, cb)
                 .call(() -> {
                     throw cause;
                 }));

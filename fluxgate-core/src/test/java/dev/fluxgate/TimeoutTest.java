@@ -19,6 +19,27 @@ import org.junit.jupiter.api.Test;
 class TimeoutTest {
 
     @Test
+    void aBuiltTimeoutHasItsNameAndDurationAndTheBuilderRejectsBadInput() throws Exception {
+        Timeout named = Timeout.builder("inventory").timeout(Duration.ofMillis(300)).build();
+        assertThat(named.name()).isEqualTo("inventory");
+        assertThat(named.timeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(named.toString()).isEqualTo("Timeout(inventory, 0.3s)");
+        assertThat(named.withScheduler(Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        })).name()).as("copies keep the name").isEqualTo("inventory");
+        assertThat(Timeout.builder("d").build().timeout()).isEqualTo(Timeout.DEFAULT_TIMEOUT);
+        assertThat(Timeout.of(Duration.ofSeconds(2)).name()).isEqualTo("timeout");
+        assertThatThrownBy(() -> Timeout.builder(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("name must not be blank");
+        assertThatThrownBy(() -> Timeout.builder(null)).isInstanceOf(NullPointerException.class).hasMessage("name");
+        assertThatThrownBy(() -> Timeout.builder("t").timeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        assertThat(named.call(() -> "fast")).isEqualTo("fast");
+    }
+
+    @Test
     void aFastCallReturnsItsResult() throws Exception {
         assertThat(Timeout.of(Duration.ofSeconds(5)).call(() -> "fast")).isEqualTo("fast");
     }
@@ -128,7 +149,7 @@ class TimeoutTest {
     void aTimeoutCountsAsAFailureForABreakerOutsideIt() {
         CircuitBreaker cb = CircuitBreaker.builder("slow").tripper(Tripper.failureStreak(2)).build();
         Timeout timeout = Timeout.of(Duration.ofMillis(20));
-        Resilience pipeline = Resilience.of(Policy.of(cb), timeout);
+        Resilience pipeline = Resilience.of(cb, timeout);
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> pipeline.call(() -> {
                 new CountDownLatch(1).await();

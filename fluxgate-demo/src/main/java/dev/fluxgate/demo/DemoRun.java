@@ -5,7 +5,6 @@ import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.Durations;
 import dev.fluxgate.HealthReport;
-import dev.fluxgate.Policy;
 import dev.fluxgate.Resilience;
 import dev.fluxgate.Retry;
 import dev.fluxgate.Timeout;
@@ -162,7 +161,7 @@ public final class DemoRun {
                     .random(new Random(options.seed() + 1))
                     .build();
             Bulkhead bulkhead = Bulkhead.of("inventory", BULKHEAD);
-            Resilience pipeline = Resilience.of(retry, Policy.of(breaker), bulkhead, Timeout.of(timeout));
+            Resilience pipeline = Resilience.of(retry, breaker, bulkhead, Timeout.of(timeout));
             health.set(HealthReport.of(List.of(breaker), List.of(bulkhead)));
             CircuitBreakerMeters meters = CircuitBreakerMeters.create();
             meters.bind(breaker, registry);

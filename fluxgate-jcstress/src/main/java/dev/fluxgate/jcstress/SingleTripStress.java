@@ -1,7 +1,9 @@
 package dev.fluxgate.jcstress;
 
 import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.Cooldown;
 import dev.fluxgate.State;
+import java.time.Duration;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -22,7 +24,10 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 public class SingleTripStress {
 
     final Breakers.Counter opened = new Breakers.Counter(State.OPEN);
-    final CircuitBreaker cb = Breakers.tripsOnFirstFailure(() -> 0L).listener(opened).build();
+    // A cooldown that never ends on this ticker: with none, the arbiter's own reads would make the due
+    // OPEN to HALF_OPEN move (a second transition) before it counted.
+    final CircuitBreaker cb = Breakers.tripsOnFirstFailure(() -> 0L).cooldown(Cooldown.fixed(Duration.ofSeconds(1)))
+            .listener(opened).build();
     final long p1 = cb.acquirePermission();
     final long p2 = cb.acquirePermission();
 

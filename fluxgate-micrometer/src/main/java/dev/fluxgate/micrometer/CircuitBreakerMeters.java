@@ -1,8 +1,10 @@
 package dev.fluxgate.micrometer;
 
-import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.Bulkhead;
+import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Policy;
+import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.ThreadPoolBulkhead;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * Binds circuit breakers, retries and bulkheads to a Micrometer {@link MeterRegistry}.
@@ -22,6 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * CircuitBreakerMeters meters = CircuitBreakerMeters.create().withTags(Tags.of("app", "shop"));
  * MeterBinding one = meters.bind(breaker, meterRegistry);          // a single breaker
  * MeterBinding all = meters.bind(breakerRegistry, meterRegistry);  // every breaker, now and later
+ * meters.bindRetries(retryRegistry, meterRegistry);                // every retry, now and later
+ * meters.bindBulkheads(bulkheadRegistry, meterRegistry);           // every bulkhead, now and later
  * // Resilience4j's names, so existing dashboards keep working:
  * CircuitBreakerMeters.create().withNaming(MeterNaming.RESILIENCE4J).bind(breakerRegistry, meterRegistry);
  * }</pre>
@@ -38,7 +43,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * for the names under each preset.
  *
  * <p>Binding a registry follows it: a breaker added later is bound when it is created, a breaker
- * {@linkplain CircuitBreakerRegistry#remove(String) removed} loses its meters. Gauges hold their
+ * {@linkplain Registry#remove(String) removed} loses its meters. The registries of retries, bulkheads and
+ * thread-pool bulkheads are followed the same way ({@link #bindRetries}, {@link #bindBulkheads},
+ * {@link #bindThreadPoolBulkheads}). Gauges hold their
  * breaker weakly, so meters never keep a dropped breaker alive.
  *
  * <p>Per-call meters come from {@link dev.fluxgate.Listener} call events; binding a breaker therefore
@@ -137,10 +144,48 @@ public final class CircuitBreakerMeters {
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bind(CircuitBreakerRegistry registry, MeterRegistry meterRegistry) {
+        return follow(registry, meterRegistry, CircuitBreaker::name,
+                b -> BreakerMeters.bind(b, meterRegistry, naming, tags));
+    }
+
+    /**
+     * Registers the meters of {@link #bind(Retry, MeterRegistry)} for every retry in {@code registry}, now
+     * and as they are added, and removes a retry's meters when it is removed from the registry.
+     *
+     * @return a binding whose {@code close()} stops following the registry and removes all its meters
+     */
+    public MeterBinding bindRetries(Registry<Retry, ?> registry, MeterRegistry meterRegistry) {
+        return follow(registry, meterRegistry, Retry::name, r -> PolicyMeters.bind(r, meterRegistry, naming, tags));
+    }
+
+    /**
+     * Registers the meters of {@link #bind(Bulkhead, MeterRegistry)} for every bulkhead in {@code registry},
+     * now and as they are added, and removes a bulkhead's meters when it is removed from the registry.
+     *
+     * @return a binding whose {@code close()} stops following the registry and removes all its meters
+     */
+    public MeterBinding bindBulkheads(Registry<Bulkhead, ?> registry, MeterRegistry meterRegistry) {
+        return follow(registry, meterRegistry, Bulkhead::name, b -> PolicyMeters.bind(b, meterRegistry, naming, tags));
+    }
+
+    /**
+     * Registers the meters of {@link #bind(ThreadPoolBulkhead, MeterRegistry)} for every thread-pool
+     * bulkhead in {@code registry}, now and as they are added, and removes one's meters when it is
+     * removed from the registry.
+     *
+     * @return a binding whose {@code close()} stops following the registry and removes all its meters
+     */
+    public MeterBinding bindThreadPoolBulkheads(Registry<ThreadPoolBulkhead, ?> registry, MeterRegistry meterRegistry) {
+        return follow(registry, meterRegistry, ThreadPoolBulkhead::name,
+                p -> PolicyMeters.bind(p, meterRegistry, naming, tags));
+    }
+
+    private <P extends Policy> MeterBinding follow(Registry<P, ?> registry, MeterRegistry meterRegistry,
+            Function<P, String> nameOf, Function<P, MeterBinding> bindOne) {
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(meterRegistry, "meterRegistry");
-        RegistryBinding binding = new RegistryBinding(registry, meterRegistry);
-        registry.addListener(binding);
+        RegistryBinding<P> binding = new RegistryBinding<>(registry, nameOf, bindOne);
+        registry.addEntryListener(binding);
         return binding;
     }
 
@@ -203,47 +248,49 @@ public final class CircuitBreakerMeters {
         return "CircuitBreakerMeters[" + naming + ", " + tags + "]";
     }
 
-    /** Follows one breaker registry: binds on add, unbinds on remove. */
-    private final class RegistryBinding implements CircuitBreakerRegistry.EntryListener, MeterBinding {
-        private final CircuitBreakerRegistry registry;
-        private final MeterRegistry meterRegistry;
-        // Keyed by identity: the registry's breakers do not override equals.
-        private final Map<CircuitBreaker, MeterBinding> bound = new ConcurrentHashMap<>();
+    /** Follows one registry: binds on add, unbinds on remove. */
+    private final class RegistryBinding<P extends Policy> implements Registry.EntryListener<P>, MeterBinding {
+        private final Registry<P, ?> registry;
+        private final Function<P, String> nameOf;
+        private final Function<P, MeterBinding> bindOne;
+        // Keyed by identity: the patterns do not override equals.
+        private final Map<P, MeterBinding> bound = new ConcurrentHashMap<>();
         private final AtomicBoolean closed = new AtomicBoolean();
         private final ReentrantLock lock = new ReentrantLock();
 
-        RegistryBinding(CircuitBreakerRegistry registry, MeterRegistry meterRegistry) {
+        RegistryBinding(Registry<P, ?> registry, Function<P, String> nameOf, Function<P, MeterBinding> bindOne) {
             this.registry = registry;
-            this.meterRegistry = meterRegistry;
+            this.nameOf = nameOf;
+            this.bindOne = bindOne;
         }
 
         @Override
-        public void onAdded(CircuitBreaker breaker) {
-            // Under the lock, so that a late onAdded for an evicted breaker cannot bind over its successor.
+        public void onAdded(P entry) {
+            // Under the lock, so that a late onAdded for an evicted entry cannot bind over its successor.
             lock.lock();
             try {
-                if (closed.get() || registry.find(breaker.name()).orElse(null) != breaker) {
+                if (closed.get() || registry.find(nameOf.apply(entry)).orElse(null) != entry) {
                     return; // removed again before we heard of it
                 }
-                // A breaker created while addListener replays the existing ones can be heard of twice.
-                bound.computeIfAbsent(breaker, b -> BreakerMeters.bind(b, meterRegistry, naming, tags));
+                // An entry created while addEntryListener replays the existing ones can be heard of twice.
+                bound.computeIfAbsent(entry, bindOne);
             } finally {
                 lock.unlock();
             }
         }
 
         @Override
-        public void onRemoved(CircuitBreaker breaker) {
+        public void onRemoved(P entry) {
             lock.lock();
             try {
-                close(breaker);
+                close(entry);
             } finally {
                 lock.unlock();
             }
         }
 
-        private void close(CircuitBreaker breaker) {
-            MeterBinding b = bound.remove(breaker);
+        private void close(P entry) {
+            MeterBinding b = bound.remove(entry);
             if (b != null) {
                 b.close();
             }
@@ -252,7 +299,7 @@ public final class CircuitBreakerMeters {
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
-                registry.removeListener(this);
+                registry.removeEntryListener(this);
                 lock.lock();
                 try {
                     bound.keySet().forEach(this::close);
@@ -264,7 +311,7 @@ public final class CircuitBreakerMeters {
 
         @Override
         public String toString() {
-            return "MeterBinding[" + bound.size() + " breakers, " + naming + "]";
+            return "MeterBinding[" + bound.size() + " of " + registry + ", " + naming + "]";
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Registry;
 import dev.fluxgate.Tripper;
 import dev.fluxgate.Window;
 import io.micrometer.core.instrument.Meter;
@@ -125,7 +126,7 @@ class ConcurrentBindingTest {
     }
 
     /** An entry listener, added before the binding, that holds one thread inside a chosen callback. */
-    private static final class Stall implements CircuitBreakerRegistry.EntryListener {
+    private static final class Stall implements Registry.EntryListener<CircuitBreaker> {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         volatile boolean stallAdd;
@@ -162,7 +163,7 @@ class ConcurrentBindingTest {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
         Stall stall = new Stall();
-        registry.addListener(stall);
+        registry.addEntryListener(stall);
         CircuitBreakerMeters.create().bind(registry, prometheus);
         registry.get("x");
 
@@ -189,7 +190,7 @@ class ConcurrentBindingTest {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
         Stall stall = new Stall();
-        registry.addListener(stall);
+        registry.addEntryListener(stall);
         CircuitBreakerMeters.create().bind(registry, prometheus);
 
         stall.stallAdd = true;

@@ -140,6 +140,10 @@ final class BreakerSettings {
         if (slow != null) {
             check(slow, () -> b.slowCallThreshold(slow.value()));
         }
+        Sourced<Boolean> trackLocalRejections = pick("track-local-rejections", BreakerProperties::trackLocalRejections);
+        if (trackLocalRejections != null) {
+            b.trackLocalRejections(trackLocalRejections.value());
+        }
     }
 
     // ---- window ----

@@ -1,6 +1,10 @@
 package dev.fluxgate.spring;
 
+import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Registry;
+import dev.fluxgate.Retry;
+import dev.fluxgate.Timeout;
 import org.aspectj.lang.annotation.Aspect;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -16,8 +20,9 @@ import org.springframework.context.annotation.Configuration;
  * Auto-configuration of Fluxgate's circuit breakers: a {@link CircuitBreakerRegistry} whose defaults
  * come from {@code fluxgate.circuitbreaker.configs.default}, the breakers of
  * {@code fluxgate.circuitbreaker.instances} built at startup (bad properties fail the application,
- * naming the property), the retries, bulkheads and timeouts of {@code fluxgate.retry},
- * {@code fluxgate.bulkhead} and {@code fluxgate.timeout}, and the aspects behind
+ * naming the property), a {@link Registry} each of retries, bulkheads and timeouts whose instances
+ * {@code fluxgate.retry}, {@code fluxgate.bulkhead} and {@code fluxgate.timeout} configure (built at
+ * startup too), and the aspects behind
  * {@link dev.fluxgate.spring.annotation.CircuitBreaker}, {@link dev.fluxgate.spring.annotation.Retry},
  * {@link dev.fluxgate.spring.annotation.Bulkhead} and {@link dev.fluxgate.spring.annotation.Timeout}.
  * An unknown key under {@code fluxgate.*} stops the application with the closest valid key named; a
@@ -25,7 +30,9 @@ import org.springframework.context.annotation.Configuration;
  *
  * <p>Every bean backs off when the application declares its own: a {@code CircuitBreakerRegistry}
  * bean replaces the registry (the instance properties and {@link CircuitBreakerCustomizer}s still
- * apply to the breakers the starter creates in it), an aspect bean of one of the aspect types replaces
+ * apply to the breakers the starter creates in it), a {@code Registry<Retry, Retry.Builder>} (or
+ * bulkhead, or timeout) bean replaces that registry (the instance properties still apply on top of its
+ * defaults), an aspect bean of one of the aspect types replaces
  * that aspect. {@code fluxgate.annotations.enabled=false} turns the annotations off.
  */
 @AutoConfiguration
@@ -98,15 +105,54 @@ public class FluxgateAutoConfiguration {
     }
 
     /**
-     * The retries, bulkheads and timeouts named under {@code fluxgate.retry}, {@code fluxgate.bulkhead}
-     * and {@code fluxgate.timeout}; builds the configured ones now.
+     * The retries, with the core's defaults; {@code fluxgate.retry.instances.<name>} applies on top of
+     * them to the retry of that name (see {@link #fluxgateConfiguredPatterns}).
+     *
+     * @return the registry
      */
     @Bean
-    Policies fluxgatePolicies(FluxgatePatternProperties.Retries retries, FluxgatePatternProperties.Bulkheads bulkheads,
+    @ConditionalOnMissingBean
+    public Registry<Retry, Retry.Builder> fluxgateRetryRegistry() {
+        return Registry.ofRetries();
+    }
+
+    /**
+     * The bulkheads, with the core's defaults; {@code fluxgate.bulkhead.instances.<name>} applies on top
+     * of them to the bulkhead of that name.
+     *
+     * @return the registry
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public Registry<Bulkhead, Bulkhead.Builder> fluxgateBulkheadRegistry() {
+        return Registry.ofBulkheads();
+    }
+
+    /**
+     * The timeouts, with the core's defaults (one second); {@code fluxgate.timeout.instances.<name>}
+     * applies on top of them to the timeout of that name.
+     *
+     * @return the registry
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public Registry<Timeout, Timeout.Builder> fluxgateTimeoutRegistry() {
+        return Registry.ofTimeouts();
+    }
+
+    /**
+     * The retries, bulkheads and timeouts of the registries with the instance properties applied;
+     * builds the configured ones now.
+     */
+    @Bean
+    ConfiguredPatterns fluxgateConfiguredPatterns(Registry<Retry, Retry.Builder> retryRegistry,
+            Registry<Bulkhead, Bulkhead.Builder> bulkheadRegistry, Registry<Timeout, Timeout.Builder> timeoutRegistry,
+            FluxgatePatternProperties.Retries retries, FluxgatePatternProperties.Bulkheads bulkheads,
             FluxgatePatternProperties.Timeouts timeouts) {
-        Policies policies = new Policies(retries, bulkheads, timeouts, getClass().getClassLoader());
-        policies.initialize();
-        return policies;
+        ConfiguredPatterns patterns = new ConfiguredPatterns(retryRegistry, bulkheadRegistry, timeoutRegistry,
+                retries, bulkheads, timeouts, getClass().getClassLoader());
+        patterns.initialize();
+        return patterns;
     }
 
     /** The aspects, when AspectJ is present (it comes with the starter). */
@@ -129,20 +175,20 @@ public class FluxgateAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        RetryAspect fluxgateRetryAspect(Policies policies) {
-            return new RetryAspect(policies::retry);
+        RetryAspect fluxgateRetryAspect(ConfiguredPatterns patterns) {
+            return new RetryAspect(patterns::retry);
         }
 
         @Bean
         @ConditionalOnMissingBean
-        BulkheadAspect fluxgateBulkheadAspect(Policies policies) {
-            return new BulkheadAspect(policies::bulkhead);
+        BulkheadAspect fluxgateBulkheadAspect(ConfiguredPatterns patterns) {
+            return new BulkheadAspect(patterns::bulkhead);
         }
 
         @Bean
         @ConditionalOnMissingBean
-        TimeoutAspect fluxgateTimeoutAspect(Policies policies) {
-            return new TimeoutAspect(policies::timeout);
+        TimeoutAspect fluxgateTimeoutAspect(ConfiguredPatterns patterns) {
+            return new TimeoutAspect(patterns::timeout);
         }
     }
 }

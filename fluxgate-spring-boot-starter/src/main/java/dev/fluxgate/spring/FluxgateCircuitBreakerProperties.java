@@ -126,6 +126,9 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
      * @param halfOpenTimeout how long a probe may hold its slot (built-in default: the cooldown's base wait)
      * @param slowCallThreshold a call that takes this long or longer is slow: used by
      *     {@code tripper.slow-rate} and tracked in the metrics
+     * @param trackLocalRejections whether a local rejection inside the breaker (a full bulkhead below it,
+     *     an inner breaker's rejection) counts as a failure like any other exception (default false: it
+     *     is a local decision, not a failure of the downstream, and is ignored)
      * @param healthIndicator whether the breaker is listed by the {@code fluxgate} health contributor
      *     (default true)
      * @param allowHealthIndicatorToFail whether the breaker, while OPEN or FORCED_OPEN, makes the
@@ -137,7 +140,7 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
     public record BreakerProperties(String baseConfig, WindowProperties window, List<String> recordExceptions,
             List<String> ignoreExceptions, TripperProperties tripper, CooldownProperties cooldown,
             PermitProperties permit, Integer maxHalfOpenCalls, Integer closeAfterSuccesses,
-            Duration halfOpenTimeout, Duration slowCallThreshold, Boolean healthIndicator,
+            Duration halfOpenTimeout, Duration slowCallThreshold, Boolean trackLocalRejections, Boolean healthIndicator,
             Boolean allowHealthIndicatorToFail) {
     }
 

@@ -2,6 +2,7 @@ package dev.fluxgate.spring;
 
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.micrometer.CircuitBreakerMeters;
 import dev.fluxgate.micrometer.MeterNaming;
@@ -19,8 +20,9 @@ import org.springframework.core.env.Environment;
 /**
  * Binds Fluxgate's breakers, retries and bulkheads to Micrometer when {@code fluxgate-micrometer} and
  * Micrometer are present: as {@link MeterBinder} beans, which Spring Boot binds to every
- * {@link MeterRegistry} bean, so nothing is bound when the application has none. Breakers and
- * policies created later are bound when created; a breaker removed from the registry loses its meters.
+ * {@link MeterRegistry} bean, so nothing is bound when the application has none. Each registry is
+ * followed: breakers, retries and bulkheads created later are bound when created, and one removed from
+ * its registry loses its meters.
  * {@code fluxgate.metrics.naming=resilience4j} publishes Resilience4j's meter names;
  * {@code fluxgate.metrics.enabled=false} turns this off.
  */
@@ -60,15 +62,28 @@ public class FluxgateMetricsAutoConfiguration {
         return meters.binder(registry);
     }
 
-    /** The retries' and bulkheads' meters. */
+    /**
+     * The retries' meters.
+     *
+     * @param meters the meter factory
+     * @param retries the retries
+     * @return a binder that follows the registry
+     */
     @Bean
-    MeterBinder fluxgatePolicyMeterBinder(CircuitBreakerMeters meters, Policies policies) {
-        return meterRegistry -> policies.follow(policy -> {
-            if (policy instanceof Retry retry) {
-                meters.bind(retry, meterRegistry);
-            } else if (policy instanceof Bulkhead bulkhead) {
-                meters.bind(bulkhead, meterRegistry);
-            }
-        });
+    public MeterBinder fluxgateRetryMeterBinder(CircuitBreakerMeters meters, Registry<Retry, Retry.Builder> retries) {
+        return meterRegistry -> meters.bindRetries(retries, meterRegistry);
+    }
+
+    /**
+     * The bulkheads' meters.
+     *
+     * @param meters the meter factory
+     * @param bulkheads the bulkheads
+     * @return a binder that follows the registry
+     */
+    @Bean
+    public MeterBinder fluxgateBulkheadMeterBinder(CircuitBreakerMeters meters,
+            Registry<Bulkhead, Bulkhead.Builder> bulkheads) {
+        return meterRegistry -> meters.bindBulkheads(bulkheads, meterRegistry);
     }
 }

@@ -4,6 +4,7 @@ import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.Listener;
 import dev.fluxgate.Listeners;
+import dev.fluxgate.Registry;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
@@ -14,14 +15,14 @@ import org.springframework.beans.factory.DisposableBean;
  * the application's logging through {@code java.util.logging} and Boot's SLF4J bridge. Off with
  * {@code fluxgate.circuitbreaker.log-transitions=false}.
  */
-final class TransitionLogging implements CircuitBreakerRegistry.EntryListener, DisposableBean {
+final class TransitionLogging implements Registry.EntryListener<CircuitBreaker>, DisposableBean {
 
     private final CircuitBreakerRegistry registry;
     private final Listener logging = Listeners.logging();
 
     TransitionLogging(CircuitBreakerRegistry registry) {
         this.registry = registry;
-        registry.addListener(this); // also called back for every breaker already present
+        registry.addEntryListener(this); // also called back for every breaker already present
     }
 
     @Override
@@ -32,7 +33,7 @@ final class TransitionLogging implements CircuitBreakerRegistry.EntryListener, D
     /** An application's own registry may outlive the context: take the logging back out. */
     @Override
     public void destroy() {
-        registry.removeListener(this);
+        registry.removeEntryListener(this);
         registry.all().forEach(b -> b.removeListener(logging));
     }
 }

@@ -28,7 +28,7 @@ class MetricsAutoConfigurationTest {
 
             context.getBean(CircuitBreakerRegistry.class).get("later");
             assertThat(meters.find("fluxgate.circuitbreaker.state").tag("name", "later").gauges()).isNotEmpty();
-            context.getBean(Policies.class).retry("later-retry");
+            context.getBean(ConfiguredPatterns.class).retry("later-retry");
             assertThat(meters.find("fluxgate.retry.calls").tag("name", "later-retry").meters()).isNotEmpty();
         });
     }

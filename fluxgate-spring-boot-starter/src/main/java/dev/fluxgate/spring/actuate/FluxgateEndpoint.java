@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -103,7 +104,7 @@ public class FluxgateEndpoint {
      */
     @ReadOperation
     public @Nullable Map<String, Object> breaker(@Selector String name) {
-        return registry.find(name).map(FluxgateEndpoint::describe).orElse(null);
+        return lookup(registry, name).map(FluxgateEndpoint::describe).orElse(null);
     }
 
     /**
@@ -125,12 +126,17 @@ public class FluxgateEndpoint {
         return Objects.requireNonNull(c.breaker(), "a command without an error has the breaker");
     }
 
+    /** The breaker called {@code name}; none for a blank name, which the registry would reject (a 404, not a 500). */
+    private static Optional<CircuitBreaker> lookup(CircuitBreakerRegistry registry, String name) {
+        return name.isBlank() ? Optional.empty() : registry.find(name);
+    }
+
     /** Either the breaker after the command, or what was wrong with the request. */
     record Command(@Nullable Map<String, Object> breaker, @Nullable Map<String, Object> error) {
     }
 
     static Command command(CircuitBreakerRegistry registry, String name, @Nullable String action) {
-        CircuitBreaker cb = registry.find(name).orElse(null);
+        CircuitBreaker cb = lookup(registry, name).orElse(null);
         if (cb == null) {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("message", "No circuit breaker named '" + name + "'");

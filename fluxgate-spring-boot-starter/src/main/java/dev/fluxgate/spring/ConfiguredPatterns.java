@@ -2,82 +2,77 @@ package dev.fluxgate.spring;
 
 import dev.fluxgate.Backoff;
 import dev.fluxgate.Bulkhead;
+import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.Timeout;
 import dev.fluxgate.Tracker;
 import dev.fluxgate.spring.FluxgatePatternProperties.BackoffProperties;
 import dev.fluxgate.spring.FluxgatePatternProperties.RetryProperties;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The named retries, bulkheads and timeouts of the application, built from the properties: the
- * configured ones at startup (so a bad value stops the application), others on first use with the
- * core's defaults. Safe for concurrent use.
+ * Gets retries, bulkheads and timeouts from their registries with their properties applied
+ * ({@code fluxgate.retry|bulkhead|timeout.instances.<name>}, on top of the registry's defaults), and
+ * builds the configured instances at startup so that a bad value stops the application. A name the
+ * properties do not list gets the registry's defaults. The registries are beans, so code can look any
+ * of them up by name too. Safe for concurrent use.
  */
-final class Policies {
+final class ConfiguredPatterns {
 
-    /** The timeout a name gets when the properties do not list it. */
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
-
+    private final Registry<Retry, Retry.Builder> retries;
+    private final Registry<Bulkhead, Bulkhead.Builder> bulkheads;
+    private final Registry<Timeout, Timeout.Builder> timeouts;
     private final FluxgatePatternProperties.Retries retryProperties;
     private final FluxgatePatternProperties.Bulkheads bulkheadProperties;
     private final FluxgatePatternProperties.Timeouts timeoutProperties;
     private final ClassLoader classLoader;
-    private final Map<String, Retry> retries = new ConcurrentHashMap<>();
-    private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
-    private final Map<String, Timeout> timeouts = new ConcurrentHashMap<>();
-    private final List<Consumer<Object>> creationListeners = new CopyOnWriteArrayList<>();
 
-    Policies(FluxgatePatternProperties.Retries retries, FluxgatePatternProperties.Bulkheads bulkheads,
-            FluxgatePatternProperties.Timeouts timeouts, ClassLoader classLoader) {
-        this.retryProperties = retries;
-        this.bulkheadProperties = bulkheads;
-        this.timeoutProperties = timeouts;
+    ConfiguredPatterns(Registry<Retry, Retry.Builder> retries, Registry<Bulkhead, Bulkhead.Builder> bulkheads,
+            Registry<Timeout, Timeout.Builder> timeouts, FluxgatePatternProperties.Retries retryProperties,
+            FluxgatePatternProperties.Bulkheads bulkheadProperties, FluxgatePatternProperties.Timeouts timeoutProperties,
+            ClassLoader classLoader) {
+        this.retries = retries;
+        this.bulkheads = bulkheads;
+        this.timeouts = timeouts;
+        this.retryProperties = retryProperties;
+        this.bulkheadProperties = bulkheadProperties;
+        this.timeoutProperties = timeoutProperties;
         this.classLoader = classLoader;
     }
 
+    /** Builds every configured instance; throws {@link InvalidPropertyException} on the first bad value. */
     void initialize() {
         retryProperties.instances().keySet().forEach(this::retry);
         bulkheadProperties.instances().keySet().forEach(this::bulkhead);
         timeoutProperties.instances().keySet().forEach(this::timeout);
     }
 
+    /** The retry called {@code name}, created with its properties if absent. */
     Retry retry(String name) {
-        return retries.computeIfAbsent(name, n -> created(buildRetry(n)));
+        Retry existing = retries.find(name).orElse(null);
+        return existing != null ? existing
+                : check("fluxgate.retry.instances." + name, () -> retries.get(name, b -> configure(name, b)));
     }
 
+    /** The bulkhead called {@code name}, created with its properties if absent. */
     Bulkhead bulkhead(String name) {
-        return bulkheads.computeIfAbsent(name, n -> created(buildBulkhead(n)));
+        Bulkhead existing = bulkheads.find(name).orElse(null);
+        return existing != null ? existing
+                : check("fluxgate.bulkhead.instances." + name, () -> bulkheads.get(name, b -> configure(name, b)));
     }
 
+    /** The timeout called {@code name}, created with its properties if absent. */
     Timeout timeout(String name) {
-        return timeouts.computeIfAbsent(name, this::buildTimeout);
+        Timeout existing = timeouts.find(name).orElse(null);
+        return existing != null ? existing
+                : check("fluxgate.timeout.instances." + name, () -> timeouts.get(name, b -> configure(name, b)));
     }
 
-    /** Calls {@code listener} with every retry and bulkhead, now and when created later (for meters). */
-    void follow(Consumer<Object> listener) {
-        creationListeners.add(listener);
-        retries.values().forEach(listener);
-        bulkheads.values().forEach(listener);
-    }
-
-    private <T> T created(T policy) {
-        creationListeners.forEach(l -> l.accept(policy));
-        return policy;
-    }
-
-    private Retry buildRetry(String name) {
+    private void configure(String name, Retry.Builder b) {
         String prefix = "fluxgate.retry.instances." + name;
-        Retry.Builder b = Retry.builder(name);
         RetryProperties p = retryProperties.instances().get(name);
         if (p == null) {
-            return b.build();
+            return;
         }
         if (p.maxAttempts() != null) {
             check(prefix + ".max-attempts", () -> b.maxAttempts(p.maxAttempts()));
@@ -102,7 +97,6 @@ final class Policies {
         if (p.waitForRetryAfter() != null) {
             b.waitForRetryAfter(p.waitForRetryAfter());
         }
-        return check(prefix, b::build);
     }
 
     private static Backoff backoff(String prefix, BackoffProperties p) {
@@ -134,9 +128,8 @@ final class Policies {
         };
     }
 
-    private Bulkhead buildBulkhead(String name) {
+    private void configure(String name, Bulkhead.Builder b) {
         String prefix = "fluxgate.bulkhead.instances." + name;
-        Bulkhead.Builder b = Bulkhead.builder(name);
         FluxgatePatternProperties.BulkheadProperties p = bulkheadProperties.instances().get(name);
         if (p != null && p.maxConcurrentCalls() != null) {
             check(prefix + ".max-concurrent-calls", () -> b.maxConcurrentCalls(p.maxConcurrentCalls()));
@@ -144,13 +137,13 @@ final class Policies {
         if (p != null && p.maxWait() != null) {
             check(prefix + ".max-wait", () -> b.maxWait(p.maxWait()));
         }
-        return b.build();
     }
 
-    private Timeout buildTimeout(String name) {
+    private void configure(String name, Timeout.Builder b) {
         FluxgatePatternProperties.TimeoutProperties p = timeoutProperties.instances().get(name);
-        Duration d = p == null || p.duration() == null ? DEFAULT_TIMEOUT : p.duration();
-        return check("fluxgate.timeout.instances." + name + ".duration", () -> Timeout.of(d));
+        if (p != null && p.duration() != null) {
+            check("fluxgate.timeout.instances." + name + ".duration", () -> b.timeout(p.duration()));
+        }
     }
 
     private static <T> T required(String property, T value) {
@@ -160,6 +153,7 @@ final class Policies {
         return value;
     }
 
+    /** Runs {@code factory}; a value it rejects fails the application naming {@code property}. */
     private static <R> R check(String property, Supplier<R> factory) {
         try {
             return factory.get();
