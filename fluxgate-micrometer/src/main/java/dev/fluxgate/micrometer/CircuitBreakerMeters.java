@@ -152,6 +152,8 @@ public final class CircuitBreakerMeters {
      * Registers the meters of {@link #bind(Retry, MeterRegistry)} for every retry in {@code registry}, now
      * and as they are added, and removes a retry's meters when it is removed from the registry.
      *
+     * @param registry the retries to measure, now and later
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bindRetries(Registry<Retry, ?> registry, MeterRegistry meterRegistry) {
@@ -162,6 +164,8 @@ public final class CircuitBreakerMeters {
      * Registers the meters of {@link #bind(Bulkhead, MeterRegistry)} for every bulkhead in {@code registry},
      * now and as they are added, and removes a bulkhead's meters when it is removed from the registry.
      *
+     * @param registry the bulkheads to measure, now and later
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bindBulkheads(Registry<Bulkhead, ?> registry, MeterRegistry meterRegistry) {
@@ -173,6 +177,8 @@ public final class CircuitBreakerMeters {
      * bulkhead in {@code registry}, now and as they are added, and removes one's meters when it is
      * removed from the registry.
      *
+     * @param registry the thread-pool bulkheads to measure, now and later
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bindThreadPoolBulkheads(Registry<ThreadPoolBulkhead, ?> registry, MeterRegistry meterRegistry) {
