@@ -129,11 +129,11 @@ class PolicyPlumbingTest {
     }
 
     @Test
-    void aPipelineAndAnAdaptedBreakerDescribeThemselves() {
+    void aPipelineAndItsBreakerDescribeThemselves() {
+        // The breaker is a Policy itself (Policy.of(breaker) is gone), so it joins the pipeline as it is.
         CircuitBreaker cb = CircuitBreaker.ofDefaults("payments");
-        Resilience pipeline = Resilience.of(Policy.of(cb), Bulkhead.of("pool", 4), Timeout.of(Duration.ofSeconds(2)));
-        assertThat(Policy.of(cb)).hasToString("CircuitBreaker(payments)");
-        assertThat(pipeline).hasToString("Resilience[CircuitBreaker(payments) -> Bulkhead(pool, 4) -> Timeout(2s)]");
+        Resilience pipeline = Resilience.of(cb, Bulkhead.of("pool", 4), Timeout.of(Duration.ofSeconds(2)));
+        assertThat(pipeline).hasToString("Resilience[CircuitBreaker[payments, CLOSED] -> Bulkhead(pool, 4) -> Timeout(2s)]");
         assertThat(Resilience.of()).hasToString("Resilience[]");
     }
 
