@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 
@@ -83,12 +84,26 @@ class BenchmarkSmokeTest {
                 || (result instanceof Long l && l < 0);
     }
 
+    /**
+     * Runs the state's {@code @Setup} (or {@code @TearDown}) methods in JMH's order: trial-level setups
+     * before iteration-level ones (and teardowns the other way round). {@code getMethods()} has no order,
+     * so without this an iteration setup could run on a state no trial setup has built yet.
+     */
     private static void invokeAnnotated(Object state, Class<? extends java.lang.annotation.Annotation> a)
             throws Exception {
-        for (Method m : state.getClass().getMethods()) {
-            if (m.isAnnotationPresent(a) && !Modifier.isStatic(m.getModifiers())) {
-                m.invoke(state);
-            }
+        Comparator<Method> byLevel = Comparator.comparing(BenchmarkSmokeTest::level);
+        List<Method> methods = Arrays.stream(state.getClass().getMethods())
+                .filter(m -> m.isAnnotationPresent(a) && !Modifier.isStatic(m.getModifiers()))
+                .sorted(a == TearDown.class ? byLevel.reversed() : byLevel)
+                .toList();
+        for (Method m : methods) {
+            m.invoke(state);
         }
+    }
+
+    private static Level level(Method m) {
+        Setup setup = m.getAnnotation(Setup.class);
+        TearDown tearDown = m.getAnnotation(TearDown.class);
+        return setup != null ? setup.value() : tearDown != null ? tearDown.value() : Level.Trial;
     }
 }
