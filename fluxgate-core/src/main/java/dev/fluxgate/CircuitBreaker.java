@@ -134,6 +134,7 @@ public interface CircuitBreaker extends Policy {
      * @throws CallNotPermittedException if the breaker rejects the call
      * @throws Exception the task's own exception instance, unchanged
      */
+    @Override
     <T> T call(Callable<T> task) throws Exception;
 
     /**
@@ -144,6 +145,7 @@ public interface CircuitBreaker extends Policy {
      * @return what the task returned
      * @throws CallNotPermittedException if the breaker rejects the call
      */
+    @Override
     <T> T get(Supplier<T> task);
 
     /**
@@ -163,6 +165,7 @@ public interface CircuitBreaker extends Policy {
      * @param task the call to protect
      * @throws CallNotPermittedException if the breaker rejects the call
      */
+    @Override
     void run(Runnable task);
 
     /**
@@ -176,6 +179,7 @@ public interface CircuitBreaker extends Policy {
      * @param task starts the asynchronous call; it runs on the calling thread, only when permitted
      * @return a future that completes with the task's outcome, after the breaker has recorded it
      */
+    @Override
     <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
 
     // ---- manual commands ----

@@ -56,11 +56,19 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * @param <P> the pattern
      */
     public interface EntryListener<P> {
-        /** Called once an instance has been created in the registry (or, on registration, for each present). */
+        /**
+         * Called once an instance has been created in the registry (or, on registration, for each present).
+         *
+         * @param entry the instance just created
+         */
         default void onAdded(P entry) {
         }
 
-        /** Called once an instance has been removed from the registry. */
+        /**
+         * Called once an instance has been removed from the registry.
+         *
+         * @param entry the instance just removed
+         */
         default void onRemoved(P entry) {
         }
     }
@@ -74,6 +82,7 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
         /** Guarded by lock: the owning thread is running the builder now. */
         boolean building;
     }
+
 
     private static final Consumer<Object> NO_CUSTOMIZER = b -> { };
 
@@ -103,12 +112,21 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
 
     // ---- one factory per pattern ----
 
-    /** A registry of breakers whose defaults are {@code defaults} (its name is not used): {@link CircuitBreakerRegistry#of}. */
+    /**
+     * A registry of breakers whose defaults are {@code defaults} (its name is not used): {@link CircuitBreakerRegistry#of}.
+     *
+     * @param defaults the configuration every new instance starts from (copied now; later changes do not reach the registry)
+     * @return a registry of circuit breakers
+     */
     public static CircuitBreakerRegistry ofCircuitBreakers(CircuitBreaker.Builder defaults) {
         return CircuitBreakerRegistry.of(defaults);
     }
 
-    /** A registry of breakers with the built-in defaults. */
+    /**
+     * A registry of breakers with the built-in defaults.
+     *
+     * @return a registry of circuit breakers on the built-in defaults
+     */
     public static CircuitBreakerRegistry ofCircuitBreakers() {
         return CircuitBreakerRegistry.ofDefaults();
     }
@@ -117,6 +135,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * A registry of retries whose defaults are {@code defaults} (its name is not used; its listeners
      * are given to every retry). Removing a retry drops its listeners.
      *
+     * @param defaults the configuration every new instance starts from (copied now; later changes do not reach the registry)
+     * @return a registry of retries
      * @throws IllegalArgumentException if the defaults cannot build a retry
      */
     public static Registry<Retry, Retry.Builder> ofRetries(Retry.Builder defaults) {
@@ -125,18 +145,31 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
         return new Registry<>("Retry", shared::copy, Retry.Builder::build, Retry::removeAllListeners);
     }
 
-    /** A registry of retries with the built-in defaults (see {@link Retry#builder(String)}). */
+    /**
+     * A registry of retries with the built-in defaults (see {@link Retry#builder(String)}).
+     *
+     * @return a registry of retries on the built-in defaults
+     */
     public static Registry<Retry, Retry.Builder> ofRetries() {
         return ofRetries(Retry.builder("defaults"));
     }
 
-    /** A registry of bulkheads whose defaults are {@code defaults} (its name is not used). */
+    /**
+     * A registry of bulkheads whose defaults are {@code defaults} (its name is not used).
+     *
+     * @param defaults the configuration every new instance starts from (copied now; later changes do not reach the registry)
+     * @return a registry of bulkheads
+     */
     public static Registry<Bulkhead, Bulkhead.Builder> ofBulkheads(Bulkhead.Builder defaults) {
         Bulkhead.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
         return new Registry<>("Bulkhead", shared::copy, Bulkhead.Builder::build, b -> { });
     }
 
-    /** A registry of bulkheads with the built-in defaults (see {@link Bulkhead#builder(String)}). */
+    /**
+     * A registry of bulkheads with the built-in defaults (see {@link Bulkhead#builder(String)}).
+     *
+     * @return a registry of bulkheads on the built-in defaults
+     */
     public static Registry<Bulkhead, Bulkhead.Builder> ofBulkheads() {
         return ofBulkheads(Bulkhead.builder("defaults"));
     }
@@ -145,6 +178,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * A registry of thread-pool bulkheads whose defaults are {@code defaults} (its name is not used).
      * Removing one does not shut it down, since callers may still hold it: its idle threads end after
      * its keep-alive, and its owner may {@link ThreadPoolBulkhead#close() close} it.
+     * @param defaults the configuration every new instance starts from (copied now; later changes do not reach the registry)
+     * @return a registry of thread-pool bulkheads
      */
     public static Registry<ThreadPoolBulkhead, ThreadPoolBulkhead.Builder> ofThreadPoolBulkheads(
             ThreadPoolBulkhead.Builder defaults) {
@@ -152,18 +187,31 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
         return new Registry<>("ThreadPoolBulkhead", shared::copy, ThreadPoolBulkhead.Builder::build, b -> { });
     }
 
-    /** A registry of thread-pool bulkheads with the built-in defaults (see {@link ThreadPoolBulkhead#builder(String)}). */
+    /**
+     * A registry of thread-pool bulkheads with the built-in defaults (see {@link ThreadPoolBulkhead#builder(String)}).
+     *
+     * @return a registry of thread-pool bulkheads on the built-in defaults
+     */
     public static Registry<ThreadPoolBulkhead, ThreadPoolBulkhead.Builder> ofThreadPoolBulkheads() {
         return ofThreadPoolBulkheads(ThreadPoolBulkhead.builder("defaults"));
     }
 
-    /** A registry of timeouts whose defaults are {@code defaults} (its name is not used). */
+    /**
+     * A registry of timeouts whose defaults are {@code defaults} (its name is not used).
+     *
+     * @param defaults the configuration every new instance starts from (copied now; later changes do not reach the registry)
+     * @return a registry of timeouts
+     */
     public static Registry<Timeout, Timeout.Builder> ofTimeouts(Timeout.Builder defaults) {
         Timeout.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
         return new Registry<>("Timeout", shared::copy, Timeout.Builder::build, t -> { });
     }
 
-    /** A registry of timeouts with the built-in defaults (see {@link Timeout#builder(String)}). */
+    /**
+     * A registry of timeouts with the built-in defaults (see {@link Timeout#builder(String)}).
+     *
+     * @return a registry of timeouts on the built-in defaults
+     */
     public static Registry<Timeout, Timeout.Builder> ofTimeouts() {
         return ofTimeouts(Timeout.builder("defaults"));
     }
@@ -173,6 +221,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     /**
      * Returns the instance called {@code name}, creating it from the defaults if absent.
      *
+     * @param name the instance's name (not blank)
+     * @return the instance called {@code name}, created now if it was absent
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -186,6 +236,9 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * applied to an existing instance. If the customizer or the build throws, nothing is added and the
      * exception propagates to this caller; a later get tries again.
      *
+     * @param name the instance's name (not blank)
+     * @param customizer applied to a copy of the defaults when the instance is created, never to an existing one
+     * @return the instance called {@code name}, created now if it was absent
      * @throws NullPointerException if {@code name} or {@code customizer} is null
      * @throws IllegalArgumentException if {@code name} is blank, or the customized configuration is invalid
      * @throws IllegalStateException if {@code customizer} gets or removes {@code name} itself
@@ -245,6 +298,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     /**
      * The instance called {@code name}, if present; never creates one.
      *
+     * @param name the instance's name (not blank)
+     * @return the instance, or empty if the registry has none of that name
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -259,6 +314,7 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * and tells the entry listeners (so meters bound to it go too). A creation of that name in progress
      * is waited for, then removed.
      *
+     * @param name the instance's name (not blank)
      * @return the removed instance, if there was one
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
@@ -296,7 +352,11 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
         return Optional.of(removed);
     }
 
-    /** The instances now in the registry, sorted by name (an unmodifiable snapshot). */
+    /**
+     * The instances now in the registry, sorted by name (an unmodifiable snapshot).
+     *
+     * @return the instances, sorted by name (a copy)
+     */
     public List<P> all() {
         List<Map.Entry<String, Entry<P>>> sorted = new ArrayList<>(entries.entrySet());
         sorted.sort(Map.Entry.comparingByKey());
@@ -310,7 +370,11 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
         return List.copyOf(list);
     }
 
-    /** The number of instances now in the registry. */
+    /**
+     * The number of instances now in the registry.
+     *
+     * @return how many instances the registry holds now
+     */
     public int size() {
         int n = 0;
         for (Entry<P> e : entries.values()) {
@@ -325,6 +389,7 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * Adds an entry listener and, so that a late binder misses nothing, calls its
      * {@link EntryListener#onAdded} for every instance already present, in name order.
      *
+     * @param listener hears instances added and removed from now on
      * @throws NullPointerException if {@code listener} is null
      */
     public void addEntryListener(EntryListener<? super P> listener) {
@@ -340,6 +405,7 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     /**
      * Removes an entry listener.
      *
+     * @param listener a listener added before
      * @return whether it was present
      */
     public boolean removeEntryListener(EntryListener<? super P> listener) {

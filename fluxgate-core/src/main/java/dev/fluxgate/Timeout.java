@@ -103,6 +103,8 @@ public final class Timeout implements Policy {
      * Starts a builder for a named timeout (for registries, meters and logs): {@link #DEFAULT_TIMEOUT},
      * the default workers and deadlines (see the class comment).
      *
+     * @param name the timeout's name (not blank)
+     * @return a new builder on those defaults
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -136,7 +138,11 @@ public final class Timeout implements Policy {
         return new Timeout(name, timeout, executor, Objects.requireNonNull(scheduler, "scheduler"), timeouts);
     }
 
-    /** The timeout's name: the builder's, or {@code "timeout"} for {@link #of(Duration)}. */
+    /**
+     * The timeout's name: the builder's, or {@code "timeout"} for {@link #of(Duration)}.
+     *
+     * @return the name given to the builder ({@code "timeout"} for {@link #of(Duration)})
+     */
     public String name() {
         return name;
     }
@@ -280,6 +286,8 @@ public final class Timeout implements Policy {
         /**
          * The time allowed per call. Default {@link #DEFAULT_TIMEOUT}.
          *
+         * @param timeout how long a call may take (positive)
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder timeout(Duration timeout) {
@@ -287,19 +295,33 @@ public final class Timeout implements Policy {
             return this;
         }
 
-        /** Runs synchronous calls on {@code executor}; see {@link Timeout#withExecutor}. */
+        /**
+         * Runs synchronous calls on {@code executor}; see {@link Timeout#withExecutor}.
+         *
+         * @param executor runs the work of synchronous calls
+         * @return this builder
+         */
         public Builder executor(ExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
-        /** Keeps deadlines on {@code scheduler}; see {@link Timeout#withScheduler}. */
+        /**
+         * Keeps deadlines on {@code scheduler}; see {@link Timeout#withScheduler}.
+         *
+         * @param scheduler fires the deadlines (a fake one in tests)
+         * @return this builder
+         */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
-        /** Builds the timeout. */
+        /**
+         * Builds the timeout.
+         *
+         * @return the timeout
+         */
         public Timeout build() {
             return new Timeout(name, timeout, executor, scheduler, new LongAdder());
         }
