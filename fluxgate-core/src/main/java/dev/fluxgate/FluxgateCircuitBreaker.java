@@ -924,7 +924,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     /** Tells the listeners that hear per-call events, if any. */
-    private void callEvent(Event event, long durationNanos, Throwable error, State state) {
+    private void callEvent(Event event, long durationNanos, @Nullable Throwable error, @Nullable State state) {
         Listener[] ls = listeners.calls;
         if (ls.length != 0) {
             ListenerSnapshot.dispatch(ls, event, this, null, durationNanos, error, state);

@@ -276,8 +276,9 @@ public final class Timeout implements Policy {
     public static final class Builder {
         private final String name;
         private Duration timeout = DEFAULT_TIMEOUT;
-        private ExecutorService executor;
-        private ScheduledExecutorService scheduler;
+        // Null until set: the timeout then uses the default workers and deadlines (see the class comment).
+        private @Nullable ExecutorService executor;
+        private @Nullable ScheduledExecutorService scheduler;
 
         private Builder(String name) {
             this.name = Plugged.requireName(name);
