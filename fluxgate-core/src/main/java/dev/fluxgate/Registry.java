@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Named instances of one pattern that share a default configuration: the one way to look up a
@@ -76,15 +77,14 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     /** One name's slot: built once, under its own lock, so that other names never wait for it. */
     private static final class Entry<P> {
         final ReentrantLock lock = new ReentrantLock();
-        volatile P value;
+        /** Null until built; once set, never changes. */
+        volatile @Nullable P value;
         /** Guarded by lock: the build failed or the entry was removed; callers start over with a fresh one. */
         boolean abandoned;
         /** Guarded by lock: the owning thread is running the builder now. */
         boolean building;
     }
 
-
-    private static final Consumer<Object> NO_CUSTOMIZER = b -> { };
 
     private final System.Logger log = System.getLogger(getClass().getName());
     private final String kind;
@@ -227,7 +227,7 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * @throws IllegalArgumentException if {@code name} is blank
      */
     public P get(String name) {
-        return get(name, NO_CUSTOMIZER);
+        return get(name, Registry::noCustomizer);
     }
 
     /**
@@ -332,11 +332,13 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
                 throw new IllegalStateException(kind + " registry: the customizer of '" + name
                         + "' got or removed '" + name + "' itself");
             }
-            if (entry.abandoned || !entries.remove(name, entry)) {
+            removed = entry.value;
+            // Not built and not building: its creator has not taken the lock yet. Nothing is present to
+            // remove; that creation goes on as if it came after this remove.
+            if (removed == null || entry.abandoned || !entries.remove(name, entry)) {
                 return Optional.empty();
             }
             entry.abandoned = true;
-            removed = entry.value;
         } finally {
             entry.lock.unlock();
         }
@@ -410,6 +412,10 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      */
     public boolean removeEntryListener(EntryListener<? super P> listener) {
         return entryListeners.remove(listener);
+    }
+
+    /** The customizer of {@link #get(String)}: the defaults as they are. */
+    private static void noCustomizer(Object builder) {
     }
 
     private void added(EntryListener<? super P> l, String name, P value) {
