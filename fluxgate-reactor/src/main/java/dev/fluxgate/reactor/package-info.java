@@ -11,4 +11,7 @@
  * decides). No lock is held and nothing blocks: retries wait on the {@code Retry}'s scheduler,
  * timeouts on the {@code Timeout}'s, and a rate limiter's wait is a {@code Mono.delay}.
  */
+@NullMarked
 package dev.fluxgate.reactor;
+
+import org.jspecify.annotations.NullMarked;

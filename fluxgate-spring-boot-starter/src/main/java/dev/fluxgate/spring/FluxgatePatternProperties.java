@@ -22,7 +22,11 @@ public final class FluxgatePatternProperties {
      */
     @ConfigurationProperties(prefix = "fluxgate.retry", ignoreUnknownFields = false)
     public record Retries(Map<String, RetryProperties> instances) {
-        /** Replaces an absent map with an empty one. */
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances retries by name; null when none are configured
+         */
         public Retries {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
         }
@@ -92,7 +96,11 @@ public final class FluxgatePatternProperties {
      */
     @ConfigurationProperties(prefix = "fluxgate.bulkhead", ignoreUnknownFields = false)
     public record Bulkheads(Map<String, BulkheadProperties> instances) {
-        /** Replaces an absent map with an empty one. */
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances bulkheads by name; null when none are configured
+         */
         public Bulkheads {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
         }
@@ -114,7 +122,11 @@ public final class FluxgatePatternProperties {
      */
     @ConfigurationProperties(prefix = "fluxgate.timeout", ignoreUnknownFields = false)
     public record Timeouts(Map<String, TimeoutProperties> instances) {
-        /** Replaces an absent map with an empty one. */
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances timeouts by name; null when none are configured
+         */
         public Timeouts {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
         }
