@@ -427,7 +427,7 @@ public final class RateLimiter implements Policy {
      * @throws IllegalArgumentException if {@code permits < 1}
      */
     public boolean tryAcquire(int permits) {
-        return reserve(permits, 0) >= 0;
+        return take(permits, 0) >= 0;
     }
 
     /**
@@ -449,10 +449,7 @@ public final class RateLimiter implements Policy {
      * @throws InterruptedException if interrupted while waiting (the permits stay spent)
      */
     public void acquire(int permits) throws InterruptedException {
-        long answer = reserve(permits, core.maxWaitNanos);
-        if (answer < 0) {
-            throw rejection(permits, answer);
-        }
+        long answer = reserve(permits);
         if (answer > 0) {
             try {
                 core.sleeper.sleep(answer);
@@ -465,8 +462,28 @@ public final class RateLimiter implements Policy {
         }
     }
 
+    /**
+     * Takes {@code permits} free now, or reserves them if they are free within the maximum wait, and says
+     * how long to wait before using them, without waiting: the low-level form of {@link #acquire(int)} for
+     * integrations that wait their own way (a reactive delay, a scheduled start). Counted and heard by
+     * listeners as {@link #acquire(int)} is; the permits count against the rate from now on, whether or not
+     * the caller goes on to use them.
+     *
+     * @param permits the permits wanted, at least 1
+     * @return nanoseconds to wait before using the permits, {@code 0} when they are free at once
+     * @throws IllegalArgumentException if {@code permits < 1}
+     * @throws RateLimitedException if they are not free within the maximum wait (nothing is taken)
+     */
+    public long reserve(int permits) {
+        long answer = take(permits, core.maxWaitNanos);
+        if (answer < 0) {
+            throw rejection(permits, answer);
+        }
+        return answer;
+    }
+
     /** Asks the store, counts and tells the listeners; the store's answer. */
-    private long reserve(int permits, long maxWaitNanos) {
+    private long take(int permits, long maxWaitNanos) {
         if (permits < 1) {
             throw new IllegalArgumentException("permits must be >= 1, was " + permits);
         }
@@ -593,7 +610,7 @@ public final class RateLimiter implements Policy {
         Objects.requireNonNull(task, "task");
         long answer;
         try {
-            answer = reserve(1, core.maxWaitNanos);
+            answer = take(1, core.maxWaitNanos);
         } catch (RuntimeException | Error e) {
             return CompletableFuture.failedFuture(e); // a store that cannot answer
         }

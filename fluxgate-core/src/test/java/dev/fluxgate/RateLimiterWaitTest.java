@@ -45,6 +45,20 @@ class RateLimiterWaitTest {
     }
 
     @Test
+    void reserveSaysHowLongToWaitWithoutWaitingAndCountsTheReservation() {
+        RateLimiter rl = limiter(250);
+        assertThat(rl.reserve(1)).isZero();
+        assertThat(rl.reserve(1)).isEqualTo(100_000_000L);
+        assertThat(rl.reserve(1)).isEqualTo(200_000_000L);
+        assertThatThrownBy(() -> rl.reserve(1)).isInstanceOf(RateLimitedException.class)
+                .hasMessageContaining("retry after 0.3s");
+        assertThat(slept).as("reserve never sleeps").isEmpty();
+        assertThat(rl.permittedCalls()).isEqualTo(3);
+        assertThat(rl.rejectedCalls()).isEqualTo(1);
+        assertThat(rl.totalWaitTime()).isEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
     void aPermitBeyondTheMaximumWaitIsRefusedAtOnceAndNothingIsTaken() {
         RateLimiter rl = limiter(99);
         rl.run(() -> { });

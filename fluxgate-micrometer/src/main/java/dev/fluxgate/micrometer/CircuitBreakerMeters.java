@@ -4,6 +4,7 @@ import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.Policy;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.ThreadPoolBulkhead;
@@ -19,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * Binds circuit breakers, retries and bulkheads to a Micrometer {@link MeterRegistry}.
+ * Binds circuit breakers, retries, bulkheads and rate limiters to a Micrometer {@link MeterRegistry}.
  *
  * <pre>{@code
  * CircuitBreakerMeters meters = CircuitBreakerMeters.create().withTags(Tags.of("app", "shop"));
@@ -43,9 +44,9 @@ import java.util.function.Function;
  * for the names under each preset.
  *
  * <p>Binding a registry follows it: a breaker added later is bound when it is created, a breaker
- * {@linkplain Registry#remove(String) removed} loses its meters. The registries of retries, bulkheads and
- * thread-pool bulkheads are followed the same way ({@link #bindRetries}, {@link #bindBulkheads},
- * {@link #bindThreadPoolBulkheads}). Gauges hold their
+ * {@linkplain Registry#remove(String) removed} loses its meters. The registries of retries, bulkheads,
+ * thread-pool bulkheads and rate limiters are followed the same way ({@link #bindRetries},
+ * {@link #bindBulkheads}, {@link #bindThreadPoolBulkheads}, {@link #bindRateLimiters}). Gauges hold their
  * breaker weakly, so meters never keep a dropped breaker alive.
  *
  * <p>Per-call meters come from {@link dev.fluxgate.Listener} call events; binding a breaker therefore
@@ -65,12 +66,21 @@ public final class CircuitBreakerMeters {
         this.tags = tags;
     }
 
-    /** Fluxgate's meter names, no extra tags. */
+    /**
+     * Fluxgate's meter names, no extra tags.
+     *
+     * @return meters with Fluxgate's names and no extra tags
+     */
     public static CircuitBreakerMeters create() {
         return new CircuitBreakerMeters(MeterNaming.FLUXGATE, Tags.empty());
     }
 
-    /** A copy that names its meters by {@code naming}. */
+    /**
+     * A copy that names its meters by {@code naming}.
+     *
+     * @param naming the naming preset
+     * @return a new instance; this one is unchanged
+     */
     public CircuitBreakerMeters withNaming(MeterNaming naming) {
         return new CircuitBreakerMeters(Objects.requireNonNull(naming, "naming"), tags);
     }
@@ -78,6 +88,8 @@ public final class CircuitBreakerMeters {
     /**
      * A copy that adds {@code tags} to every meter.
      *
+     * @param tags tags added to every meter
+     * @return a new instance; this one is unchanged
      * @throws IllegalArgumentException if a tag is called {@code name} (that one is the breaker's)
      */
     public CircuitBreakerMeters withTags(Iterable<Tag> tags) {
@@ -90,17 +102,22 @@ public final class CircuitBreakerMeters {
         return new CircuitBreakerMeters(naming, this.tags.and(tags));
     }
 
-    /** A copy that adds tags given as key/value pairs ({@code "app", "shop", "region", "eu"}). */
+    /**
+     * A copy that adds tags given as key/value pairs ({@code "app", "shop", "region", "eu"}).
+     *
+     * @param keyValues tag keys and values, alternating; an even number of strings
+     * @return a new instance; this one is unchanged
+     */
     public CircuitBreakerMeters withTags(String... keyValues) {
         return withTags(Tags.of(Objects.requireNonNull(keyValues, "keyValues")));
     }
 
-    /** The naming preset. */
+    /** {@return the naming preset} */
     public MeterNaming naming() {
         return naming;
     }
 
-    /** The extra tags. */
+    /** {@return the extra tags} */
     public Tags tags() {
         return tags;
     }
@@ -109,6 +126,8 @@ public final class CircuitBreakerMeters {
      * Registers meters for {@code breaker} now. Meters of the same name and tags registered earlier
      * (for an older breaker of the same name) are replaced.
      *
+     * @param breaker the breaker to measure
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} removes the meters
      */
     public MeterBinding bind(CircuitBreaker breaker, MeterRegistry meterRegistry) {
@@ -121,6 +140,8 @@ public final class CircuitBreakerMeters {
      * Registers meters for every breaker in {@code registry}, now and as they are added, and removes
      * a breaker's meters when it is removed from the registry.
      *
+     * @param registry the breakers to measure, now and later
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bind(CircuitBreakerRegistry registry, MeterRegistry meterRegistry) {
@@ -132,6 +153,8 @@ public final class CircuitBreakerMeters {
      * Registers the meters of {@link #bind(Retry, MeterRegistry)} for every retry in {@code registry}, now
      * and as they are added, and removes a retry's meters when it is removed from the registry.
      *
+     * @param registry the retries to measure, now and later
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bindRetries(Registry<Retry, ?> registry, MeterRegistry meterRegistry) {
@@ -142,6 +165,8 @@ public final class CircuitBreakerMeters {
      * Registers the meters of {@link #bind(Bulkhead, MeterRegistry)} for every bulkhead in {@code registry},
      * now and as they are added, and removes a bulkhead's meters when it is removed from the registry.
      *
+     * @param registry the bulkheads to measure, now and later
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bindBulkheads(Registry<Bulkhead, ?> registry, MeterRegistry meterRegistry) {
@@ -153,11 +178,26 @@ public final class CircuitBreakerMeters {
      * bulkhead in {@code registry}, now and as they are added, and removes one's meters when it is
      * removed from the registry.
      *
+     * @param registry the thread-pool bulkheads to measure, now and later
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bindThreadPoolBulkheads(Registry<ThreadPoolBulkhead, ?> registry, MeterRegistry meterRegistry) {
         return follow(registry, meterRegistry, ThreadPoolBulkhead::name,
                 p -> PolicyMeters.bind(p, meterRegistry, naming, tags));
+    }
+
+    /**
+     * Registers the meters of {@link #bind(RateLimiter, MeterRegistry)} for every rate limiter in
+     * {@code registry}, now and as they are added, and removes a limiter's meters when it is removed from
+     * the registry.
+     *
+     * @param registry the rate limiters
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} stops following the registry and removes all its meters
+     */
+    public MeterBinding bindRateLimiters(Registry<RateLimiter, ?> registry, MeterRegistry meterRegistry) {
+        return follow(registry, meterRegistry, RateLimiter::name, r -> PolicyMeters.bind(r, meterRegistry, naming, tags));
     }
 
     private <P extends Policy> MeterBinding follow(Registry<P, ?> registry, MeterRegistry meterRegistry,
@@ -174,6 +214,8 @@ public final class CircuitBreakerMeters {
      * successful_with_retry, failed_without_retry, failed_with_retry) and retries. They read the
      * retry's own counters, so nothing is added to its call path.
      *
+     * @param retry the retry to measure
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} removes the meters
      */
     public MeterBinding bind(Retry retry, MeterRegistry meterRegistry) {
@@ -185,6 +227,8 @@ public final class CircuitBreakerMeters {
     /**
      * Registers meters for {@code bulkhead}: free and maximum slots, calls permitted and rejected.
      *
+     * @param bulkhead the bulkhead to measure
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} removes the meters
      */
     public MeterBinding bind(Bulkhead bulkhead, MeterRegistry meterRegistry) {
@@ -197,6 +241,8 @@ public final class CircuitBreakerMeters {
      * Registers meters for a thread-pool bulkhead: maximum, active and available threads, queue depth
      * and capacity, rejected tasks.
      *
+     * @param bulkhead the bulkhead to measure
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} removes the meters
      */
     public MeterBinding bind(ThreadPoolBulkhead bulkhead, MeterRegistry meterRegistry) {
@@ -206,8 +252,42 @@ public final class CircuitBreakerMeters {
     }
 
     /**
+     * Registers meters for {@code limiter}: permits available now, acquisitions permitted and rejected
+     * ({@code fluxgate.ratelimiter.calls}, {@code kind} = permitted, rejected) and the total wait granted
+     * ({@code fluxgate.ratelimiter.wait.time}, seconds). They read the limiter's own counters, so nothing is
+     * added to its call path.
+     *
+     * @param limiter the rate limiter
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(RateLimiter limiter, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(limiter, "limiter");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(limiter, meterRegistry, naming, tags);
+    }
+
+    /**
+     * Registers meters for a per-key rate limiter, one set for all its keys (never one per key): keys
+     * tracked ({@code fluxgate.ratelimiter.keys}), acquisitions permitted and rejected and the total wait,
+     * as for a single limiter.
+     *
+     * @param limiter the per-key rate limiter
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(RateLimiter.PerKey<?> limiter, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(limiter, "limiter");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(limiter, meterRegistry, tags);
+    }
+
+    /**
      * A Micrometer {@link MeterBinder} for {@code registry} (for frameworks that collect binders, such
      * as Spring Boot). Each {@code bindTo} follows the registry for as long as it lives.
+     *
+     * @param registry the breakers to measure
+     * @return a binder that binds {@code registry} to each meter registry it is given
      */
     public MeterBinder binder(CircuitBreakerRegistry registry) {
         Objects.requireNonNull(registry, "registry");

@@ -4,6 +4,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -21,7 +22,8 @@ final class AnnotationValidator implements SmartInitializingSingleton {
 
     private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(
             dev.fluxgate.spring.annotation.CircuitBreaker.class, dev.fluxgate.spring.annotation.Retry.class,
-            dev.fluxgate.spring.annotation.Bulkhead.class, dev.fluxgate.spring.annotation.Timeout.class);
+            dev.fluxgate.spring.annotation.Bulkhead.class, dev.fluxgate.spring.annotation.Timeout.class,
+            dev.fluxgate.spring.annotation.RateLimiter.class);
 
     private final ConfigurableListableBeanFactory beanFactory;
 
@@ -60,6 +62,9 @@ final class AnnotationValidator implements SmartInitializingSingleton {
             if (annotation(user, method, dev.fluxgate.spring.annotation.Bulkhead.class) != null) {
                 Invocations.requireOperators(Invocations.kindOf(method, "Bulkhead"), false, "Bulkhead", method);
             }
+            if (annotation(user, method, dev.fluxgate.spring.annotation.RateLimiter.class) != null) {
+                Invocations.requireOperators(Invocations.kindOf(method, "RateLimiter"), false, "RateLimiter", method);
+            }
             if (annotation(user, method, dev.fluxgate.spring.annotation.Timeout.class) != null) {
                 Invocations.Kind kind = Invocations.kindOf(method, "Timeout");
                 Invocations.requireOperators(kind, kind == Invocations.Kind.FLUX, "Timeout", method);
@@ -70,7 +75,7 @@ final class AnnotationValidator implements SmartInitializingSingleton {
     }
 
     /** The method's annotation, or its class's when the method is one the proxy intercepts. */
-    private static <A extends Annotation> A annotation(Class<?> user, Method method, Class<A> type) {
+    private static <A extends Annotation> @Nullable A annotation(Class<?> user, Method method, Class<A> type) {
         A a = AnnotatedElementUtils.findMergedAnnotation(method, type);
         if (a != null) {
             return a;

@@ -2,6 +2,7 @@ package dev.fluxgate.spring;
 
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.Timeout;
@@ -24,7 +25,9 @@ import org.springframework.context.annotation.Configuration;
  * {@code fluxgate.retry}, {@code fluxgate.bulkhead} and {@code fluxgate.timeout} configure (built at
  * startup too), and the aspects behind
  * {@link dev.fluxgate.spring.annotation.CircuitBreaker}, {@link dev.fluxgate.spring.annotation.Retry},
- * {@link dev.fluxgate.spring.annotation.Bulkhead} and {@link dev.fluxgate.spring.annotation.Timeout}.
+ * {@link dev.fluxgate.spring.annotation.Bulkhead} and {@link dev.fluxgate.spring.annotation.Timeout}; likewise a
+ * registry of rate limiters configured by {@code fluxgate.ratelimiter} and the aspect behind
+ * {@link dev.fluxgate.spring.annotation.RateLimiter}.
  * An unknown key under {@code fluxgate.*} stops the application with the closest valid key named; a
  * configured instance that no annotation or bean uses is logged as a warning (a typo in a name).
  *
@@ -37,7 +40,8 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration
 @EnableConfigurationProperties({FluxgateCircuitBreakerProperties.class, FluxgatePatternProperties.Retries.class,
-        FluxgatePatternProperties.Bulkheads.class, FluxgatePatternProperties.Timeouts.class})
+        FluxgatePatternProperties.Bulkheads.class, FluxgatePatternProperties.Timeouts.class,
+        FluxgatePatternProperties.RateLimiters.class})
 public class FluxgateAutoConfiguration {
 
     /** Creates the configuration (called by Spring). */
@@ -155,6 +159,27 @@ public class FluxgateAutoConfiguration {
         return patterns;
     }
 
+    /**
+     * The rate limiters, with the core's defaults (100 per second); {@code fluxgate.ratelimiter.instances.<name>}
+     * applies on top of them to the limiter of that name.
+     *
+     * @return the registry
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public Registry<RateLimiter, RateLimiter.Builder> fluxgateRateLimiterRegistry() {
+        return Registry.ofRateLimiters();
+    }
+
+    /** The rate limiters of the registry with the instance properties applied; builds the configured ones now. */
+    @Bean
+    ConfiguredRateLimiters fluxgateConfiguredRateLimiters(Registry<RateLimiter, RateLimiter.Builder> registry,
+            FluxgatePatternProperties.RateLimiters properties) {
+        ConfiguredRateLimiters limiters = new ConfiguredRateLimiters(registry, properties);
+        limiters.initialize();
+        return limiters;
+    }
+
     /** The aspects, when AspectJ is present (it comes with the starter). */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(Aspect.class)
@@ -189,6 +214,12 @@ public class FluxgateAutoConfiguration {
         @ConditionalOnMissingBean
         TimeoutAspect fluxgateTimeoutAspect(ConfiguredPatterns patterns) {
             return new TimeoutAspect(patterns::timeout);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        RateLimiterAspect fluxgateRateLimiterAspect(ConfiguredRateLimiters limiters) {
+            return new RateLimiterAspect(limiters::rateLimiter);
         }
     }
 }

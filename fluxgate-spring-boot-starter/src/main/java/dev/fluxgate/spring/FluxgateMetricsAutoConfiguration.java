@@ -2,6 +2,7 @@ package dev.fluxgate.spring;
 
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.micrometer.CircuitBreakerMeters;
@@ -18,7 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Binds Fluxgate's breakers, retries and bulkheads to Micrometer when {@code fluxgate-micrometer} and
+ * Binds Fluxgate's breakers, retries, bulkheads and rate limiters to Micrometer when {@code fluxgate-micrometer} and
  * Micrometer are present: as {@link MeterBinder} beans, which Spring Boot binds to every
  * {@link MeterRegistry} bean, so nothing is bound when the application has none. Each registry is
  * followed: breakers, retries and bulkheads created later are bound when created, and one removed from
@@ -85,5 +86,18 @@ public class FluxgateMetricsAutoConfiguration {
     public MeterBinder fluxgateBulkheadMeterBinder(CircuitBreakerMeters meters,
             Registry<Bulkhead, Bulkhead.Builder> bulkheads) {
         return meterRegistry -> meters.bindBulkheads(bulkheads, meterRegistry);
+    }
+
+    /**
+     * The rate limiters' meters.
+     *
+     * @param meters the meter factory
+     * @param limiters the rate limiters
+     * @return a binder that follows the registry
+     */
+    @Bean
+    public MeterBinder fluxgateRateLimiterMeterBinder(CircuitBreakerMeters meters,
+            Registry<RateLimiter, RateLimiter.Builder> limiters) {
+        return meterRegistry -> meters.bindRateLimiters(limiters, meterRegistry);
     }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Properties of the patterns beside the breaker: {@code fluxgate.retry}, {@code fluxgate.bulkhead}
- * and {@code fluxgate.timeout}, each with {@code instances.<name>.*}. A name the annotations use but
+ * Properties of the patterns beside the breaker: {@code fluxgate.retry}, {@code fluxgate.bulkhead},
+ * {@code fluxgate.timeout} and {@code fluxgate.ratelimiter}, each with {@code instances.<name>.*}. A name the annotations use but
  * the properties do not list gets the core's defaults. Invalid values fail the application at
  * startup, naming the property.
  */
@@ -22,7 +22,11 @@ public final class FluxgatePatternProperties {
      */
     @ConfigurationProperties(prefix = "fluxgate.retry", ignoreUnknownFields = false)
     public record Retries(Map<String, RetryProperties> instances) {
-        /** Replaces an absent map with an empty one. */
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances retries by name; null when none are configured
+         */
         public Retries {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
         }
@@ -92,7 +96,11 @@ public final class FluxgatePatternProperties {
      */
     @ConfigurationProperties(prefix = "fluxgate.bulkhead", ignoreUnknownFields = false)
     public record Bulkheads(Map<String, BulkheadProperties> instances) {
-        /** Replaces an absent map with an empty one. */
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances bulkheads by name; null when none are configured
+         */
         public Bulkheads {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
         }
@@ -114,7 +122,11 @@ public final class FluxgatePatternProperties {
      */
     @ConfigurationProperties(prefix = "fluxgate.timeout", ignoreUnknownFields = false)
     public record Timeouts(Map<String, TimeoutProperties> instances) {
-        /** Replaces an absent map with an empty one. */
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances timeouts by name; null when none are configured
+         */
         public Timeouts {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
         }
@@ -126,5 +138,32 @@ public final class FluxgatePatternProperties {
      * @param duration how long a call may take (default 1 s)
      */
     public record TimeoutProperties(Duration duration) {
+    }
+
+    /**
+     * Rate limiters under {@code fluxgate.ratelimiter.instances.<name>}.
+     *
+     * @param instances rate limiters by name, built at startup
+     */
+    @ConfigurationProperties(prefix = "fluxgate.ratelimiter", ignoreUnknownFields = false)
+    public record RateLimiters(Map<String, RateLimiterProperties> instances) {
+        /** Replaces an absent map with an empty one. */
+        public RateLimiters {
+            instances = instances == null ? Map.of() : Map.copyOf(instances);
+        }
+    }
+
+    /**
+     * One rate limiter.
+     *
+     * @param permits permits earned per period (default 100; with {@code period}, the rate)
+     * @param period the period (default 1 s)
+     * @param burst the most permits held at once (default: {@code permits})
+     * @param shape {@code smooth} (permits evenly spaced, the default) or {@code bursty} (a period's permits
+     *     at once at its start)
+     * @param maxWait how long a call waits for a permit (default 0: reject at once)
+     */
+    public record RateLimiterProperties(Integer permits, Duration period, Integer burst,
+            dev.fluxgate.RateLimiter.Shape shape, Duration maxWait) {
     }
 }

@@ -2,10 +2,12 @@ package dev.fluxgate.spring;
 
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Retry;
 import dev.fluxgate.Timeout;
 import dev.fluxgate.reactor.BulkheadOperator;
 import dev.fluxgate.reactor.CircuitBreakerOperator;
+import dev.fluxgate.reactor.RateLimiterOperator;
 import dev.fluxgate.reactor.RetryOperator;
 import dev.fluxgate.reactor.TimeoutOperator;
 import java.util.function.Function;
@@ -25,12 +27,12 @@ final class FluxgateReactor {
 
     static Mono<Object> bulkhead(Mono<Object> mono, Bulkhead bulkhead) {
         BulkheadOperator<Object> operator = BulkheadOperator.of(bulkhead);
-        return mono.transformDeferred(operator::apply);
+        return mono.transformDeferred(operator);
     }
 
     static Flux<Object> bulkhead(Flux<Object> flux, Bulkhead bulkhead) {
         BulkheadOperator<Object> operator = BulkheadOperator.of(bulkhead);
-        return flux.transformDeferred(operator::apply);
+        return flux.transformDeferred(operator);
     }
 
     static Mono<Object> retry(Mono<Object> mono, Retry retry) {
@@ -39,5 +41,15 @@ final class FluxgateReactor {
 
     static Mono<Object> timeout(Mono<Object> mono, Timeout timeout) {
         return mono.transformDeferred(TimeoutOperator.<Object>of(timeout));
+    }
+
+    static Mono<Object> rateLimiter(Mono<Object> mono, RateLimiter limiter) {
+        RateLimiterOperator<Object> operator = RateLimiterOperator.of(limiter);
+        return mono.transformDeferred(operator::apply);
+    }
+
+    static Flux<Object> rateLimiter(Flux<Object> flux, RateLimiter limiter) {
+        RateLimiterOperator<Object> operator = RateLimiterOperator.of(limiter);
+        return flux.transformDeferred(operator::apply);
     }
 }

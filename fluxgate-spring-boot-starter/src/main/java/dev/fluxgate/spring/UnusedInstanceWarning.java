@@ -12,11 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -28,7 +30,7 @@ import org.springframework.util.ReflectionUtils;
  * Warns, once the singletons exist, about each configured instance that no annotation and no bean
  * uses: {@code instances.paymnets} next to {@code @CircuitBreaker(name = "payments")} means the
  * annotated calls run through a second breaker with the defaults while the configured one idles.
- * Likewise for retries, bulkheads and timeouts, and for a config no instance names as its base.
+ * Likewise for retries, bulkheads, timeouts and rate limiters, and for a config no instance names as its base.
  *
  * <p>Only a warning: code may get a breaker from the {@code CircuitBreakerRegistry} by name, which
  * nothing can see at startup.
@@ -39,7 +41,8 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
 
     private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(
             dev.fluxgate.spring.annotation.CircuitBreaker.class, dev.fluxgate.spring.annotation.Retry.class,
-            dev.fluxgate.spring.annotation.Bulkhead.class, dev.fluxgate.spring.annotation.Timeout.class);
+            dev.fluxgate.spring.annotation.Bulkhead.class, dev.fluxgate.spring.annotation.Timeout.class,
+            dev.fluxgate.spring.annotation.RateLimiter.class);
 
     private final ConfigurableListableBeanFactory beanFactory;
     private final FluxgateCircuitBreakerProperties breakers;
@@ -73,16 +76,27 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
         List<String> warnings = new ArrayList<>();
         Set<String> breakerBeans = beanNames(CircuitBreaker.class, CircuitBreaker::name);
         unused(warnings, "fluxgate.circuitbreaker.instances", breakers.instances().keySet(),
-                annotated.get(dev.fluxgate.spring.annotation.CircuitBreaker.class), breakerBeans,
+                annotated.getOrDefault(dev.fluxgate.spring.annotation.CircuitBreaker.class, Set.of()), breakerBeans,
                 "@CircuitBreaker", "CircuitBreaker");
         unused(warnings, "fluxgate.retry.instances", retries.instances().keySet(),
-                annotated.get(dev.fluxgate.spring.annotation.Retry.class), beanNames(Retry.class, Retry::name),
+                annotated.getOrDefault(dev.fluxgate.spring.annotation.Retry.class, Set.of()),
+                beanNames(Retry.class, Retry::name),
                 "@Retry", "Retry");
         unused(warnings, "fluxgate.bulkhead.instances", bulkheads.instances().keySet(),
-                annotated.get(dev.fluxgate.spring.annotation.Bulkhead.class), beanNames(Bulkhead.class, Bulkhead::name),
+                annotated.getOrDefault(dev.fluxgate.spring.annotation.Bulkhead.class, Set.of()),
+                beanNames(Bulkhead.class, Bulkhead::name),
                 "@Bulkhead", "Bulkhead");
         unused(warnings, "fluxgate.timeout.instances", timeouts.instances().keySet(),
-                annotated.get(dev.fluxgate.spring.annotation.Timeout.class), Set.of(), "@Timeout", null);
+                annotated.getOrDefault(dev.fluxgate.spring.annotation.Timeout.class, Set.of()), Set.of(), "@Timeout",
+                null);
+        FluxgatePatternProperties.RateLimiters rateLimiters =
+                beanFactory.getBeanProvider(FluxgatePatternProperties.RateLimiters.class).getIfAvailable();
+        if (rateLimiters != null) {
+            unused(warnings, "fluxgate.ratelimiter.instances", rateLimiters.instances().keySet(),
+                    annotated.getOrDefault(dev.fluxgate.spring.annotation.RateLimiter.class, Set.of()),
+                    beanNames(dev.fluxgate.RateLimiter.class, dev.fluxgate.RateLimiter::name), "@RateLimiter",
+                    "RateLimiter");
+        }
         Set<String> bases = new TreeSet<>();
         breakers.instances().values().forEach(i -> {
             if (i.baseConfig() != null) {
@@ -101,7 +115,7 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
     }
 
     private static void unused(List<String> warnings, String prefix, Collection<String> configured, Set<String> annotated,
-            Set<String> beans, String annotation, String beanType) {
+            Set<String> beans, String annotation, @Nullable String beanType) {
         Set<String> used = new TreeSet<>(annotated);
         used.addAll(beans);
         for (String name : new TreeSet<>(configured)) {
@@ -119,7 +133,7 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
     }
 
     /** The name among {@code candidates} that reads as a typo of {@code name}, or null. */
-    private static String closest(String name, Set<String> candidates) {
+    private static @Nullable String closest(String name, Set<String> candidates) {
         String lower = name.toLowerCase(Locale.ROOT);
         return candidates.stream()
                 .filter(c -> KnownProperties.distance(c.toLowerCase(Locale.ROOT), lower) <= Math.max(2, name.length() / 3))
@@ -158,13 +172,15 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
         add(names, dev.fluxgate.spring.annotation.Retry.class, element, dev.fluxgate.spring.annotation.Retry::name);
         add(names, dev.fluxgate.spring.annotation.Bulkhead.class, element, dev.fluxgate.spring.annotation.Bulkhead::name);
         add(names, dev.fluxgate.spring.annotation.Timeout.class, element, dev.fluxgate.spring.annotation.Timeout::name);
+        add(names, dev.fluxgate.spring.annotation.RateLimiter.class, element,
+                dev.fluxgate.spring.annotation.RateLimiter::name);
     }
 
     private static <A extends Annotation> void add(Map<Class<? extends Annotation>, Set<String>> names, Class<A> type,
             AnnotatedElement element, Function<A, String> name) {
         A a = AnnotatedElementUtils.findMergedAnnotation(element, type);
         if (a != null) {
-            names.get(type).add(name.apply(a));
+            Objects.requireNonNull(names.get(type), "annotatedNames() has an entry for every annotation").add(name.apply(a));
         }
     }
 }
