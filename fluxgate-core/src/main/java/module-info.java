@@ -4,5 +4,8 @@
  */
 module dev.fluxgate {
     requires jdk.jfr; // Listeners.jfr(): a JDK module, not a dependency
+    // RetryAfter.of(HttpResponse, ...) names a java.net.http type (so transitive) but touches it only when
+    // given a response (so static: a JDK module, optional at run time; the rest of RetryAfter works without it).
+    requires static transitive java.net.http;
     exports dev.fluxgate;
 }
