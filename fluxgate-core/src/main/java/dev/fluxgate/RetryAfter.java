@@ -60,6 +60,11 @@ public final class RetryAfter {
     private static final List<String> MONTHS = List.of("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
             "Sep", "Oct", "Nov", "Dec");
 
+    /**
+     * Whether {@code java.net.http} is in this program at all: without it no result can be an
+     * {@link HttpResponse}, and testing for one would throw {@link NoClassDefFoundError}.
+     */
+    private static final boolean HTTP_PRESENT = httpPresent();
     private static final RetryDelay HTTP_RESPONSE = httpResponse(InstantSource.system(), "httpResponse()");
 
     private RetryAfter() {
@@ -102,7 +107,17 @@ public final class RetryAfter {
     private static RetryDelay httpResponse(InstantSource clock, String description) {
         // HttpResponse is touched only when the function runs: loading this class needs no java.net.http.
         return new NamedDelay("RetryAfter." + description, (result, failure) ->
-                failure == null && result instanceof HttpResponse<?> response ? of(response, clock) : Optional.empty());
+                failure == null && HTTP_PRESENT && result instanceof HttpResponse<?> response
+                        ? of(response, clock) : Optional.empty());
+    }
+
+    private static boolean httpPresent() {
+        try {
+            Class.forName("java.net.http.HttpResponse", false, RetryAfter.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false; // a runtime image or module graph without java.net.http (the core requires it static)
+        }
     }
 
     /**
