@@ -619,6 +619,9 @@ public final class Retry implements Policy {
          * function given there: the wait is {@code max(retryAfter, backoff)}, and a rejection whose
          * breaker recovers only by a manual command, or whose retryAfter is longer than
          * {@link #maxDelay(Duration)}, ends the retries at once. Default false.
+         *
+         * @param waitForRetryAfter whether to wait for a rejecting breaker's retryAfter
+         * @return this builder
          */
         public Builder waitForRetryAfter(boolean waitForRetryAfter) {
             this.waitForRetryAfter = waitForRetryAfter;
