@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Limits how often calls run: at most a rate of permits per period, with a burst capacity.
@@ -104,6 +106,12 @@ public final class RateLimiter implements Policy {
         /**
          * Checks that no component is null; ranges are checked by {@link Builder#build()}.
          *
+         * @param name the limiter's name
+         * @param permits permits earned per period
+         * @param period the period
+         * @param burst the most permits held at once
+         * @param shape how permits are earned
+         * @param ticker the ticker the limiter was configured with
          * @throws NullPointerException if a component is null
          */
         public Limit {
@@ -205,12 +213,14 @@ public final class RateLimiter implements Policy {
         final long maxWaitNanos;
         final Retry.Sleeper sleeper;
         /** Null: the shared scheduler, whose start hands the task to the common pool. */
-        final ScheduledExecutorService scheduler;
+        final @Nullable ScheduledExecutorService scheduler;
         final long maxKeys;
         final LongAdder permitted = new LongAdder();
         final LongAdder rejected = new LongAdder();
         final LongAdder waitedNanos = new LongAdder();
-        final AtomicReference<RateLimiterListener[]> listeners;
+        /** Replaced whole under {@link #listenersLock}; read without it on every decision. */
+        volatile RateLimiterListener[] listeners;
+        private final ReentrantLock listenersLock = new ReentrantLock();
 
         Core(Builder b, Limit limit, long maxKeys) {
             this.name = b.name;
@@ -220,34 +230,48 @@ public final class RateLimiter implements Policy {
             this.sleeper = b.sleeper;
             this.scheduler = b.scheduler;
             this.maxKeys = maxKeys;
-            this.listeners = new AtomicReference<>(b.listeners.toArray(NO_LISTENERS));
+            this.listeners = b.listeners.toArray(NO_LISTENERS);
         }
 
         void add(RateLimiterListener listener) {
             Objects.requireNonNull(listener, "listener");
-            listeners.updateAndGet(ls -> {
+            listenersLock.lock();
+            try {
+                RateLimiterListener[] ls = listeners;
                 RateLimiterListener[] more = Arrays.copyOf(ls, ls.length + 1);
                 more[ls.length] = listener;
-                return more;
-            });
+                listeners = more;
+            } finally {
+                listenersLock.unlock();
+            }
         }
 
         boolean remove(RateLimiterListener listener) {
-            boolean[] found = new boolean[1];
-            listeners.updateAndGet(ls -> {
-                found[0] = false;
+            listenersLock.lock();
+            try {
+                RateLimiterListener[] ls = listeners;
                 for (int i = 0; i < ls.length; i++) {
                     if (ls[i].equals(listener)) {
-                        found[0] = true;
                         RateLimiterListener[] fewer = new RateLimiterListener[ls.length - 1];
                         System.arraycopy(ls, 0, fewer, 0, i);
                         System.arraycopy(ls, i + 1, fewer, i, ls.length - i - 1);
-                        return fewer;
+                        listeners = fewer;
+                        return true;
                     }
                 }
-                return ls;
-            });
-            return found[0];
+                return false;
+            } finally {
+                listenersLock.unlock();
+            }
+        }
+
+        void clear() {
+            listenersLock.lock();
+            try {
+                listeners = NO_LISTENERS;
+            } finally {
+                listenersLock.unlock();
+            }
         }
     }
 
@@ -405,7 +429,7 @@ public final class RateLimiter implements Policy {
 
     /** Drops every listener (a registry does this when it removes the limiter). */
     void removeAllListeners() {
-        core.listeners.set(NO_LISTENERS);
+        core.clear();
     }
 
     // ---- permits ----
@@ -497,7 +521,7 @@ public final class RateLimiter implements Policy {
         } else {
             c.rejected.increment();
         }
-        RateLimiterListener[] ls = c.listeners.get();
+        RateLimiterListener[] ls = c.listeners;
         if (ls.length > 0) {
             tell(ls, permits, answer);
         }
@@ -678,8 +702,8 @@ public final class RateLimiter implements Policy {
         private Duration maxWait = Duration.ZERO;
         private Ticker ticker = Ticker.system();
         private Retry.Sleeper sleeper = Retry.Sleeper.threadSleep();
-        private ScheduledExecutorService scheduler;
-        private Function<? super Limit, ? extends Store> store;
+        private @Nullable ScheduledExecutorService scheduler;
+        private @Nullable Function<? super Limit, ? extends Store> store;
         private final List<RateLimiterListener> listeners = new ArrayList<>();
 
         private Builder(String name) {

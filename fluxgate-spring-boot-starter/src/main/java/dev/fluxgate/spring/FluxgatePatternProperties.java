@@ -147,7 +147,11 @@ public final class FluxgatePatternProperties {
      */
     @ConfigurationProperties(prefix = "fluxgate.ratelimiter", ignoreUnknownFields = false)
     public record RateLimiters(Map<String, RateLimiterProperties> instances) {
-        /** Replaces an absent map with an empty one. */
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances rate limiters by name; null when none are configured
+         */
         public RateLimiters {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
         }
@@ -159,8 +163,7 @@ public final class FluxgatePatternProperties {
      * @param permits permits earned per period (default 100; with {@code period}, the rate)
      * @param period the period (default 1 s)
      * @param burst the most permits held at once (default: {@code permits})
-     * @param shape {@code smooth} (permits evenly spaced, the default) or {@code bursty} (a period's permits
-     *     at once at its start)
+     * @param shape smooth (permits evenly spaced, the default), or a period's permits at once at its start
      * @param maxWait how long a call waits for a permit (default 0: reject at once)
      */
     public record RateLimiterProperties(Integer permits, Duration period, Integer burst,

@@ -45,11 +45,11 @@ final class FluxgateReactor {
 
     static Mono<Object> rateLimiter(Mono<Object> mono, RateLimiter limiter) {
         RateLimiterOperator<Object> operator = RateLimiterOperator.of(limiter);
-        return mono.transformDeferred(operator::apply);
+        return mono.transformDeferred(operator);
     }
 
     static Flux<Object> rateLimiter(Flux<Object> flux, RateLimiter limiter) {
         RateLimiterOperator<Object> operator = RateLimiterOperator.of(limiter);
-        return flux.transformDeferred(operator::apply);
+        return flux.transformDeferred(operator);
     }
 }
