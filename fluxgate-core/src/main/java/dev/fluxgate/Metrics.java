@@ -34,25 +34,49 @@ import java.util.Optional;
  */
 public interface Metrics {
 
-    /** Calls in the window: successes and tracked failures. Ignored errors are not recorded. */
+    /**
+     * Calls in the window: successes and tracked failures. Ignored errors are not recorded. On a
+     * {@link Window#decaying decaying} window, the effective (weighted) count rounded down; see
+     * {@link #effectiveCalls()}.
+     */
     int calls();
 
-    /** Tracked failures in the window, including results judged failures by {@code failureOnResult}. */
+    /**
+     * Tracked failures in the window, including results judged failures by {@code failureOnResult}. On a
+     * {@link Window#decaying decaying} window, their effective (weighted) count rounded down.
+     */
     int failures();
+
+    /**
+     * The effective number of calls in the window: {@link #calls()} for a count or time window; for a
+     * {@link Window#decaying decaying} window the sum of the calls' weights {@code 2^(-age / halfLife)},
+     * a real number of which {@link #calls()} is the whole part. {@link Tripper#minRequests} compares
+     * this figure, and the rates divide by it.
+     *
+     * @return the effective number of calls, 0 when the window is empty
+     */
+    default double effectiveCalls() {
+        return calls();
+    }
 
     /** Successful calls in the window. */
     default int successes() {
         return calls() - failures();
     }
 
-    /** {@code failures() / calls()}, or {@link Double#NaN} when the window is empty. */
+    /**
+     * {@code failures() / calls()}, or {@link Double#NaN} when the window is empty. On a
+     * {@link Window#decaying decaying} window, the effective failures over {@link #effectiveCalls()},
+     * from the exact weighted sums.
+     */
     default double failureRate() {
         int calls = calls();
         return calls == 0 ? Double.NaN : (double) failures() / calls;
     }
 
     /**
-     * Calls in the window that took at least {@code threshold}.
+     * Calls in the window that took at least {@code threshold} (on a {@link Window#decaying decaying}
+     * window, their effective count rounded down).
      *
      * @throws IllegalStateException if the window does not measure durations ({@link #durationsMeasured()}
      *     is false): it cannot tell a slow call from a fast one, and a 0 would read as "none were slow"
@@ -63,7 +87,9 @@ public interface Metrics {
     int slowCalls(Duration threshold);
 
     /**
-     * {@code slowCalls(threshold) / calls()}, or {@link Double#NaN} when the window is empty.
+     * {@code slowCalls(threshold) / calls()}, or {@link Double#NaN} when the window is empty. On a
+     * {@link Window#decaying decaying} window, the effective slow calls over {@link #effectiveCalls()},
+     * from the exact weighted sums.
      *
      * @throws IllegalStateException if the window does not measure durations, whether empty or not
      * @throws IllegalArgumentException if the breaker does not track this threshold, whether empty or not
@@ -84,7 +110,8 @@ public interface Metrics {
     /**
      * Mean duration of the calls in the window; empty when the window does not measure durations
      * ({@link #durationsMeasured()} is false) and when it holds no calls (there is no mean of nothing,
-     * as the rates are {@link Double#NaN} then).
+     * as the rates are {@link Double#NaN} then). On a {@link Window#decaying decaying} window, the mean
+     * weighted by the calls' weights, rounded to the nanosecond.
      */
     Optional<Duration> averageDuration();
 

@@ -12,7 +12,10 @@ public abstract class WindowStore {
 
     /** Slow-call thresholds in nanoseconds, ascending; a call is slow for threshold i when its duration is >= it. */
     protected final long[] thresholds;
-    /** Window totals, kept incrementally so that reads are O(1). */
+    /**
+     * Window totals, kept incrementally so that reads are O(1). A weighted store keeps its own real
+     * sums and these as their whole parts.
+     */
     protected int calls;
     protected int failures;
     protected final int[] slow;
@@ -143,13 +146,62 @@ public abstract class WindowStore {
     }
 
     /** The mean duration in nanoseconds, or -1 when there are no calls or the store keeps no durations. */
-    public final long averageNanos() {
+    public long averageNanos() {
         return timed && calls > 0 ? totalDurationNanos / calls : -1L;
+    }
+
+    /**
+     * The effective number of calls: {@link #calls()} for a window that counts whole calls, the sum of
+     * the weights for a decaying one.
+     */
+    public double effectiveCalls() {
+        return calls;
+    }
+
+    /** The effective number of tracked failures; see {@link #effectiveCalls()}. */
+    public double effectiveFailures() {
+        return failures;
+    }
+
+    /** The effective number of slow calls for the i-th tracked threshold; see {@link #effectiveCalls()}. */
+    protected double effectiveSlow(int i) {
+        return slow[i];
+    }
+
+    /** Effective failures over effective calls, or NaN when the window is empty. */
+    public final double failureRate() {
+        double c = effectiveCalls();
+        return c == 0 ? Double.NaN : effectiveFailures() / c;
+    }
+
+    /**
+     * Effective slow calls over effective calls, or NaN when the window is empty.
+     *
+     * @throws IllegalStateException if this store does not keep durations
+     * @throws IllegalArgumentException if {@code threshold} is not tracked
+     */
+    public final double slowRate(Duration threshold) {
+        int i = index(timed, thresholds, threshold); // first: an unknown threshold fails even when empty
+        double c = effectiveCalls();
+        return c == 0 ? Double.NaN : effectiveSlow(i) / c;
     }
 
     /** Copies the figures into an immutable snapshot, adding the breaker's lifetime counters. */
     public final MetricsSnapshot snapshot(MetricsSnapshot.Lifetime lifetime) {
-        return new MetricsSnapshot(calls, failures, thresholds, slow.clone(), timed, averageNanos(), streak, lifetime);
+        double[] effectiveSlow = null;
+        if (weighted()) {
+            effectiveSlow = new double[slow.length];
+            for (int i = 0; i < slow.length; i++) {
+                effectiveSlow[i] = effectiveSlow(i);
+            }
+        }
+        return new MetricsSnapshot(calls, failures, thresholds, slow.clone(), timed, averageNanos(), streak, lifetime,
+                effectiveCalls(), effectiveFailures(), effectiveSlow);
+    }
+
+    /** Whether the effective figures are weighted (real numbers) rather than the whole counts. */
+    protected boolean weighted() {
+        return false;
     }
 
     /** Why slow calls cannot be counted in a window that keeps no durations. */
