@@ -21,7 +21,8 @@ import java.util.Optional;
  * A late (stale) outcome is counted in the lifetime counters only, never in the window.
  *
  * <p>Window figures ({@link #calls()}, {@link #failures()}, rates, durations, the failure streak)
- * cover the calls recorded in the current state since the last transition or reset. Lifetime
+ * cover the calls recorded in the current state since the last transition or reset (on a
+ * {@link Window#decaying decaying} window each weighted by its age; see {@link #effectiveCalls()}). Lifetime
  * counters ({@link #successfulCalls()} and the like) count since the breaker was built.
  *
  * <p><b>Durations.</b> The window keeps durations only when its configuration uses them (a

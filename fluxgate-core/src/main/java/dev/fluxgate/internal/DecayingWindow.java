@@ -164,7 +164,11 @@ public final class DecayingWindow extends WindowStore {
         return true;
     }
 
-    /** The weighted mean duration, rounded to the nanosecond; -1 when empty or not timed. */
+    /**
+     * The weighted mean duration, rounded to the nanosecond (so calls that all took d average exactly d).
+     *
+     * @return the mean in nanoseconds, or -1 when empty or not timed
+     */
     @Override
     public long averageNanos() {
         return timed() && weightedCalls > 0 ? Math.round(weightedDurationNanos / weightedCalls) : -1L;

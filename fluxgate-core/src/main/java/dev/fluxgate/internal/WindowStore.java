@@ -153,30 +153,47 @@ public abstract class WindowStore {
     /**
      * The effective number of calls: {@link #calls()} for a window that counts whole calls, the sum of
      * the weights for a decaying one.
+     *
+     * @return the effective number of calls, 0 when empty
      */
     public double effectiveCalls() {
         return calls;
     }
 
-    /** The effective number of tracked failures; see {@link #effectiveCalls()}. */
+    /**
+     * The effective number of tracked failures; see {@link #effectiveCalls()}.
+     *
+     * @return the effective number of failures
+     */
     public double effectiveFailures() {
         return failures;
     }
 
-    /** The effective number of slow calls for the i-th tracked threshold; see {@link #effectiveCalls()}. */
+    /**
+     * The effective number of slow calls for the i-th tracked threshold; see {@link #effectiveCalls()}.
+     *
+     * @param i the index of the threshold, in ascending order
+     * @return the effective number of slow calls
+     */
     protected double effectiveSlow(int i) {
         return slow[i];
     }
 
-    /** Effective failures over effective calls, or NaN when the window is empty. */
+    /**
+     * Effective failures over effective calls.
+     *
+     * @return the failure rate, or NaN when the window is empty
+     */
     public final double failureRate() {
         double c = effectiveCalls();
         return c == 0 ? Double.NaN : effectiveFailures() / c;
     }
 
     /**
-     * Effective slow calls over effective calls, or NaN when the window is empty.
+     * Effective slow calls over effective calls.
      *
+     * @param threshold one of the tracked slow-call thresholds
+     * @return the slow rate, or NaN when the window is empty
      * @throws IllegalStateException if this store does not keep durations
      * @throws IllegalArgumentException if {@code threshold} is not tracked
      */
@@ -199,7 +216,11 @@ public abstract class WindowStore {
                 effectiveCalls(), effectiveFailures(), effectiveSlow);
     }
 
-    /** Whether the effective figures are weighted (real numbers) rather than the whole counts. */
+    /**
+     * Whether the effective figures are weighted (real numbers) rather than the whole counts.
+     *
+     * @return true for a decaying window
+     */
     protected boolean weighted() {
         return false;
     }
