@@ -47,8 +47,8 @@ import java.util.Objects;
  * ten about a thousandth. A decaying window with half-life {@code h} weighs the past as much, in
  * total, as a time window of span {@code h / ln 2}: to replace {@code Window.time(60 s)}, take a
  * half-life of {@code 60 s * ln 2}, about 42 s. Choose {@code minRequests} against the effective count:
- * {@code minRequests(n)} first fires once about {@code n} calls have been made within roughly the
- * last {@code 1.44 * halfLife} (all of them, without the past's share, if they came in a burst).
+ * {@code minRequests(n)} needs an effective count of {@code n}, which {@code n} calls in a burst reach,
+ * and a steady traffic of at least {@code n / (1.44 * halfLife)} calls a second.
  *
  * <p><b>After a long silence</b> everything decays towards 0, so old failures stop counting however
  * many there were, and so do old successes: the first calls after the silence are judged almost
