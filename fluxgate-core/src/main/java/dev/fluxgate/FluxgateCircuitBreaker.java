@@ -1013,8 +1013,23 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
 
         @Override
+        public double effectiveCalls() {
+            return store.effectiveCalls();
+        }
+
+        @Override
+        public double failureRate() {
+            return store.failureRate();
+        }
+
+        @Override
         public int slowCalls(Duration threshold) {
             return store.slowCalls(threshold);
+        }
+
+        @Override
+        public double slowRate(Duration threshold) {
+            return store.slowRate(threshold);
         }
 
         @Override
