@@ -16,7 +16,8 @@
  *       {@link dev.fluxgate.Listeners} has ready-made ones (logging, JDK Flight Recorder).
  *   <li>Beside the breaker: {@link dev.fluxgate.Retry} with {@link dev.fluxgate.Backoff},
  *       {@link dev.fluxgate.Timeout}, {@link dev.fluxgate.Bulkhead} and
- *       {@link dev.fluxgate.ThreadPoolBulkhead}, {@link dev.fluxgate.Fallback} and
+ *       {@link dev.fluxgate.ThreadPoolBulkhead}, {@link dev.fluxgate.RateLimiter} (also per key),
+ *       {@link dev.fluxgate.Fallback} and
  *       {@link dev.fluxgate.LastKnownGood}, composed by {@link dev.fluxgate.Resilience} (recommended
  *       order, outermost first: fallback, retry, circuit breaker, bulkhead, timeout);
  *       {@link dev.fluxgate.HealthReport} summarizes a registry for readiness probes.
