@@ -46,6 +46,14 @@ import java.util.random.RandomGenerator;
  * whichever comes first. On exhaustion the last exception is thrown (or fails the future) with
  * every earlier attempt's exception attached as {@linkplain Throwable#getSuppressed() suppressed}.
  *
+ * <p><b>Budget.</b> With a {@link RetryBudget} ({@link Builder#budget(RetryBudget)}), each call's first
+ * attempt deposits into the budget and each retry must take a token from it first. A retry the budget
+ * denies is not attempted: the caller gets the last failure (or the last retryable result) at once,
+ * the call is counted in {@link #budgetExhaustedCalls()} (and as failed with or without retry, as any
+ * call that gives up), and listeners hear {@link RetryListener#onBudgetExhausted} instead of
+ * {@link RetryListener#onExhausted}. The budget is asked last, once every other rule allows the retry,
+ * so no token is spent on a retry that would not have started anyway.
+ *
  * <p><b>Waiting.</b> The synchronous methods wait through a {@link Sleeper} ({@link Thread#sleep}
  * by default; tests pass one that advances a fake ticker). An interrupt during the wait stops the
  * retries: the interrupt flag is restored and the last failure is thrown, with the
@@ -97,6 +105,8 @@ public final class Retry implements Policy {
     }
 
     private static final long STOP = -1;
+    /** A retry the budget denied: stop, as {@link #STOP}, but heard as budget exhaustion. */
+    private static final long DENIED = -2;
     private static final System.Logger LOG = System.getLogger(Retry.class.getName());
 
     private final String name;
@@ -115,12 +125,14 @@ public final class Retry implements Policy {
     private final Ticker ticker;
     private final RandomGenerator random;
     private final List<RetryListener> listeners;
+    private final RetryBudget budget;
 
     private final LongAdder successWithoutRetry = new LongAdder();
     private final LongAdder successWithRetry = new LongAdder();
     private final LongAdder failedWithoutRetry = new LongAdder();
     private final LongAdder failedWithRetry = new LongAdder();
     private final LongAdder retries = new LongAdder();
+    private final LongAdder budgetExhausted = new LongAdder();
 
     private Retry(Builder b) {
         this.name = b.name;
@@ -138,6 +150,7 @@ public final class Retry implements Policy {
         this.ticker = b.ticker;
         this.random = PluggedRandom.of(b.random, LOG, owner);
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+        this.budget = b.budget;
     }
 
     /**
@@ -196,6 +209,19 @@ public final class Retry implements Policy {
         return retries.sum();
     }
 
+    /**
+     * {@return the calls that ended because the {@linkplain Builder#budget(RetryBudget) retry budget}
+     * denied a retry (they are counted as failed with or without retry too)}
+     */
+    public long budgetExhaustedCalls() {
+        return budgetExhausted.sum();
+    }
+
+    /** {@return the retry budget this retry draws on, if it has one} */
+    public java.util.Optional<RetryBudget> budget() {
+        return java.util.Optional.ofNullable(budget);
+    }
+
     /** Adds a listener after build; it is notified after those already present. */
     public void addListener(RetryListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -233,8 +259,8 @@ public final class Retry implements Policy {
                 // Throwable, not Exception: an Error is never retried but still counted and heard by
                 // listeners, as on the async path. The precise rethrow keeps the signature.
                 long delay = execution.afterFailure(e);
-                if (delay == STOP) {
-                    throw e;
+                if (delay < 0) {
+                    throw e; // STOP or DENIED
                 }
                 try {
                     sleeper.sleep(delay);
@@ -251,8 +277,8 @@ public final class Retry implements Policy {
                 return result;
             }
             long delay = execution.afterRetryableResult();
-            if (delay == STOP) {
-                return result;
+            if (delay < 0) {
+                return result; // STOP or DENIED
             }
             try {
                 sleeper.sleep(delay);
@@ -336,6 +362,9 @@ public final class Retry implements Policy {
 
         int begin() {
             int attempt = ++attempts;
+            if (attempt == 1 && budget != null) {
+                budget.recordFirstAttempt();
+            }
             if (!listeners.isEmpty()) {
                 emit(l -> l.onAttempt(Retry.this, attempt));
             }
@@ -352,9 +381,9 @@ public final class Retry implements Policy {
                 return STOP;
             }
             long delay = nextDelay(error);
-            if (delay == STOP) {
-                giveUp(error);
-                return STOP;
+            if (delay < 0) {
+                giveUp(error, delay);
+                return delay;
             }
             if (failures == null) {
                 failures = new ArrayList<>(4);
@@ -366,9 +395,9 @@ public final class Retry implements Policy {
 
         long afterRetryableResult() {
             long delay = nextDelay(null);
-            if (delay == STOP) {
-                giveUp(null);
-                return STOP;
+            if (delay < 0) {
+                giveUp(null, delay);
+                return delay;
             }
             retrying(null, delay);
             return delay;
@@ -398,16 +427,29 @@ public final class Retry implements Policy {
             if (maxDurationNanos != Long.MAX_VALUE && ticker.read() - startNanos > maxDurationNanos - delay) {
                 return STOP; // the next attempt would start after the deadline
             }
+            if (budget != null && !budget.tryAcquireRetry()) {
+                return DENIED; // asked last: no token is spent on a retry another rule stops
+            }
             return delay;
         }
 
         void giveUp(Throwable last) {
+            giveUp(last, STOP);
+        }
+
+        /** Gives up: the attempts or the time ran out ({@link #STOP}), or the budget denied a retry ({@link #DENIED}). */
+        void giveUp(Throwable last, long why) {
             if (last != null) {
                 attachEarlier(last);
             }
             (attempts == 1 ? failedWithoutRetry : failedWithRetry).increment();
             int n = attempts;
-            emit(l -> l.onExhausted(Retry.this, n, last));
+            if (why == DENIED) {
+                budgetExhausted.increment();
+                emit(l -> l.onBudgetExhausted(Retry.this, n, last));
+            } else {
+                emit(l -> l.onExhausted(Retry.this, n, last));
+            }
         }
 
         void succeeded(int attempt) {
@@ -477,13 +519,13 @@ public final class Retry implements Policy {
                 if (thrown != null) {
                     Throwable error = Calls.unwrap(thrown);
                     delay = afterFailure(error);
-                    if (delay == STOP) {
+                    if (delay < 0) {
                         result.completeExceptionally(error);
                         return;
                     }
                 } else if (retryable(value)) {
                     delay = afterRetryableResult();
-                    if (delay == STOP) {
+                    if (delay < 0) {
                         result.complete(value);
                         return;
                     }
@@ -526,6 +568,7 @@ public final class Retry implements Policy {
         private Ticker ticker = Ticker.system();
         private RandomGenerator random;
         private final List<RetryListener> listeners = new ArrayList<>();
+        private RetryBudget budget;
 
         private Builder(String name) {
             this.name = Plugged.requireName(name);
@@ -628,6 +671,20 @@ public final class Retry implements Policy {
             return this;
         }
 
+        /**
+         * Draws the retries on {@code budget}, which any number of retries may share (one budget per
+         * downstream): each call's first attempt deposits into it, each retry needs a token from it, and a
+         * denied retry ends the call at once with the last failure. A registry's default budget is
+         * shared by every retry of the registry. Default: no budget.
+         *
+         * @param budget the shared budget
+         * @return this builder
+         */
+        public Builder budget(RetryBudget budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
         /** Adds a listener; listeners are notified in the order added. */
         public Builder listener(RetryListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -662,6 +719,7 @@ public final class Retry implements Policy {
             b.ticker = ticker;
             b.random = random;
             b.listeners.addAll(listeners);
+            b.budget = budget;
             return b;
         }
     }
