@@ -341,6 +341,31 @@ class RetryBudgetTest {
     }
 
     @Test
+    void depositsAndRetriesAllocateNothing() {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        RetryBudget b = budget().ratio(0.2).minRetriesPerSecond(10).maxTokens(50).build();
+        Runnable round = () -> {
+            for (int i = 0; i < 10; i++) {
+                b.recordFirstAttempt(); // full, then below the cap
+            }
+            b.tryAcquireRetry();
+            b.tryAcquireRetry();
+            ticker.advanceMillis(1);
+        };
+        for (int i = 0; i < 200_000; i++) { // warm up past JIT compilation
+            round.run();
+        }
+        long id = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 100_000; i++) {
+            round.run();
+        }
+        long allocated = mx.getThreadAllocatedBytes(id) - before;
+        assertThat(allocated).as("bytes allocated by a million deposits and 200,000 retries").isLessThan(1_024);
+    }
+
+    @Test
     void buildRejectsBadInputNamingTheParameter() {
         assertThatThrownBy(() -> budget().ratio(-0.1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ratio").hasMessageContaining("[0, 10.0]");
