@@ -63,7 +63,10 @@ class RegistryContractTest {
                 new Kind<Timeout, Timeout.Builder>("timeouts",
                         () -> Registry.ofTimeouts(Timeout.builder("d").timeout(Duration.ofMillis(300))),
                         b -> b.timeout(Duration.ofSeconds(3)), Timeout::timeout, Duration.ofMillis(300),
-                        Duration.ofSeconds(3), Timeout::name));
+                        Duration.ofSeconds(3), Timeout::name),
+                new Kind<Hedge, Hedge.Builder>("hedges",
+                        () -> Registry.ofHedges(Hedge.builder("d").maxAttempts(3)),
+                        b -> b.maxAttempts(5), Hedge::maxAttempts, 3, 5, Hedge::name));
     }
 
     /** Records what entry listeners hear. */
