@@ -40,7 +40,9 @@ package dev.fluxgate.micrometer;
  *
  * <p>Under both presets, {@code fluxgate.retry.retries} (attempts after the first),
  * {@code fluxgate.bulkhead.calls} ({@code kind} = permitted, rejected) and
- * {@code fluxgate.bulkhead.thread.pool.rejected.calls} count what Resilience4j does not publish.
+ * {@code fluxgate.bulkhead.thread.pool.rejected.calls} count what Resilience4j does not publish, and so do
+ * the meters of the patterns Resilience4j does not have: {@code fluxgate.retry.budget.*} (a retry budget),
+ * {@code fluxgate.retry.budget.exhausted.calls} (a retry with a budget) and {@code fluxgate.hedge.*}.
  */
 public enum MeterNaming {
     /** {@code fluxgate.circuitbreaker.*}, rates as ratios from 0 to 1. */
