@@ -305,7 +305,7 @@ public final class Hedge implements Policy {
         final Future<?>[] attempts = new Future<?>[maxAttempts];
         final boolean[] settled = new boolean[maxAttempts];
         final long delay = delayNanos();
-        final List<Throwable> failures = new ArrayList<>(2);
+        List<Throwable> failures;
         int started;
         long firstStart;
         Future<?> timer;
@@ -349,6 +349,9 @@ public final class Hedge implements Policy {
                         @SuppressWarnings("unchecked")
                         T value = (T) o.value;
                         return value;
+                    }
+                    if (failures == null) {
+                        failures = new ArrayList<>(maxAttempts);
                     }
                     failures.add(o.error);
                     if (failures.size() == started) {
@@ -454,7 +457,7 @@ public final class Hedge implements Policy {
         /** Guarded by lock. */
         final CompletableFuture<?>[] attempts = new CompletableFuture<?>[maxAttempts];
         final boolean[] settled = new boolean[maxAttempts];
-        final List<Throwable> failures = new ArrayList<>(2);
+        List<Throwable> failures; // on the first failure only: the path of a success allocates none
         int started;
         boolean done;
         Future<?> timer;
@@ -569,6 +572,9 @@ public final class Hedge implements Policy {
                     return; // a loser's cancellation, or a failure after the call settled
                 }
                 settled[n - 1] = true;
+                if (failures == null) {
+                    failures = new ArrayList<>(maxAttempts);
+                }
                 failures.add(error);
                 if (failures.size() < started) {
                     return; // others are still in flight
@@ -589,8 +595,7 @@ public final class Hedge implements Policy {
          * other attempts in flight. Returns false if the call was settled already.
          */
         private boolean settle(int n) {
-            List<CompletableFuture<?>> losers = new ArrayList<>(maxAttempts);
-            List<Integer> loserNumbers = new ArrayList<>(maxAttempts);
+            int losers = 0; // a bit per attempt still in flight, to cancel outside the lock
             int n0;
             lock.lock();
             try {
@@ -602,8 +607,7 @@ public final class Hedge implements Policy {
                 for (int i = 0; i < started; i++) {
                     if (i + 1 != n && !settled[i] && attempts[i] != null) {
                         settled[i] = true;
-                        losers.add(attempts[i]);
-                        loserNumbers.add(i + 1);
+                        losers |= 1 << i;
                     }
                 }
                 if (n > 0) {
@@ -614,12 +618,13 @@ public final class Hedge implements Policy {
             }
             cancelTimer();
             // Cancel the losers before the result completes: whoever sees the result sees them cancelled.
-            for (int i = 0; i < losers.size(); i++) {
-                if (losers.get(i).cancel(true)) {
-                    if (loserNumbers.get(i) == 1 && samples != null) {
+            // (attempts[i] of a loser was set under the lock above and never changes once done.)
+            for (int i = 0; losers != 0; i++, losers >>>= 1) {
+                if ((losers & 1) != 0 && attempts[i].cancel(true)) {
+                    if (i == 0 && samples != null) {
                         samples.record(ticker.read() - firstStart); // at least this slow
                     }
-                    cancelled(loserNumbers.get(i));
+                    cancelled(i + 1);
                 }
             }
             if (n > 0) {
