@@ -4,5 +4,8 @@
  */
 module dev.fluxgate {
     requires jdk.jfr; // Listeners.jfr(): a JDK module, not a dependency
+    // @NullMarked and @Nullable: needed to compile, not at run time; transitive because @Nullable is
+    // part of the exported API, so a reader that has JSpecify sees it.
+    requires static transitive org.jspecify;
     exports dev.fluxgate;
 }

@@ -54,7 +54,11 @@ public final class Backoff {
         this.description = description;
     }
 
-    /** No wait between attempts. */
+    /**
+     * No wait between attempts.
+     *
+     * @return a backoff that never waits
+     */
     public static Backoff none() {
         return new Backoff(Growth.CONSTANT, 0, 0, 1.0, 0, Jitter.NONE, 0, "none()");
     }
@@ -63,6 +67,7 @@ public final class Backoff {
      * Waits {@code wait} before every retry.
      *
      * @param wait zero or positive
+     * @return a constant backoff
      * @throws IllegalArgumentException if {@code wait} is negative
      */
     public static Backoff constant(Duration wait) {
@@ -77,6 +82,7 @@ public final class Backoff {
      * @param initial the first wait, zero or positive
      * @param increment added per retry, zero or positive
      * @param max the longest wait, {@code >= initial}
+     * @return a linear backoff, without jitter
      * @throws IllegalArgumentException if an argument is out of range
      */
     public static Backoff linear(Duration initial, Duration increment, Duration max) {
@@ -93,6 +99,7 @@ public final class Backoff {
      * @param initial the first wait, positive
      * @param multiplier the growth per retry, finite and {@code >= 1}
      * @param max the longest wait, {@code >= initial}
+     * @return an exponential backoff, without jitter
      * @throws IllegalArgumentException if an argument is out of range
      */
     public static Backoff exponential(Duration initial, double multiplier, Duration max) {
@@ -105,12 +112,20 @@ public final class Backoff {
                 + Durations.format(initial) + ", " + multiplier + ", " + Durations.format(max) + ")");
     }
 
-    /** This backoff with full jitter: each wait uniform in {@code [0, wait)}. */
+    /**
+     * This backoff with full jitter: each wait uniform in {@code [0, wait)}.
+     *
+     * @return a new backoff; this one is unchanged
+     */
     public Backoff withFullJitter() {
         return with(Jitter.FULL, 0, ".withFullJitter()");
     }
 
-    /** This backoff with equal jitter: each wait uniform in {@code [wait / 2, wait)}. */
+    /**
+     * This backoff with equal jitter: each wait uniform in {@code [wait / 2, wait)}.
+     *
+     * @return a new backoff; this one is unchanged
+     */
     public Backoff withEqualJitter() {
         return with(Jitter.EQUAL, 0, ".withEqualJitter()");
     }
@@ -118,6 +133,8 @@ public final class Backoff {
     /**
      * This backoff with decorrelated jitter: each wait uniform in {@code [initial, 3 * previous)},
      * capped at the maximum. Only the initial wait and the maximum of the growth are used.
+     *
+     * @return a new backoff; this one is unchanged
      */
     public Backoff withDecorrelatedJitter() {
         return with(Jitter.DECORRELATED, 0, ".withDecorrelatedJitter()");
@@ -128,6 +145,7 @@ public final class Backoff {
      * {@link Cooldown#withJitter(double)}.
      *
      * @param ratio in [0, 1]
+     * @return a new backoff; this one is unchanged
      * @throws IllegalArgumentException if {@code ratio} is outside [0, 1]
      */
     public Backoff withJitter(double ratio) {
@@ -137,7 +155,11 @@ public final class Backoff {
         return ratio == 0 ? withoutJitter() : with(Jitter.PROPORTIONAL, ratio, ".withJitter(" + ratio + ")");
     }
 
-    /** This backoff without jitter. */
+    /**
+     * This backoff without jitter.
+     *
+     * @return a new backoff; this one is unchanged
+     */
     public Backoff withoutJitter() {
         return with(Jitter.NONE, 0, "");
     }
@@ -155,6 +177,7 @@ public final class Backoff {
      * @param previousNanos the wait taken before the previous retry, 0 before the first; only
      *     decorrelated jitter uses it
      * @param random the source of jitter; not used when there is none
+     * @return the wait in nanoseconds, zero or positive
      * @throws IllegalArgumentException if {@code retry < 1}
      */
     public long delayNanos(int retry, long previousNanos, RandomGenerator random) {
@@ -177,7 +200,12 @@ public final class Backoff {
         };
     }
 
-    /** The wait before retry {@code retry} (from 1) without jitter, for documentation and logs. */
+    /**
+     * The wait before retry {@code retry} (from 1) without jitter, for documentation and logs.
+     *
+     * @param retry the retry about to wait, counted from 1
+     * @return the wait without jitter
+     */
     public Duration delay(int retry) {
         return Duration.ofNanos(withoutJitter().delayNanos(retry, 0, Delays.NO_RANDOM));
     }

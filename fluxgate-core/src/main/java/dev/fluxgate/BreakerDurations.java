@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** The breaker's arithmetic on nanoseconds: defaults, deadlines that cannot overflow, retry hints. */
 final class BreakerDurations {
@@ -15,7 +16,7 @@ final class BreakerDurations {
     }
 
     /** The configured half-open timeout, else the cooldown's base wait, else 60 s (none and manual give none). */
-    static long halfOpenTimeoutNanos(Duration configured, Cooldown cooldown) {
+    static long halfOpenTimeoutNanos(@Nullable Duration configured, Cooldown cooldown) {
         if (configured != null) {
             return configured.toNanos();
         }

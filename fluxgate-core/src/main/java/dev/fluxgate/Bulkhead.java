@@ -71,6 +71,9 @@ public final class Bulkhead implements Policy {
     /**
      * A bulkhead of {@code maxConcurrentCalls} that never waits for a slot.
      *
+     * @param name the bulkhead's name, for meters and logs
+     * @param maxConcurrentCalls the most calls that run at once, at least 1
+     * @return a new bulkhead
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -81,6 +84,8 @@ public final class Bulkhead implements Policy {
     /**
      * Starts a builder: 25 concurrent calls, no wait.
      *
+     * @param name the bulkhead's name, for meters and logs
+     * @return a new builder
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -88,42 +93,42 @@ public final class Bulkhead implements Policy {
         return new Builder(name);
     }
 
-    /** The bulkhead's name (for meters and logs). */
+    /** {@return the bulkhead's name (for meters and logs)} */
     public String name() {
         return name;
     }
 
-    /** The most calls that run at once. */
+    /** {@return the most calls that run at once} */
     public int maxConcurrentCalls() {
         return maxConcurrentCalls;
     }
 
-    /** How long a synchronous caller waits for a slot. */
+    /** {@return how long a synchronous caller waits for a slot} */
     public Duration maxWait() {
         return Duration.ofNanos(maxWaitNanos);
     }
 
-    /** The ticker the maximum wait is measured on. */
+    /** {@return the ticker the maximum wait is measured on} */
     public Ticker ticker() {
         return ticker;
     }
 
-    /** Free slots now. */
+    /** {@return the free slots now} */
     public int availablePermits() {
         return slots.availablePermits();
     }
 
-    /** Calls running now. */
+    /** {@return the calls running now} */
     public int concurrentCalls() {
         return maxConcurrentCalls - slots.availablePermits();
     }
 
-    /** Calls rejected with {@link BulkheadFullException}, since the bulkhead was built. */
+    /** {@return the calls rejected with {@link BulkheadFullException} since the bulkhead was built} */
     public long rejectedCalls() {
         return rejected.sum();
     }
 
-    /** Calls admitted, since the bulkhead was built. */
+    /** {@return the calls admitted since the bulkhead was built} */
     public long permittedCalls() {
         return permitted.sum();
     }
@@ -148,6 +153,8 @@ public final class Bulkhead implements Policy {
     /**
      * Takes a slot if one is free now, never waiting and ignoring the interrupt flag (which it leaves
      * as it is); returns whether it did (a miss counts as a rejection).
+     *
+     * @return whether a slot was taken; if so, it must be given back with {@link #releasePermission()}
      */
     public boolean tryAcquirePermission() {
         boolean acquired = takeFreeSlot();
@@ -284,6 +291,8 @@ public final class Bulkhead implements Policy {
         /**
          * The most calls that run at once. Default 25.
          *
+         * @param n the most calls that run at once
+         * @return this builder
          * @throws IllegalArgumentException if {@code n < 1}
          */
         public Builder maxConcurrentCalls(int n) {
@@ -297,6 +306,8 @@ public final class Bulkhead implements Policy {
         /**
          * How long a synchronous caller waits for a slot. Default zero (reject at once).
          *
+         * @param maxWait zero or positive
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder maxWait(Duration maxWait) {
@@ -307,13 +318,20 @@ public final class Bulkhead implements Policy {
         /**
          * The ticker the maximum wait is measured on. Default {@link Ticker#system()}; tests pass a
          * fake one and advance it to end a wait (see the class comment).
+         *
+         * @param ticker the ticker
+         * @return this builder
          */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
-        /** Builds the bulkhead. */
+        /**
+         * Builds the bulkhead.
+         *
+         * @return a new bulkhead with every slot free
+         */
         public Bulkhead build() {
             return new Bulkhead(name, maxConcurrentCalls, maxWait.toNanos(), ticker);
         }

@@ -28,7 +28,7 @@ public final class BulkheadFullException extends RejectedException {
         this.bulkheadName = Objects.requireNonNull(bulkheadName, "bulkheadName");
     }
 
-    /** The name of the bulkhead that rejected the call. */
+    /** {@return the name of the bulkhead that rejected the call} */
     public String bulkheadName() {
         return bulkheadName;
     }

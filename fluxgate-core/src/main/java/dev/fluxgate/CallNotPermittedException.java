@@ -65,12 +65,12 @@ public final class CallNotPermittedException extends RejectedException {
         return d.compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE : d.toNanos();
     }
 
-    /** The name of the breaker that rejected the call. */
+    /** {@return the name of the breaker that rejected the call} */
     public String breakerName() {
         return breakerName;
     }
 
-    /** The state the breaker was in when it rejected the call. */
+    /** {@return the state the breaker was in when it rejected the call} */
     public State state() {
         return state;
     }
@@ -88,6 +88,8 @@ public final class CallNotPermittedException extends RejectedException {
      *
      * A present value is always a {@code Duration} of at most {@code Long.MAX_VALUE} nanoseconds, so
      * {@code toMillis()} and {@code toNanos()} on it cannot overflow.
+     *
+     * @return the time until the breaker may admit a call, or empty
      */
     public Optional<Duration> retryAfter() {
         return retryAfterNanos == NO_RECOVERY ? Optional.empty() : Optional.of(Duration.ofNanos(retryAfterNanos));

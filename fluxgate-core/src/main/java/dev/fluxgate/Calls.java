@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /** Helpers shared by the policies: exception mapping, async plumbing, the shared scheduler. */
 final class Calls {
@@ -119,7 +120,7 @@ final class Calls {
      * thread thus never runs user code (a task supplier, a future's dependent stages), so one
      * blocking caller cannot delay every other retry and timeout in the process.
      */
-    static ScheduledFuture<?> schedule(ScheduledExecutorService scheduler, Runnable action, long nanos) {
+    static ScheduledFuture<?> schedule(@Nullable ScheduledExecutorService scheduler, Runnable action, long nanos) {
         if (scheduler != null) {
             return scheduler.schedule(action, nanos, TimeUnit.NANOSECONDS);
         }

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A circuit breaker: it watches the outcomes of calls to a dependency and, when a {@link Tripper}
@@ -76,6 +77,8 @@ public interface CircuitBreaker extends Policy {
     /**
      * Starts a builder with the documented defaults.
      *
+     * @param name the breaker's name, shown in metrics, logs, transitions and exceptions
+     * @return a new builder
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -83,12 +86,17 @@ public interface CircuitBreaker extends Policy {
         return new Builder(name);
     }
 
-    /** A breaker with every default: see {@link Builder}. */
+    /**
+     * A breaker with every default: see {@link Builder}.
+     *
+     * @param name the breaker's name
+     * @return a new breaker, CLOSED
+     */
     static CircuitBreaker ofDefaults(String name) {
         return builder(name).build();
     }
 
-    /** The breaker's name. */
+    /** {@return the breaker's name} */
     String name();
 
     /**
@@ -99,16 +107,20 @@ public interface CircuitBreaker extends Policy {
      * call arrives. A health check that takes an instance out of readiness while OPEN thus lets it back
      * in as soon as the cooldown has passed, although the unready instance gets no calls. A breaker with
      * {@link Cooldown#manual()} never moves by itself. Only an OPEN breaker reads the ticker here.
+     *
+     * @return the current state, after any due move from OPEN to HALF_OPEN
      */
     State state();
 
     /**
      * An immutable snapshot of the window and the lifetime counters. Like {@link #state()}, first makes
      * the OPEN to HALF_OPEN move if the cooldown has passed.
+     *
+     * @return a snapshot taken now; it does not change afterwards
      */
     Metrics metrics();
 
-    /** The effective configuration, option by option, in words (for endpoints and logs). */
+    /** {@return the effective configuration, option by option, in words (for endpoints and logs)} */
     Map<String, String> configuration();
 
     // ---- running calls ----
@@ -116,30 +128,44 @@ public interface CircuitBreaker extends Policy {
     /**
      * Runs {@code task} through the breaker.
      *
+     * @param <T> the task's result type
+     * @param task the call to protect
      * @return what the task returned
      * @throws CallNotPermittedException if the breaker rejects the call
      * @throws Exception the task's own exception instance, unchanged
      */
+    @Override
     <T> T call(Callable<T> task) throws Exception;
 
     /**
      * Runs {@code task} through the breaker.
      *
+     * @param <T> the task's result type
+     * @param task the call to protect
+     * @return what the task returned
      * @throws CallNotPermittedException if the breaker rejects the call
      */
+    @Override
     <T> T get(Supplier<T> task);
 
     /**
      * Runs {@code task} through the breaker, answering with {@code fallback} when the breaker
      * rejects the call or the task throws an exception. {@link Error}s propagate.
+     *
+     * @param <T> the task's result type
+     * @param task the call to protect
+     * @param fallback computes the answer from the rejection or the task's exception
+     * @return what the task returned, or else what the fallback returned
      */
     <T> T get(Supplier<T> task, Function<? super Exception, ? extends T> fallback);
 
     /**
      * Runs {@code task} through the breaker.
      *
+     * @param task the call to protect
      * @throws CallNotPermittedException if the breaker rejects the call
      */
+    @Override
     void run(Runnable task);
 
     /**
@@ -148,7 +174,12 @@ public interface CircuitBreaker extends Policy {
      * (the tracker applied to the unwrapped cause, the duration measured until completion) before
      * the returned future completes, with the task's original exception. Cancelling the returned
      * future cancels the task's future and gives a half-open probe slot back.
+     *
+     * @param <T> the task's result type
+     * @param task starts the asynchronous call; it runs on the calling thread, only when permitted
+     * @return a future that completes with the task's outcome, after the breaker has recorded it
      */
+    @Override
     <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task);
 
     // ---- manual commands ----
@@ -167,10 +198,19 @@ public interface CircuitBreaker extends Policy {
 
     // ---- listeners ----
 
-    /** Adds a listener after build; it is notified after those already present. */
+    /**
+     * Adds a listener after build; it is notified after those already present.
+     *
+     * @param listener hears this breaker's transitions and call events
+     */
     void addListener(Listener listener);
 
-    /** Removes a listener added here or on the builder; returns whether it was present. */
+    /**
+     * Removes a listener added here or on the builder; returns whether it was present.
+     *
+     * @param listener the listener to remove
+     * @return whether the listener was present
+     */
     boolean removeListener(Listener listener);
 
     // ---- low-level permit API, for integrations ----
@@ -187,6 +227,7 @@ public interface CircuitBreaker extends Policy {
     /**
      * Like {@link #tryAcquirePermission()}, but throws when the call is not permitted.
      *
+     * @return a permit, to settle exactly once
      * @throws CallNotPermittedException if the breaker rejects the call
      */
     long acquirePermission();
@@ -194,32 +235,55 @@ public interface CircuitBreaker extends Policy {
     /**
      * The slow-call thresholds this breaker tracks, ascending: those of its {@link Tripper#slowRate}
      * rules and its {@code slowCallThreshold} settings. {@link Metrics#slowCalls} accepts exactly these.
+     *
+     * @return the thresholds, ascending; empty if the breaker tracks none
      */
     List<Duration> slowCallThresholds();
 
     /**
      * Whether this breaker uses call durations (its rules need them, or a listener hears completed
      * calls); when false, callers of the permit API may report durations as 0.
+     *
+     * @return whether call durations are measured
      */
     boolean isTimed();
 
-    /** The ticker durations are measured on. */
+    /** {@return the ticker durations are measured on} */
     Ticker ticker();
 
-    /** Settles a permit with a success that took {@code durationNanos}. */
+    /**
+     * Settles a permit with a success that took {@code durationNanos}.
+     *
+     * @param permit the permit the call was admitted with
+     * @param durationNanos how long the call took, in nanoseconds of {@link #ticker()}
+     */
     void recordSuccess(long permit, long durationNanos);
 
     /**
      * Settles a permit with an exception; the tracker decides whether it is a failure or ignored. A
      * {@link RejectedException} is ignored without asking the tracker, unless the breaker was built
      * with {@link Builder#trackLocalRejections(boolean) trackLocalRejections(true)}.
+     *
+     * @param permit the permit the call was admitted with
+     * @param durationNanos how long the call took, in nanoseconds of {@link #ticker()}
+     * @param error what the call threw
      */
     void recordError(long permit, long durationNanos, Throwable error);
 
-    /** Settles a permit with a result; {@code failureOnResult} decides whether it is a failure. */
-    void recordResult(long permit, long durationNanos, Object result);
+    /**
+     * Settles a permit with a result; {@code failureOnResult} decides whether it is a failure.
+     *
+     * @param permit the permit the call was admitted with
+     * @param durationNanos how long the call took, in nanoseconds of {@link #ticker()}
+     * @param result what the call returned (may be null)
+     */
+    void recordResult(long permit, long durationNanos, @Nullable Object result);
 
-    /** Settles a permit without recording anything (the call was cancelled or never ran). */
+    /**
+     * Settles a permit without recording anything (the call was cancelled or never ran).
+     *
+     * @param permit the permit to give back
+     */
     void releasePermission(long permit);
 
     /**
@@ -239,17 +303,17 @@ public interface CircuitBreaker extends Policy {
         Window window = Window.count(100);
         Tracker tracker = Tracker.all();
         boolean trackLocalRejections;
-        Predicate<Object> failureOnResult;
+        @Nullable Predicate<Object> failureOnResult;
         /** Null until set: the default follows the window (see {@link #tripper(Tripper)}). */
-        Tripper tripper;
+        @Nullable Tripper tripper;
         Cooldown cooldown = Cooldown.fixed(Duration.ofSeconds(60));
         Permit permit = Permit.rampUp(0.1, 1.0, Duration.ofSeconds(60));
         int maxHalfOpenCalls = 10;
         int closeAfterSuccesses = 1;
-        Duration halfOpenTimeout;
+        @Nullable Duration halfOpenTimeout;
         Ticker ticker = Ticker.system();
         InstantSource clock = InstantSource.system();
-        RandomGenerator random;
+        @Nullable RandomGenerator random;
         final Set<Duration> slowCallThresholds = new LinkedHashSet<>();
         final List<Listener> listeners = new ArrayList<>();
 
@@ -262,13 +326,23 @@ public interface CircuitBreaker extends Policy {
             return Plugged.requireName(name);
         }
 
-        /** The sliding window the tripper judges. Default {@code Window.count(100)}. */
+        /**
+         * The sliding window the tripper judges. Default {@code Window.count(100)}.
+         *
+         * @param window the window
+         * @return this builder
+         */
         public Builder window(Window window) {
             this.window = Objects.requireNonNull(window, "window");
             return this;
         }
 
-        /** Which exceptions count as failures. Default {@code Tracker.all()}. */
+        /**
+         * Which exceptions count as failures. Default {@code Tracker.all()}.
+         *
+         * @param tracker the tracker
+         * @return this builder
+         */
         public Builder tracker(Tracker tracker) {
             this.tracker = Objects.requireNonNull(tracker, "tracker");
             return this;
@@ -282,6 +356,9 @@ public interface CircuitBreaker extends Policy {
          * (a half-open probe slot too) and counts the call as ignored, outside the window. With the
          * default, fourteen concurrent calls against a bulkhead of ten cannot open the breaker and
          * reject all fourteen callers.
+         *
+         * @param trackLocalRejections true to judge local rejections with the tracker
+         * @return this builder
          */
         public Builder trackLocalRejections(boolean trackLocalRejections) {
             this.trackLocalRejections = trackLocalRejections;
@@ -291,6 +368,9 @@ public interface CircuitBreaker extends Policy {
         /**
          * Judges results: a result the predicate accepts is recorded as a failure, and the caller
          * still receives it. A predicate that throws is logged and counts the result as a failure.
+         *
+         * @param failureOnResult accepts the results that are failures
+         * @return this builder
          */
         public Builder failureOnResult(Predicate<Object> failureOnResult) {
             this.failureOnResult = Objects.requireNonNull(failureOnResult, "failureOnResult");
@@ -301,19 +381,32 @@ public interface CircuitBreaker extends Policy {
          * When to open. Default {@code minRequests(100).and(failureRate(0.5))}; with a count window
          * smaller than 100 calls, the default asks for a full window instead ({@code minRequests(size)}),
          * since 100 calls could never be reached. A tripper set here is taken as given and checked.
+         *
+         * @param tripper the tripper
+         * @return this builder
          */
         public Builder tripper(Tripper tripper) {
             this.tripper = Objects.requireNonNull(tripper, "tripper");
             return this;
         }
 
-        /** How long OPEN waits before a probe. Default {@code Cooldown.fixed(60 s)}. */
+        /**
+         * How long OPEN waits before a probe. Default {@code Cooldown.fixed(60 s)}.
+         *
+         * @param cooldown the cooldown
+         * @return this builder
+         */
         public Builder cooldown(Cooldown cooldown) {
             this.cooldown = Objects.requireNonNull(cooldown, "cooldown");
             return this;
         }
 
-        /** Which calls HALF_OPEN admits. Default {@code Permit.rampUp(0.1, 1.0, 60 s)}. */
+        /**
+         * Which calls HALF_OPEN admits. Default {@code Permit.rampUp(0.1, 1.0, 60 s)}.
+         *
+         * @param permit the permit policy
+         * @return this builder
+         */
         public Builder permit(Permit permit) {
             this.permit = Objects.requireNonNull(permit, "permit");
             return this;
@@ -329,6 +422,8 @@ public interface CircuitBreaker extends Policy {
          * probes per period whatever the tripper (the default one needs 100 calls and could never fire on
          * 10 probes). Probes whose lease expires ({@link #halfOpenTimeout}) free the whole period.
          *
+         * @param maxHalfOpenCalls the most probes of one half-open period, at least 1
+         * @return this builder
          * @throws IllegalArgumentException if outside [1, {@value #MAX_HALF_OPEN_CALLS}]; {@link #build()}
          *     also rejects one smaller than {@code closeAfterSuccesses}
          */
@@ -346,6 +441,8 @@ public interface CircuitBreaker extends Policy {
          * exceed {@link #maxHalfOpenCalls}, since a period admits no more probes than that: a period
          * whose probes have all settled with fewer successes reopens the breaker.
          *
+         * @param n the successful probes that close the breaker, at least 1
+         * @return this builder
          * @throws IllegalArgumentException if {@code n < 1}; {@link #build()} also rejects one larger
          *     than {@code maxHalfOpenCalls}
          */
@@ -363,6 +460,8 @@ public interface CircuitBreaker extends Policy {
          * half-open period begins with every slot free, and the late outcomes are ignored, so a hung probe
          * can never wedge the breaker in HALF_OPEN. Default: the cooldown's base wait.
          *
+         * @param halfOpenTimeout how long a probe may hold its slot, positive
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder halfOpenTimeout(Duration halfOpenTimeout) {
@@ -374,6 +473,8 @@ public interface CircuitBreaker extends Policy {
          * Tracks slow calls at {@code threshold} (for {@link Metrics#slowCalls} and meters) even if
          * no tripper rule uses it. Turns duration measurement on.
          *
+         * @param threshold calls that take at least this long are slow
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder slowCallThreshold(Duration threshold) {
@@ -381,13 +482,23 @@ public interface CircuitBreaker extends Policy {
             return this;
         }
 
-        /** The monotonic source of durations. Default {@link Ticker#system()}. */
+        /**
+         * The monotonic source of durations. Default {@link Ticker#system()}.
+         *
+         * @param ticker the ticker
+         * @return this builder
+         */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
-        /** Where transition timestamps come from. Default {@link InstantSource#system()}. */
+        /**
+         * Where transition timestamps come from. Default {@link InstantSource#system()}.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -397,13 +508,21 @@ public interface CircuitBreaker extends Policy {
          * The random numbers for jitter and random permits; it must be safe for concurrent use
          * (e.g. {@link java.util.Random}). Default: {@code ThreadLocalRandom} of the calling thread.
          * A seeded one makes runs reproducible.
+         *
+         * @param random the random number generator, safe for concurrent use
+         * @return this builder
          */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
         }
 
-        /** Adds a listener; may be called many times, listeners are notified in the order added. */
+        /**
+         * Adds a listener; may be called many times, listeners are notified in the order added.
+         *
+         * @param listener the listener to add
+         * @return this builder
+         */
         public Builder listener(Listener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -412,6 +531,7 @@ public interface CircuitBreaker extends Policy {
         /**
          * Builds the breaker, after checking that the options fit together.
          *
+         * @return a new breaker, CLOSED
          * @throws IllegalArgumentException if the combination is impossible, e.g. a
          *     {@code minRequests} larger than a count window can ever hold, or a
          *     {@code closeAfterSuccesses} larger than {@code maxHalfOpenCalls} (a half-open period could

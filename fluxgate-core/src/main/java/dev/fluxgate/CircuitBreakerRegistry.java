@@ -36,6 +36,8 @@ public final class CircuitBreakerRegistry extends Registry<CircuitBreaker, Circu
      * A registry whose breakers start from {@code defaults} (its name is not used; its listeners are
      * given to every breaker).
      *
+     * @param defaults the configuration every new breaker starts from
+     * @return a new, empty registry
      * @throws IllegalArgumentException if the defaults cannot build a breaker (an impossible combination)
      */
     public static CircuitBreakerRegistry of(CircuitBreaker.Builder defaults) {
@@ -45,12 +47,16 @@ public final class CircuitBreakerRegistry extends Registry<CircuitBreaker, Circu
         return new CircuitBreakerRegistry(shared);
     }
 
-    /** A registry whose breakers use the built-in defaults. */
+    /**
+     * A registry whose breakers use the built-in defaults.
+     *
+     * @return a new, empty registry
+     */
     public static CircuitBreakerRegistry ofDefaults() {
         return of(CircuitBreaker.builder("defaults"));
     }
 
-    /** The effective default configuration of this registry's breakers. */
+    /** {@return the effective default configuration of this registry's breakers, option by option} */
     public Map<String, String> defaultConfiguration() {
         return defaults.copy("defaults").build().configuration();
     }

@@ -36,12 +36,18 @@ public final class Cooldown {
     /**
      * No wait: the first call after the breaker opened is already a probe candidate (and reading the
      * breaker already finds it HALF_OPEN).
+     *
+     * @return a cooldown of zero
      */
     public static Cooldown none() {
         return new Cooldown(0, 1.0, 0, 0, "none()");
     }
 
-    /** Never leaves OPEN by itself: only {@link CircuitBreaker#reset()} closes the breaker again. */
+    /**
+     * Never leaves OPEN by itself: only {@link CircuitBreaker#reset()} closes the breaker again.
+     *
+     * @return a cooldown that never ends by itself
+     */
     public static Cooldown manual() {
         return new Cooldown(MANUAL, 1.0, MANUAL, 0, "manual()");
     }
@@ -49,6 +55,8 @@ public final class Cooldown {
     /**
      * Waits {@code wait} every time.
      *
+     * @param wait the wait, positive
+     * @return a fixed cooldown
      * @throws IllegalArgumentException if {@code wait} is not positive
      */
     public static Cooldown fixed(Duration wait) {
@@ -62,6 +70,7 @@ public final class Cooldown {
      * @param initial the first wait, positive
      * @param multiplier the growth per reopen, finite and {@code >= 1}
      * @param max the longest wait, {@code >= initial}
+     * @return an exponential cooldown
      * @throws IllegalArgumentException if an argument is out of range
      */
     public static Cooldown exponential(Duration initial, double multiplier, Duration max) {
@@ -82,6 +91,7 @@ public final class Cooldown {
      * ({@code 0.2}: between 80% and 120% of the wait), drawn once per open period.
      *
      * @param ratio in [0, 1]
+     * @return a new cooldown; this one is unchanged
      * @throws IllegalArgumentException if {@code ratio} is outside [0, 1]
      */
     public Cooldown withJitter(double ratio) {

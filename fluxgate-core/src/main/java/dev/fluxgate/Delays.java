@@ -19,16 +19,16 @@ final class Delays {
 
     /** {@code min(initial * multiplier^n, max)}, multiplying step by step so that large n cannot overflow. */
     static double exponential(long initialNanos, double multiplier, long maxNanos, int n) {
-        double wait = initialNanos;
+        double wait = (double) initialNanos;
         for (int i = 0; i < n && wait < maxNanos; i++) {
             wait *= multiplier;
         }
-        return Math.min(wait, maxNanos);
+        return Math.min(wait, (double) maxNanos);
     }
 
     /** {@code min(initial + increment * n, max)}. */
     static double linear(long initialNanos, long incrementNanos, long maxNanos, int n) {
-        return Math.min(initialNanos + (double) incrementNanos * n, maxNanos);
+        return Math.min(initialNanos + (double) incrementNanos * n, (double) maxNanos);
     }
 
     /** {@code wait * (1 + ratio * u)} with u uniform in [-1, 1); draws nothing when ratio is 0. */
@@ -55,9 +55,9 @@ final class Delays {
      * previous, or a previous below base) is base.
      */
     static long decorrelated(long baseNanos, long previousNanos, long maxNanos, RandomGenerator random) {
-        double upper = Math.max(baseNanos, previousNanos * 3.0);
+        double upper = Math.max((double) baseNanos, previousNanos * 3.0);
         double wait = baseNanos + (upper - baseNanos) * random.nextDouble();
-        return toNanos(Math.min(wait, maxNanos));
+        return toNanos(Math.min(wait, (double) maxNanos));
     }
 
     private static long toNanos(double wait) {

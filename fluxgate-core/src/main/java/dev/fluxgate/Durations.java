@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Durations as people write them: the one parser and the one formatter that Fluxgate uses wherever
@@ -130,7 +131,7 @@ public final class Durations {
         return duration.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
-    private static IllegalArgumentException bad(String text, Exception cause) {
+    private static IllegalArgumentException bad(String text, @Nullable Exception cause) {
         return new IllegalArgumentException("expected " + FORMS + ", was '" + text + "'", cause);
     }
 

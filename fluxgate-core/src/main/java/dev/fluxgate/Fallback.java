@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers in place of a call that failed, was rejected, or returned an unacceptable result.
@@ -65,7 +66,7 @@ public final class Fallback<T> implements Policy {
 
     private final List<Handler<T>> handlers;
     private final List<ResultHandler<T>> resultHandlers;
-    private final LastKnownGood<Object, T> lastKnownGood;
+    private final @Nullable LastKnownGood<Object, T> lastKnownGood;
 
     private Fallback(Builder<T> b) {
         this.handlers = List.copyOf(b.handlers);
@@ -73,22 +74,44 @@ public final class Fallback<T> implements Policy {
         this.lastKnownGood = b.lastKnownGood;
     }
 
-    /** Answers every exception with {@code fallback}'s result. */
+    /**
+     * Answers every exception with {@code fallback}'s result.
+     *
+     * @param <T> the result type
+     * @param fallback computes the answer from the exception
+     * @return a fallback that answers every exception
+     */
     public static <T> Fallback<T> of(Function<? super Exception, ? extends T> fallback) {
         return Fallback.<T>builder().when(Tracker.all(), fallback).build();
     }
 
-    /** Answers a failed or rejected call with the most recent successful result, if there is one. */
+    /**
+     * Answers a failed or rejected call with the most recent successful result, if there is one.
+     *
+     * @param <T> the result type
+     * @return a fallback with its own, empty, last known good result
+     */
     public static <T> Fallback<T> lastKnownGood() {
         return Fallback.<T>builder().lastKnownGood().build();
     }
 
-    /** Answers a failed or rejected call with the most recent successful result no older than {@code maxAge}. */
+    /**
+     * Answers a failed or rejected call with the most recent successful result no older than {@code maxAge}.
+     *
+     * @param <T> the result type
+     * @param maxAge the oldest result that may be served, positive
+     * @return a fallback with its own, empty, last known good result
+     */
     public static <T> Fallback<T> lastKnownGood(Duration maxAge) {
         return Fallback.<T>builder().lastKnownGood(maxAge).build();
     }
 
-    /** Starts an empty builder. */
+    /**
+     * Starts an empty builder.
+     *
+     * @param <T> the result type
+     * @return a builder that answers nothing yet
+     */
     public static <T> Builder<T> builder() {
         return new Builder<>();
     }
@@ -191,7 +214,7 @@ public final class Fallback<T> implements Policy {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // the one unchecked cast, on purpose
     private static <A> A cast(Object value) {
         return (A) value; // see the class comment: a Fallback<T> protects tasks returning T
     }
@@ -202,16 +225,27 @@ public final class Fallback<T> implements Policy {
                 + (lastKnownGood != null ? ", last known good" : "") + ")";
     }
 
-    /** Builds a {@link Fallback}. Every method returns this builder. Not thread-safe. */
+    /**
+     * Builds a {@link Fallback}. Every method returns this builder. Not thread-safe.
+     *
+     * @param <T> the result type of the protected tasks
+     */
     public static final class Builder<T> {
         private final List<Handler<T>> handlers = new ArrayList<>();
         private final List<ResultHandler<T>> resultHandlers = new ArrayList<>();
-        private LastKnownGood<Object, T> lastKnownGood;
+        private @Nullable LastKnownGood<Object, T> lastKnownGood;
 
         private Builder() {
         }
 
-        /** Answers exceptions of {@code type} (subclasses included) with {@code answer}. */
+        /**
+         * Answers exceptions of {@code type} (subclasses included) with {@code answer}.
+         *
+         * @param <E> the exception type
+         * @param type the exceptions to answer, subclasses included
+         * @param answer computes the answer from the exception
+         * @return this builder
+         */
         public <E extends Exception> Builder<T> on(Class<E> type, Function<? super E, ? extends T> answer) {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(answer, "answer");
@@ -219,38 +253,69 @@ public final class Fallback<T> implements Policy {
             return this;
         }
 
-        /** Answers exceptions {@code tracker} matches (compose with {@code and}, {@code or}, {@code not}). */
+        /**
+         * Answers exceptions {@code tracker} matches (compose with {@code and}, {@code or}, {@code not}).
+         *
+         * @param tracker matches the exceptions to answer
+         * @param answer computes the answer from the exception
+         * @return this builder
+         */
         public Builder<T> when(Tracker tracker, Function<? super Exception, ? extends T> answer) {
             Objects.requireNonNull(tracker, "tracker");
             handlers.add(new Handler<>(tracker::tracks, Objects.requireNonNull(answer, "answer")));
             return this;
         }
 
-        /** Replaces results {@code matches} accepts with {@code answer}'s. */
+        /**
+         * Replaces results {@code matches} accepts with {@code answer}'s.
+         *
+         * @param matches accepts the results to replace
+         * @param answer computes the replacement from the result
+         * @return this builder
+         */
         public Builder<T> onResult(Predicate<? super T> matches, Function<? super T, ? extends T> answer) {
             resultHandlers.add(new ResultHandler<>(Objects.requireNonNull(matches, "matches"),
                     Objects.requireNonNull(answer, "answer")));
             return this;
         }
 
-        /** Answers failures with the most recent successful result first, whatever its age. */
+        /**
+         * Answers failures with the most recent successful result first, whatever its age.
+         *
+         * @return this builder
+         */
         public Builder<T> lastKnownGood() {
             this.lastKnownGood = LastKnownGood.<Object, T>builder().build();
             return this;
         }
 
-        /** Answers failures with the most recent successful result first, when no older than {@code maxAge}. */
+        /**
+         * Answers failures with the most recent successful result first, when no older than {@code maxAge}.
+         *
+         * @param maxAge the oldest result that may be served, positive
+         * @return this builder
+         */
         public Builder<T> lastKnownGood(Duration maxAge) {
             return lastKnownGood(maxAge, Ticker.system());
         }
 
-        /** As {@link #lastKnownGood(Duration)}, measuring ages on {@code ticker}. */
+        /**
+         * As {@link #lastKnownGood(Duration)}, measuring ages on {@code ticker}.
+         *
+         * @param maxAge the oldest result that may be served, positive
+         * @param ticker the ticker ages are measured on
+         * @return this builder
+         */
         public Builder<T> lastKnownGood(Duration maxAge, Ticker ticker) {
             this.lastKnownGood = LastKnownGood.<Object, T>builder().maxAge(maxAge).ticker(ticker).build();
             return this;
         }
 
-        /** Builds the fallback; each built fallback has its own last known good result. */
+        /**
+         * Builds the fallback; each built fallback has its own last known good result.
+         *
+         * @return a new fallback
+         */
         public Fallback<T> build() {
             Builder<T> copy = this;
             if (lastKnownGood != null) {

@@ -37,6 +37,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one implementation of {@link CircuitBreaker}: the seven steps of a call and nothing else. The
@@ -103,7 +104,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private final Window window;
     private final Tracker tracker;
     private final boolean trackLocalRejections;
-    private final Predicate<Object> failureOnResult;
+    private final @Nullable Predicate<Object> failureOnResult;
     private final Tripper tripper;
     private final Cooldown cooldown;
     private final Permit permit;
@@ -132,7 +133,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     /** When the newest probe slot was taken: by the HALF_OPEN move under the lock, by probes without it. */
     private volatile long lastProbeAdmittedNanos;
     private volatile boolean contended;
-    private volatile Stripes stripes;
+    private volatile @Nullable Stripes stripes;
     /** Every listener and what follows from them, replaced whole by compare-and-set. */
     private volatile ListenerSnapshot listeners;
     private final LongAdder rejected = new LongAdder();
@@ -221,6 +222,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         return (int) LOCK.getOpaque(this) == 0 && LOCK.compareAndSet(this, 0, 1);
     }
 
+    @SuppressWarnings("ThreadPriorityCheck") // a spin lock: yield lets a descheduled holder run
     private void lock() {
         for (int spins = 0; !tryLock(); spins++) {
             if (spins < 100) {
@@ -557,7 +559,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     @Override
-    public void recordResult(long permit, long durationNanos, Object result) {
+    public void recordResult(long permit, long durationNanos, @Nullable Object result) {
         if (failureOnResult == null) {
             recordSuccess(permit, durationNanos);
             return;
@@ -581,7 +583,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
     }
 
-    private void recordFailure(long permit, long durationNanos, Throwable error) {
+    private void recordFailure(long permit, long durationNanos, @Nullable Throwable error) {
         if (recordLocked(permit, true, durationNanos)) {
             deliverTransitions();
         }
@@ -675,7 +677,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if (s == null) {
             s = new Stripes(Stripes.forThisMachine());
             if (!STRIPES.compareAndSet(this, (Stripes) null, s)) {
-                s = stripes;
+                s = Objects.requireNonNull(stripes); // another thread won the race: never null again
             }
         }
         return s;
@@ -922,7 +924,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     /** Tells the listeners that hear per-call events, if any. */
-    private void callEvent(Event event, long durationNanos, Throwable error, State state) {
+    private void callEvent(Event event, long durationNanos, @Nullable Throwable error, @Nullable State state) {
         Listener[] ls = listeners.calls;
         if (ls.length != 0) {
             ListenerSnapshot.dispatch(ls, event, this, null, durationNanos, error, state);

@@ -53,7 +53,13 @@ public final class HealthReport {
         /** A dependency is cut off by an open breaker. */
         DOWN;
 
-        /** The status of a breaker in {@code state}. */
+        /**
+         * The status of a breaker in {@code state}.
+         *
+         * @param state a breaker's state
+         * @return UP when CLOSED, DISABLED or METRICS_ONLY; DEGRADED when HALF_OPEN; DOWN when OPEN
+         *     or FORCED_OPEN
+         */
         public static Status of(State state) {
             return switch (Objects.requireNonNull(state, "state")) {
                 case CLOSED, METRICS_ONLY, DISABLED -> UP;
@@ -84,7 +90,19 @@ public final class HealthReport {
     public record BreakerHealth(String name, Status status, State state, double failureRate, int calls,
             Duration timeInState, boolean durationsMeasured, Optional<Duration> averageDuration) {
 
-        /** Checks the components. */
+        /**
+         * Checks the components.
+         *
+         * @param name the breaker's name
+         * @param status its status, from its state
+         * @param state its state
+         * @param failureRate the failure rate of its window, NaN when empty
+         * @param calls the calls in its window
+         * @param timeInState how long it has been in its state
+         * @param durationsMeasured whether its window measures call durations
+         * @param averageDuration the mean call duration; empty when not measured or the window is
+         *     empty
+         */
         public BreakerHealth {
             Objects.requireNonNull(averageDuration, "averageDuration");
         }
@@ -122,17 +140,34 @@ public final class HealthReport {
         this.status = worst;
     }
 
-    /** The health of every breaker in {@code registry}. */
+    /**
+     * The health of every breaker in {@code registry}.
+     *
+     * @param registry the breakers to report on
+     * @return a report taken now
+     */
     public static HealthReport of(CircuitBreakerRegistry registry) {
         return of(Objects.requireNonNull(registry, "registry").all(), List.of());
     }
 
-    /** The health of every breaker in {@code registry} and of {@code bulkheads}. */
+    /**
+     * The health of every breaker in {@code registry} and of {@code bulkheads}.
+     *
+     * @param registry the breakers to report on
+     * @param bulkheads the bulkheads to report on
+     * @return a report taken now
+     */
     public static HealthReport of(CircuitBreakerRegistry registry, Collection<Bulkhead> bulkheads) {
         return of(Objects.requireNonNull(registry, "registry").all(), bulkheads);
     }
 
-    /** The health of {@code breakers} and {@code bulkheads}, each sorted by name. */
+    /**
+     * The health of {@code breakers} and {@code bulkheads}, each sorted by name.
+     *
+     * @param breakers the breakers to report on
+     * @param bulkheads the bulkheads to report on
+     * @return a report taken now
+     */
     public static HealthReport of(Collection<? extends CircuitBreaker> breakers, Collection<Bulkhead> bulkheads) {
         Objects.requireNonNull(breakers, "breakers");
         Objects.requireNonNull(bulkheads, "bulkheads");
@@ -154,17 +189,17 @@ public final class HealthReport {
         return new HealthReport(b, h);
     }
 
-    /** The worst status of all components; UP when there are none. */
+    /** {@return the worst status of all components; UP when there are none} */
     public Status status() {
         return status;
     }
 
-    /** The breakers, sorted by name. */
+    /** {@return the breakers, sorted by name} */
     public List<BreakerHealth> breakers() {
         return breakers;
     }
 
-    /** The bulkheads, sorted by name. */
+    /** {@return the bulkheads, sorted by name} */
     public List<BulkheadHealth> bulkheads() {
         return bulkheads;
     }
@@ -177,6 +212,8 @@ public final class HealthReport {
      * Names are escaped as JSON requires; a NaN failure rate is {@code null}; {@code averageDuration}
      * is an ISO-8601 duration, {@code null} when the window is empty, and {@code "not measured"} when
      * the breaker's window does not measure durations (rather than a zero that reads as a measurement).
+     *
+     * @return the report as one line of JSON
      */
     public String toJson() {
         StringBuilder json = new StringBuilder(128 + 160 * (breakers.size() + bulkheads.size()));

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves the most recent successful result for a key when a call for that key fails or is
@@ -66,7 +67,13 @@ public final class LastKnownGood<K, V> {
         return new LastKnownGood<>(maxAgeNanos, on, ticker);
     }
 
-    /** Starts a builder: no age limit, every exception, the system ticker. */
+    /**
+     * Starts a builder: no age limit, every exception, the system ticker.
+     *
+     * @param <K> the key type
+     * @param <V> the result type
+     * @return a new builder
+     */
     public static <K, V> Builder<K, V> builder() {
         return new Builder<>();
     }
@@ -75,6 +82,9 @@ public final class LastKnownGood<K, V> {
      * Runs {@code task}; on success stores its result under {@code key}, on a matching exception
      * answers the stored result if it is fresh enough.
      *
+     * @param key the key the result is stored and served under
+     * @param task the call
+     * @return the task's result, or the stored result for {@code key} when the task failed
      * @throws Exception the task's exception, when there is no fresh result to serve
      */
     public V call(K key, Callable<? extends V> task) throws Exception {
@@ -90,13 +100,25 @@ public final class LastKnownGood<K, V> {
         return value;
     }
 
-    /** Like {@link #call}, for a supplier: the task's unchecked exception propagates when nothing is served. */
+    /**
+     * Like {@link #call}, for a supplier: the task's unchecked exception propagates when nothing is served.
+     *
+     * @param key the key the result is stored and served under
+     * @param task the call
+     * @return the task's result, or the stored result for {@code key} when the task failed
+     */
     public V get(K key, Supplier<? extends V> task) {
         Objects.requireNonNull(task, "task");
         return Calls.unchecked(() -> call(key, task::get));
     }
 
-    /** Like {@link #call}, asynchronously; never blocks. Cancelling the returned future cancels the task's. */
+    /**
+     * Like {@link #call}, asynchronously; never blocks. Cancelling the returned future cancels the task's.
+     *
+     * @param key the key the result is stored and served under
+     * @param task starts the asynchronous call
+     * @return a future with the task's result, or the stored result for {@code key} when the task failed
+     */
     public CompletableFuture<V> callAsync(K key, Supplier<? extends CompletionStage<V>> task) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(task, "task");
@@ -163,12 +185,22 @@ public final class LastKnownGood<K, V> {
         return Optional.of(entry);
     }
 
-    /** The stored result for {@code key} if it is fresh enough (an empty optional also for a stored {@code null}). */
+    /**
+     * The stored result for {@code key} if it is fresh enough (an empty optional also for a stored
+     * {@code null}).
+     *
+     * @param key the key
+     * @return the fresh stored result, or empty
+     */
     public Optional<V> latest(K key) {
         return fresh(Objects.requireNonNull(key, "key")).map(Entry::value);
     }
 
-    /** Drops the stored result for {@code key}. */
+    /**
+     * Drops the stored result for {@code key}.
+     *
+     * @param key the key
+     */
     public void forget(K key) {
         entries.remove(Objects.requireNonNull(key, "key"));
     }
@@ -178,19 +210,24 @@ public final class LastKnownGood<K, V> {
         entries.clear();
     }
 
-    /** Keys with a stored result (fresh or not). */
+    /** {@return the number of keys with a stored result (fresh or not)} */
     public int size() {
         return entries.size();
     }
 
-    /** Failed calls answered with a stored result, since this was built. */
+    /** {@return the failed calls answered with a stored result since this was built} */
     public long servedCalls() {
         return served.sum();
     }
 
-    /** Builds a {@link LastKnownGood}. Every method returns this builder. Not thread-safe. */
+    /**
+     * Builds a {@link LastKnownGood}. Every method returns this builder. Not thread-safe.
+     *
+     * @param <K> the key type
+     * @param <V> the result type
+     */
     public static final class Builder<K, V> {
-        private Duration maxAge;
+        private @Nullable Duration maxAge;
         private Tracker on = Tracker.all();
         private Ticker ticker = Ticker.system();
 
@@ -200,6 +237,8 @@ public final class LastKnownGood<K, V> {
         /**
          * The oldest result that may be served. Default: no limit.
          *
+         * @param maxAge the oldest result that may be served, positive
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder<K, V> maxAge(Duration maxAge) {
@@ -207,19 +246,33 @@ public final class LastKnownGood<K, V> {
             return this;
         }
 
-        /** Which exceptions are answered with the stored result. Default {@link Tracker#all()}. */
+        /**
+         * Which exceptions are answered with the stored result. Default {@link Tracker#all()}.
+         *
+         * @param on matches the exceptions to answer
+         * @return this builder
+         */
         public Builder<K, V> on(Tracker on) {
             this.on = Objects.requireNonNull(on, "on");
             return this;
         }
 
-        /** The ticker ages are measured on. */
+        /**
+         * The ticker ages are measured on.
+         *
+         * @param ticker the ticker
+         * @return this builder
+         */
         public Builder<K, V> ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
-        /** Builds it, empty. */
+        /**
+         * Builds it, empty.
+         *
+         * @return a new, empty store
+         */
         public LastKnownGood<K, V> build() {
             return new LastKnownGood<>(this);
         }

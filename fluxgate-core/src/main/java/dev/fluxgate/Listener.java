@@ -1,5 +1,7 @@
 package dev.fluxgate;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Receives a breaker's state transitions and, optionally, its per-call events.
  *
@@ -47,6 +49,9 @@ public interface Listener {
     /**
      * Called once for every state transition, in the order the breaker made them, and for each
      * transition in the order listeners were added; see the class comment for the thread it runs in.
+     * Called once for every state transition, in the order listeners were added.
+     *
+     * @param transition what changed, and why
      */
     void onTransition(Transition transition);
 
@@ -66,7 +71,7 @@ public interface Listener {
      * @param durationNanos how long the call took on the breaker's ticker
      * @param failure the exception, or {@code null} when the result was judged a failure
      */
-    default void onFailure(CircuitBreaker breaker, long durationNanos, Throwable failure) {
+    default void onFailure(CircuitBreaker breaker, long durationNanos, @Nullable Throwable failure) {
     }
 
     /**

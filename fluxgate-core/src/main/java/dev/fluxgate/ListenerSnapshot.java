@@ -2,6 +2,7 @@ package dev.fluxgate;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A breaker's listeners as one immutable value: every listener (for transitions), those that hear
@@ -70,18 +71,19 @@ final class ListenerSnapshot {
 
     /**
      * Tells every listener in {@code listeners} about one event, in order: the one dispatch loop for
-     * every kind of event. Allocates nothing. The arguments an event does not use are ignored.
+     * every kind of event. Allocates nothing. The arguments an event does not use are ignored (and may
+     * be null); the ones it uses are never null, except a FAILURE's error for a result judged a failure.
      */
-    static void dispatch(Listener[] listeners, Event event, CircuitBreaker breaker, Transition transition,
-            long durationNanos, Throwable error, State state) {
+    static void dispatch(Listener[] listeners, Event event, CircuitBreaker breaker, @Nullable Transition transition,
+            long durationNanos, @Nullable Throwable error, @Nullable State state) {
         for (Listener l : listeners) {
             try {
                 switch (event) {
-                    case TRANSITION -> l.onTransition(transition);
+                    case TRANSITION -> l.onTransition(Objects.requireNonNull(transition, "transition"));
                     case SUCCESS -> l.onSuccess(breaker, durationNanos);
                     case FAILURE -> l.onFailure(breaker, durationNanos, error);
-                    case IGNORED -> l.onIgnored(breaker, durationNanos, error);
-                    case REJECTED -> l.onRejected(breaker, state);
+                    case IGNORED -> l.onIgnored(breaker, durationNanos, Objects.requireNonNull(error, "error"));
+                    case REJECTED -> l.onRejected(breaker, Objects.requireNonNull(state, "state"));
                 }
             } catch (Throwable thrown) {
                 Plugged.failed(LOG, Plugged.owner("CircuitBreaker", breaker.name()), "listener", l, "ignored", thrown);

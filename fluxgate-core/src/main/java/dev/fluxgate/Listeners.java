@@ -27,12 +27,19 @@ public final class Listeners {
      * {@code INFO}, each line carrying the rule that fired and its figures, e.g.
      * {@code CircuitBreaker 'payments' CLOSED -> OPEN at 2026-01-01T10:00:00Z: minRequests(10) and
      * failureRate >= 0.5 (0.62 of 100 calls)}. It does not log per-call events.
+     *
+     * @return a listener that logs transitions
      */
     public static Listener logging() {
         return logging(System.getLogger("dev.fluxgate.CircuitBreaker"));
     }
 
-    /** Like {@link #logging()}, on the given logger. */
+    /**
+     * Like {@link #logging()}, on the given logger.
+     *
+     * @param logger where the lines go
+     * @return a listener that logs transitions
+     */
     public static Listener logging(System.Logger logger) {
         return new LoggingListener(Objects.requireNonNull(logger, "logger"));
     }
@@ -48,6 +55,8 @@ public final class Listeners {
      * <p>Cost: when no recording is running an event costs one check. Because it listens to
      * rejections, a breaker with this listener receives per-call events and so measures call
      * durations (two clock reads per call).
+     *
+     * @return a listener that emits JFR events
      */
     public static Listener jfr() {
         return JfrListener.INSTANCE;

@@ -34,18 +34,26 @@ import java.util.Optional;
  */
 public interface Metrics {
 
-    /** Calls in the window: successes and tracked failures. Ignored errors are not recorded. */
+    /**
+     * Calls in the window: successes and tracked failures. Ignored errors are not recorded.
+     *
+     * @return the calls in the window
+     */
     int calls();
 
-    /** Tracked failures in the window, including results judged failures by {@code failureOnResult}. */
+    /**
+     * Tracked failures in the window, including results judged failures by {@code failureOnResult}.
+     *
+     * @return the failures in the window
+     */
     int failures();
 
-    /** Successful calls in the window. */
+    /** {@return the successful calls in the window} */
     default int successes() {
         return calls() - failures();
     }
 
-    /** {@code failures() / calls()}, or {@link Double#NaN} when the window is empty. */
+    /** {@return {@code failures() / calls()}, or {@link Double#NaN} when the window is empty} */
     default double failureRate() {
         int calls = calls();
         return calls == 0 ? Double.NaN : (double) failures() / calls;
@@ -54,6 +62,8 @@ public interface Metrics {
     /**
      * Calls in the window that took at least {@code threshold}.
      *
+     * @param threshold one of the breaker's {@link CircuitBreaker#slowCallThresholds()}
+     * @return the slow calls in the window
      * @throws IllegalStateException if the window does not measure durations ({@link #durationsMeasured()}
      *     is false): it cannot tell a slow call from a fast one, and a 0 would read as "none were slow"
      * @throws IllegalArgumentException if the breaker does not track this threshold: a breaker
@@ -65,6 +75,8 @@ public interface Metrics {
     /**
      * {@code slowCalls(threshold) / calls()}, or {@link Double#NaN} when the window is empty.
      *
+     * @param threshold one of the breaker's {@link CircuitBreaker#slowCallThresholds()}
+     * @return the share of slow calls in the window, or NaN
      * @throws IllegalStateException if the window does not measure durations, whether empty or not
      * @throws IllegalArgumentException if the breaker does not track this threshold, whether empty or not
      */
@@ -78,6 +90,8 @@ public interface Metrics {
      * Whether the window measures durations: true when the breaker's rules need them (a
      * {@link Tripper#slowRate} or {@link Tripper#avgLatency} rule, or a {@code slowCallThreshold}).
      * When false, {@link #averageDuration()} is empty and {@link #slowCalls} throws.
+     *
+     * @return whether the window measures durations
      */
     boolean durationsMeasured();
 
@@ -85,36 +99,45 @@ public interface Metrics {
      * Mean duration of the calls in the window; empty when the window does not measure durations
      * ({@link #durationsMeasured()} is false) and when it holds no calls (there is no mean of nothing,
      * as the rates are {@link Double#NaN} then).
+     *
+     * @return the mean duration, or empty
      */
     Optional<Duration> averageDuration();
 
-    /** Tracked failures in a row, most recent last; a success ends the streak. */
+    /** {@return the tracked failures in a row, most recent last; a success ends the streak} */
     int consecutiveFailures();
 
-    /** Successful calls since the breaker was built, including late (stale) outcomes. */
+    /** {@return the successful calls since the breaker was built, including late (stale) outcomes} */
     long successfulCalls();
 
-    /** Tracked failures since the breaker was built, including late (stale) outcomes. */
+    /** {@return the tracked failures since the breaker was built, including late (stale) outcomes} */
     long failedCalls();
 
-    /** Errors the tracker did not count, since the breaker was built. */
+    /** {@return the errors the tracker did not count, since the breaker was built} */
     long ignoredCalls();
 
-    /** Calls rejected with {@link CallNotPermittedException}, since the breaker was built. */
+    /** {@return the calls rejected with {@link CallNotPermittedException} since the breaker was built} */
     long rejectedCalls();
 
-    /** Outcomes that arrived after the breaker had moved to a new generation and so were not windowed. */
+    /**
+     * Outcomes that arrived after the breaker had moved to a new generation and so were not windowed.
+     *
+     * @return the outcomes that arrived after the breaker had moved to a new generation, so were not
+     *     windowed
+     */
     long staleCalls();
 
-    /** State transitions since the breaker was built. */
+    /** {@return the state transitions since the breaker was built} */
     long transitions();
 
     /**
      * Half-open probes currently in flight: admitted in the current half-open period and not yet
      * settled; 0 outside {@link State#HALF_OPEN}.
+     *
+     * @return the probes in flight
      */
     int probesInUse();
 
-    /** How long the breaker has been in its current state, on its ticker. */
+    /** {@return how long the breaker has been in its current state, on its ticker} */
     Duration timeInState();
 }

@@ -24,7 +24,11 @@ public final class Permit {
         this.description = description;
     }
 
-    /** Admits every call (up to the cap on probes per half-open period). */
+    /**
+     * Admits every call (up to the cap on probes per half-open period).
+     *
+     * @return a permit that admits every call
+     */
     public static Permit all() {
         return new Permit(1.0, 1.0, 0, "all()");
     }
@@ -33,6 +37,7 @@ public final class Permit {
      * Admits each call with probability {@code ratio}.
      *
      * @param ratio in (0, 1]
+     * @return a random permit
      * @throws IllegalArgumentException if {@code ratio} is outside (0, 1]: a permit that admits nothing
      *     would keep a half-open breaker from ever probing, and so from ever closing
      */
@@ -51,6 +56,7 @@ public final class Permit {
      * @param initial the share admitted at first, in [0, 1]
      * @param target the share admitted after {@code over}, in [initial, 1] and above 0
      * @param over how long the ramp takes, positive
+     * @return a ramp-up permit
      * @throws IllegalArgumentException if an argument is out of range
      */
     public static Permit rampUp(double initial, double target, Duration over) {

@@ -1,6 +1,7 @@
 package dev.fluxgate;
 
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A random source that users plug in (for jitter and random permits), under the one rule for
@@ -28,7 +29,7 @@ final class PluggedRandom implements RandomGenerator {
      *
      * @param owner the pattern, as {@link Plugged#owner}
      */
-    static RandomGenerator of(RandomGenerator random, System.Logger log, String owner) {
+    static RandomGenerator of(@Nullable RandomGenerator random, System.Logger log, String owner) {
         return random == null ? Calls.THREAD_LOCAL_RANDOM : new PluggedRandom(random, log, owner);
     }
 

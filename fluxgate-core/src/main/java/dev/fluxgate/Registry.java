@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Named instances of one pattern that share a default configuration: the one way to look up a
@@ -56,11 +57,19 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * @param <P> the pattern
      */
     public interface EntryListener<P> {
-        /** Called once an instance has been created in the registry (or, on registration, for each present). */
+        /**
+         * Called once an instance has been created in the registry (or, on registration, for each present).
+         *
+         * @param entry the instance just created
+         */
         default void onAdded(P entry) {
         }
 
-        /** Called once an instance has been removed from the registry. */
+        /**
+         * Called once an instance has been removed from the registry.
+         *
+         * @param entry the instance just removed
+         */
         default void onRemoved(P entry) {
         }
     }
@@ -68,14 +77,14 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     /** One name's slot: built once, under its own lock, so that other names never wait for it. */
     private static final class Entry<P> {
         final ReentrantLock lock = new ReentrantLock();
-        volatile P value;
+        /** Null until built; once set, never changes. */
+        volatile @Nullable P value;
         /** Guarded by lock: the build failed or the entry was removed; callers start over with a fresh one. */
         boolean abandoned;
         /** Guarded by lock: the owning thread is running the builder now. */
         boolean building;
     }
 
-    private static final Consumer<Object> NO_CUSTOMIZER = b -> { };
 
     private final System.Logger log = System.getLogger(getClass().getName());
     private final String kind;
@@ -103,12 +112,21 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
 
     // ---- one factory per pattern ----
 
-    /** A registry of breakers whose defaults are {@code defaults} (its name is not used): {@link CircuitBreakerRegistry#of}. */
+    /**
+     * A registry of breakers whose defaults are {@code defaults} (its name is not used): {@link CircuitBreakerRegistry#of}.
+     *
+     * @param defaults the configuration every new instance starts from (copied now; later changes do not reach the registry)
+     * @return a registry of circuit breakers
+     */
     public static CircuitBreakerRegistry ofCircuitBreakers(CircuitBreaker.Builder defaults) {
         return CircuitBreakerRegistry.of(defaults);
     }
 
-    /** A registry of breakers with the built-in defaults. */
+    /**
+     * A registry of breakers with the built-in defaults.
+     *
+     * @return a registry of circuit breakers on the built-in defaults
+     */
     public static CircuitBreakerRegistry ofCircuitBreakers() {
         return CircuitBreakerRegistry.ofDefaults();
     }
@@ -117,6 +135,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * A registry of retries whose defaults are {@code defaults} (its name is not used; its listeners
      * are given to every retry). Removing a retry drops its listeners.
      *
+     * @param defaults the configuration every new instance starts from (copied now; later changes do not reach the registry)
+     * @return a registry of retries
      * @throws IllegalArgumentException if the defaults cannot build a retry
      */
     public static Registry<Retry, Retry.Builder> ofRetries(Retry.Builder defaults) {
@@ -125,18 +145,31 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
         return new Registry<>("Retry", shared::copy, Retry.Builder::build, Retry::removeAllListeners);
     }
 
-    /** A registry of retries with the built-in defaults (see {@link Retry#builder(String)}). */
+    /**
+     * A registry of retries with the built-in defaults (see {@link Retry#builder(String)}).
+     *
+     * @return a registry of retries on the built-in defaults
+     */
     public static Registry<Retry, Retry.Builder> ofRetries() {
         return ofRetries(Retry.builder("defaults"));
     }
 
-    /** A registry of bulkheads whose defaults are {@code defaults} (its name is not used). */
+    /**
+     * A registry of bulkheads whose defaults are {@code defaults} (its name is not used).
+     *
+     * @param defaults the configuration every new instance starts from (copied now; later changes do not reach the registry)
+     * @return a registry of bulkheads
+     */
     public static Registry<Bulkhead, Bulkhead.Builder> ofBulkheads(Bulkhead.Builder defaults) {
         Bulkhead.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
         return new Registry<>("Bulkhead", shared::copy, Bulkhead.Builder::build, b -> { });
     }
 
-    /** A registry of bulkheads with the built-in defaults (see {@link Bulkhead#builder(String)}). */
+    /**
+     * A registry of bulkheads with the built-in defaults (see {@link Bulkhead#builder(String)}).
+     *
+     * @return a registry of bulkheads on the built-in defaults
+     */
     public static Registry<Bulkhead, Bulkhead.Builder> ofBulkheads() {
         return ofBulkheads(Bulkhead.builder("defaults"));
     }
@@ -145,6 +178,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * A registry of thread-pool bulkheads whose defaults are {@code defaults} (its name is not used).
      * Removing one does not shut it down, since callers may still hold it: its idle threads end after
      * its keep-alive, and its owner may {@link ThreadPoolBulkhead#close() close} it.
+     * @param defaults the configuration every new instance starts from (copied now; later changes do not reach the registry)
+     * @return a registry of thread-pool bulkheads
      */
     public static Registry<ThreadPoolBulkhead, ThreadPoolBulkhead.Builder> ofThreadPoolBulkheads(
             ThreadPoolBulkhead.Builder defaults) {
@@ -152,18 +187,31 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
         return new Registry<>("ThreadPoolBulkhead", shared::copy, ThreadPoolBulkhead.Builder::build, b -> { });
     }
 
-    /** A registry of thread-pool bulkheads with the built-in defaults (see {@link ThreadPoolBulkhead#builder(String)}). */
+    /**
+     * A registry of thread-pool bulkheads with the built-in defaults (see {@link ThreadPoolBulkhead#builder(String)}).
+     *
+     * @return a registry of thread-pool bulkheads on the built-in defaults
+     */
     public static Registry<ThreadPoolBulkhead, ThreadPoolBulkhead.Builder> ofThreadPoolBulkheads() {
         return ofThreadPoolBulkheads(ThreadPoolBulkhead.builder("defaults"));
     }
 
-    /** A registry of timeouts whose defaults are {@code defaults} (its name is not used). */
+    /**
+     * A registry of timeouts whose defaults are {@code defaults} (its name is not used).
+     *
+     * @param defaults the configuration every new instance starts from (copied now; later changes do not reach the registry)
+     * @return a registry of timeouts
+     */
     public static Registry<Timeout, Timeout.Builder> ofTimeouts(Timeout.Builder defaults) {
         Timeout.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
         return new Registry<>("Timeout", shared::copy, Timeout.Builder::build, t -> { });
     }
 
-    /** A registry of timeouts with the built-in defaults (see {@link Timeout#builder(String)}). */
+    /**
+     * A registry of timeouts with the built-in defaults (see {@link Timeout#builder(String)}).
+     *
+     * @return a registry of timeouts on the built-in defaults
+     */
     public static Registry<Timeout, Timeout.Builder> ofTimeouts() {
         return ofTimeouts(Timeout.builder("defaults"));
     }
@@ -196,11 +244,13 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     /**
      * Returns the instance called {@code name}, creating it from the defaults if absent.
      *
+     * @param name the instance's name (not blank)
+     * @return the instance called {@code name}, created now if it was absent
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
     public P get(String name) {
-        return get(name, NO_CUSTOMIZER);
+        return get(name, Registry::noCustomizer);
     }
 
     /**
@@ -209,6 +259,9 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * applied to an existing instance. If the customizer or the build throws, nothing is added and the
      * exception propagates to this caller; a later get tries again.
      *
+     * @param name the instance's name (not blank)
+     * @param customizer applied to a copy of the defaults when the instance is created, never to an existing one
+     * @return the instance called {@code name}, created now if it was absent
      * @throws NullPointerException if {@code name} or {@code customizer} is null
      * @throws IllegalArgumentException if {@code name} is blank, or the customized configuration is invalid
      * @throws IllegalStateException if {@code customizer} gets or removes {@code name} itself
@@ -268,6 +321,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     /**
      * The instance called {@code name}, if present; never creates one.
      *
+     * @param name the instance's name (not blank)
+     * @return the instance, or empty if the registry has none of that name
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -282,6 +337,7 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * and tells the entry listeners (so meters bound to it go too). A creation of that name in progress
      * is waited for, then removed.
      *
+     * @param name the instance's name (not blank)
      * @return the removed instance, if there was one
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
@@ -299,11 +355,13 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
                 throw new IllegalStateException(kind + " registry: the customizer of '" + name
                         + "' got or removed '" + name + "' itself");
             }
-            if (entry.abandoned || !entries.remove(name, entry)) {
+            removed = entry.value;
+            // Not built and not building: its creator has not taken the lock yet. Nothing is present to
+            // remove; that creation goes on as if it came after this remove.
+            if (removed == null || entry.abandoned || !entries.remove(name, entry)) {
                 return Optional.empty();
             }
             entry.abandoned = true;
-            removed = entry.value;
         } finally {
             entry.lock.unlock();
         }
@@ -319,7 +377,11 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
         return Optional.of(removed);
     }
 
-    /** The instances now in the registry, sorted by name (an unmodifiable snapshot). */
+    /**
+     * The instances now in the registry, sorted by name (an unmodifiable snapshot).
+     *
+     * @return the instances, sorted by name (a copy)
+     */
     public List<P> all() {
         List<Map.Entry<String, Entry<P>>> sorted = new ArrayList<>(entries.entrySet());
         sorted.sort(Map.Entry.comparingByKey());
@@ -333,7 +395,11 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
         return List.copyOf(list);
     }
 
-    /** The number of instances now in the registry. */
+    /**
+     * The number of instances now in the registry.
+     *
+     * @return how many instances the registry holds now
+     */
     public int size() {
         int n = 0;
         for (Entry<P> e : entries.values()) {
@@ -348,6 +414,7 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      * Adds an entry listener and, so that a late binder misses nothing, calls its
      * {@link EntryListener#onAdded} for every instance already present, in name order.
      *
+     * @param listener hears instances added and removed from now on
      * @throws NullPointerException if {@code listener} is null
      */
     public void addEntryListener(EntryListener<? super P> listener) {
@@ -363,10 +430,15 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     /**
      * Removes an entry listener.
      *
+     * @param listener a listener added before
      * @return whether it was present
      */
     public boolean removeEntryListener(EntryListener<? super P> listener) {
         return entryListeners.remove(listener);
+    }
+
+    /** The customizer of {@link #get(String)}: the defaults as they are. */
+    private static void noCustomizer(Object builder) {
     }
 
     private void added(EntryListener<? super P> l, String name, P value) {

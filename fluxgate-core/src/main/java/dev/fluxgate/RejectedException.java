@@ -1,5 +1,7 @@
 package dev.fluxgate;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A local decision of a Fluxgate policy not to run a call: a {@link CircuitBreaker} that does not
  * permit it ({@link CallNotPermittedException}), a {@link Bulkhead} or {@link ThreadPoolBulkhead}
@@ -29,7 +31,7 @@ public abstract class RejectedException extends RuntimeException {
      *
      * @param message the detail message, or {@code null} when {@link #getMessage()} is overridden
      */
-    protected RejectedException(String message) {
+    protected RejectedException(@Nullable String message) {
         super(message, null, true, false);
     }
 }

@@ -57,6 +57,8 @@ public final class Resilience implements Policy {
     /**
      * A pipeline of {@code policies}, the first outermost; {@code null} elements are skipped.
      *
+     * @param policies the policies, outermost first
+     * @return a new pipeline
      * @throws NullPointerException if the array itself is null
      */
     public static Resilience of(Policy... policies) {
@@ -70,7 +72,7 @@ public final class Resilience implements Policy {
         return new Resilience(present.toArray(new Policy[0]));
     }
 
-    /** The policies, outermost first. */
+    /** {@return the policies, outermost first} */
     public List<Policy> policies() {
         return Collections.unmodifiableList(List.of(policies));
     }
@@ -78,6 +80,9 @@ public final class Resilience implements Policy {
     /**
      * Runs {@code task} through every policy.
      *
+     * @param <T> the task's result type
+     * @param task the call to protect
+     * @return what the task (or a fallback) returned
      * @throws Exception the task's exception or a policy's, unchanged
      */
     @Override
@@ -93,6 +98,9 @@ public final class Resilience implements Policy {
     /**
      * Runs {@code task} through every policy.
      *
+     * @param <T> the task's result type
+     * @param task the call to protect
+     * @return what the task (or a fallback) returned
      * @throws TimeoutExceededException if a {@link Timeout} ran out
      */
     @Override
@@ -104,6 +112,7 @@ public final class Resilience implements Policy {
     /**
      * Runs {@code task} through every policy.
      *
+     * @param task the call to protect
      * @throws TimeoutExceededException if a {@link Timeout} ran out
      */
     @Override
@@ -112,7 +121,13 @@ public final class Resilience implements Policy {
         Calls.unchecked(() -> call(0, Calls.callable(task)));
     }
 
-    /** Runs an asynchronous task through every policy; never blocks. */
+    /**
+     * Runs an asynchronous task through every policy; never blocks.
+     *
+     * @param <T> the task's result type
+     * @param task starts the asynchronous call
+     * @return a future with the outcome; cancelling it cancels the task's
+     */
     @Override
     public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
         Objects.requireNonNull(task, "task");

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a call again when it fails, waiting a {@link Backoff} between attempts.
@@ -90,11 +91,16 @@ public final class Retry implements Policy {
         /**
          * Waits {@code nanos} nanoseconds.
          *
+         * @param nanos how long to wait, in nanoseconds
          * @throws InterruptedException if the wait is interrupted; the retry then stops
          */
         void sleep(long nanos) throws InterruptedException;
 
-        /** {@link Thread#sleep}: interruptible, and it parks a virtual thread without pinning. */
+        /**
+         * {@link Thread#sleep}: interruptible, and it parks a virtual thread without pinning.
+         *
+         * @return a sleeper on {@link Thread#sleep}
+         */
         static Sleeper threadSleep() {
             return nanos -> {
                 if (nanos > 0) {
@@ -117,15 +123,15 @@ public final class Retry implements Policy {
     private final Backoff backoff;
     private final Tracker retryOn;
     private final Tracker abortOn;
-    private final Predicate<Object> retryOnResult;
+    private final @Nullable Predicate<Object> retryOnResult;
     private final boolean retryOnRejection;
     private final boolean waitForRetryAfter;
     private final Sleeper sleeper;
-    private final ScheduledExecutorService scheduler;
+    private final @Nullable ScheduledExecutorService scheduler;
     private final Ticker ticker;
     private final RandomGenerator random;
     private final List<RetryListener> listeners;
-    private final RetryBudget budget;
+    private final @Nullable RetryBudget budget;
 
     private final LongAdder successWithoutRetry = new LongAdder();
     private final LongAdder successWithRetry = new LongAdder();
@@ -157,6 +163,8 @@ public final class Retry implements Policy {
      * Starts a builder: 3 attempts, no duration limit, exponential backoff 100 ms x2 up to 10 s with full
      * jitter, every exception retried except rejections.
      *
+     * @param name the retry's name, for meters and logs
+     * @return a new builder
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -164,47 +172,58 @@ public final class Retry implements Policy {
         return new Builder(name);
     }
 
-    /** A retry with every default: see {@link #builder(String)}. */
+    /**
+     * A retry with every default: see {@link #builder(String)}.
+     *
+     * @param name the retry's name, for meters and logs
+     * @return a new retry
+     */
     public static Retry ofDefaults(String name) {
         return builder(name).build();
     }
 
-    /** The retry's name (for meters and logs). */
+    /** {@return the retry's name (for meters and logs)} */
     public String name() {
         return name;
     }
 
-    /** The most attempts per call, the first included. */
+    /** {@return the most attempts per call, the first included} */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** The backoff between attempts. */
+    /** {@return the backoff between attempts} */
     public Backoff backoff() {
         return backoff;
     }
 
-    /** Calls that succeeded at the first attempt. */
+    /** {@return the calls that succeeded at the first attempt} */
     public long successfulCallsWithoutRetry() {
         return successWithoutRetry.sum();
     }
 
-    /** Calls that succeeded after at least one retry. */
+    /** {@return the calls that succeeded after at least one retry} */
     public long successfulCallsWithRetry() {
         return successWithRetry.sum();
     }
 
-    /** Calls that failed at the first attempt without a retry (not retryable, or a single attempt allowed). */
+    /**
+     * {@return the calls that failed at the first attempt without a retry (not retryable, or a single
+     * attempt allowed)}
+     */
     public long failedCallsWithoutRetry() {
         return failedWithoutRetry.sum();
     }
 
-    /** Calls that failed after at least one retry (exhausted, interrupted, or a later non-retryable failure). */
+    /**
+     * {@return the calls that failed after at least one retry (exhausted, interrupted, or a later
+     * non-retryable failure)}
+     */
     public long failedCallsWithRetry() {
         return failedWithRetry.sum();
     }
 
-    /** Retries started, over all calls. */
+    /** {@return the retries started, over all calls} */
     public long retries() {
         return retries.sum();
     }
@@ -222,12 +241,21 @@ public final class Retry implements Policy {
         return java.util.Optional.ofNullable(budget);
     }
 
-    /** Adds a listener after build; it is notified after those already present. */
+    /**
+     * Adds a listener after build; it is notified after those already present.
+     *
+     * @param listener hears this retry's retries and outcomes
+     */
     public void addListener(RetryListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Removes a listener; returns whether it was present. */
+    /**
+     * Removes a listener; returns whether it was present.
+     *
+     * @param listener the listener to remove
+     * @return whether the listener was present
+     */
     public boolean removeListener(RetryListener listener) {
         return listeners.remove(listener);
     }
@@ -358,7 +386,7 @@ public final class Retry implements Policy {
         final long startNanos = maxDurationNanos == Long.MAX_VALUE ? 0 : ticker.read();
         int attempts;
         long previousDelay;
-        List<Throwable> failures;
+        @Nullable List<Throwable> failures;
 
         int begin() {
             int attempt = ++attempts;
@@ -403,7 +431,7 @@ public final class Retry implements Policy {
             return delay;
         }
 
-        private void retrying(Throwable error, long delay) {
+        private void retrying(@Nullable Throwable error, long delay) {
             previousDelay = delay;
             retries.increment();
             if (!listeners.isEmpty()) {
@@ -412,7 +440,7 @@ public final class Retry implements Policy {
             }
         }
 
-        private long nextDelay(Throwable error) {
+        private long nextDelay(@Nullable Throwable error) {
             if (attempts >= maxAttempts) {
                 return STOP;
             }
@@ -433,12 +461,12 @@ public final class Retry implements Policy {
             return delay;
         }
 
-        void giveUp(Throwable last) {
+        void giveUp(@Nullable Throwable last) {
             giveUp(last, STOP);
         }
 
         /** Gives up: the attempts or the time ran out ({@link #STOP}), or the budget denied a retry ({@link #DENIED}). */
-        void giveUp(Throwable last, long why) {
+        void giveUp(@Nullable Throwable last, long why) {
             if (last != null) {
                 attachEarlier(last);
             }
@@ -477,8 +505,8 @@ public final class Retry implements Policy {
     private final class AsyncExecution<T> extends Execution {
         final CompletableFuture<T> result = new CompletableFuture<>();
         private final Supplier<? extends CompletionStage<T>> task;
-        private volatile CompletableFuture<T> inFlight;
-        private volatile Future<?> pending;
+        private volatile @Nullable CompletableFuture<T> inFlight;
+        private volatile @Nullable Future<?> pending;
 
         AsyncExecution(Supplier<? extends CompletionStage<T>> task) {
             this.task = task;
@@ -556,19 +584,19 @@ public final class Retry implements Policy {
     public static final class Builder {
         private final String name;
         private int maxAttempts = 3;
-        private Duration maxDuration;
+        private @Nullable Duration maxDuration;
         private Backoff backoff = Backoff.exponential(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10)).withFullJitter();
         private Tracker retryOn = Tracker.all();
         private Tracker abortOn = Tracker.none();
-        private Predicate<Object> retryOnResult;
+        private @Nullable Predicate<Object> retryOnResult;
         private boolean retryOnRejection;
         private boolean waitForRetryAfter;
         private Sleeper sleeper = Sleeper.threadSleep();
-        private ScheduledExecutorService scheduler;
+        private @Nullable ScheduledExecutorService scheduler;
         private Ticker ticker = Ticker.system();
-        private RandomGenerator random;
+        private @Nullable RandomGenerator random;
         private final List<RetryListener> listeners = new ArrayList<>();
-        private RetryBudget budget;
+        private @Nullable RetryBudget budget;
 
         private Builder(String name) {
             this.name = Plugged.requireName(name);
@@ -578,6 +606,8 @@ public final class Retry implements Policy {
          * The most attempts per call, the first included; {@link Integer#MAX_VALUE} for no limit
          * (then set a {@link #maxDuration}). Default 3.
          *
+         * @param maxAttempts the most attempts, at least 1
+         * @return this builder
          * @throws IllegalArgumentException if {@code maxAttempts < 1}
          */
         public Builder maxAttempts(int maxAttempts) {
@@ -592,6 +622,9 @@ public final class Retry implements Policy {
          * No retry starts later than {@code maxDuration} after the first attempt started (on the
          * ticker). Default: no limit.
          *
+         * @param maxDuration the longest time after the first attempt in which a retry may start,
+         *     positive
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder maxDuration(Duration maxDuration) {
@@ -599,19 +632,34 @@ public final class Retry implements Policy {
             return this;
         }
 
-        /** The wait between attempts. */
+        /**
+         * The wait between attempts.
+         *
+         * @param backoff the backoff
+         * @return this builder
+         */
         public Builder backoff(Backoff backoff) {
             this.backoff = Objects.requireNonNull(backoff, "backoff");
             return this;
         }
 
-        /** Which exceptions are retried. Default {@link Tracker#all()}. */
+        /**
+         * Which exceptions are retried. Default {@link Tracker#all()}.
+         *
+         * @param retryOn matches the exceptions to retry
+         * @return this builder
+         */
         public Builder retryOn(Tracker retryOn) {
             this.retryOn = Objects.requireNonNull(retryOn, "retryOn");
             return this;
         }
 
-        /** Which exceptions stop the retries at once, whatever {@link #retryOn} says. Default none. */
+        /**
+         * Which exceptions stop the retries at once, whatever {@link #retryOn} says. Default none.
+         *
+         * @param abortOn matches the exceptions that stop the retries
+         * @return this builder
+         */
         public Builder abortOn(Tracker abortOn) {
             this.abortOn = Objects.requireNonNull(abortOn, "abortOn");
             return this;
@@ -620,13 +668,22 @@ public final class Retry implements Policy {
         /**
          * Which results are retried (compose with {@link Predicate#and}/{@link Predicate#or}). When the
          * attempts run out the caller gets the last result. Default: none.
+         *
+         * @param retryOnResult accepts the results to retry
+         * @return this builder
          */
         public Builder retryOnResult(Predicate<Object> retryOnResult) {
             this.retryOnResult = Objects.requireNonNull(retryOnResult, "retryOnResult");
             return this;
         }
 
-        /** Whether a {@link CallNotPermittedException} is retried (still subject to {@link #retryOn}). Default false. */
+        /**
+         * Whether a {@link CallNotPermittedException} is retried (still subject to {@link #retryOn}).
+         * Default false.
+         *
+         * @param retryOnRejection true to retry rejections
+         * @return this builder
+         */
         public Builder retryOnRejection(boolean retryOnRejection) {
             this.retryOnRejection = retryOnRejection;
             return this;
@@ -635,6 +692,9 @@ public final class Retry implements Policy {
         /**
          * Whether a retried rejection waits at least its {@link CallNotPermittedException#retryAfter()}
          * (implies {@link #retryOnRejection(boolean) retryOnRejection(true)} when true). Default false.
+         *
+         * @param waitForRetryAfter true to wait at least the rejection's {@code retryAfter()}
+         * @return this builder
          */
         public Builder waitForRetryAfter(boolean waitForRetryAfter) {
             this.waitForRetryAfter = waitForRetryAfter;
@@ -644,7 +704,12 @@ public final class Retry implements Policy {
             return this;
         }
 
-        /** How synchronous calls wait. Default {@link Sleeper#threadSleep()}. */
+        /**
+         * How synchronous calls wait. Default {@link Sleeper#threadSleep()}.
+         *
+         * @param sleeper the sleeper
+         * @return this builder
+         */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
@@ -653,19 +718,32 @@ public final class Retry implements Policy {
         /**
          * Where asynchronous attempts are scheduled and run. Default: a shared daemon scheduler that
          * hands each attempt to the common pool.
+         *
+         * @param scheduler the scheduler for asynchronous attempts
+         * @return this builder
          */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
-        /** The ticker {@link #maxDuration} is measured on. */
+        /**
+         * The ticker {@link #maxDuration} is measured on.
+         *
+         * @param ticker the ticker
+         * @return this builder
+         */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
-        /** The source of jitter. Default: a thread-local generator. */
+        /**
+         * The source of jitter. Default: a thread-local generator.
+         *
+         * @param random the source of jitter, safe for concurrent use
+         * @return this builder
+         */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
@@ -685,7 +763,12 @@ public final class Retry implements Policy {
             return this;
         }
 
-        /** Adds a listener; listeners are notified in the order added. */
+        /**
+         * Adds a listener; listeners are notified in the order added.
+         *
+         * @param listener the listener to add
+         * @return this builder
+         */
         public Builder listener(RetryListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -694,6 +777,7 @@ public final class Retry implements Policy {
         /**
          * Builds the retry.
          *
+         * @return a new retry
          * @throws IllegalArgumentException if neither attempts nor duration are limited
          */
         public Retry build() {

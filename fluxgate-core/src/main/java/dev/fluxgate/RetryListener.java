@@ -1,6 +1,7 @@
 package dev.fluxgate;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hears what a {@link Retry} does with each call. Every method has an empty default, so a listener
@@ -33,11 +34,19 @@ public interface RetryListener {
      * {@code delay}.
      *
      * @param failure the exception, or {@code null} when a result was judged retryable
+     * @param retry the retry
+     * @param attempt the attempt that failed, counted from 1
+     * @param delay the wait before the next attempt
      */
-    default void onRetry(Retry retry, int attempt, Throwable failure, Duration delay) {
+    default void onRetry(Retry retry, int attempt, @Nullable Throwable failure, Duration delay) {
     }
 
-    /** The call succeeded at attempt {@code attempts}, after at least one retry. */
+    /**
+     * The call succeeded at attempt {@code attempts}, after at least one retry.
+     *
+     * @param retry the retry
+     * @param attempts the attempts made, the first included
+     */
     default void onSuccessAfterRetries(Retry retry, int attempts) {
     }
 
@@ -47,11 +56,19 @@ public interface RetryListener {
      *
      * @param lastFailure the last exception (with the earlier ones attached as suppressed), or
      *     {@code null} when the last result was retryable; the caller gets that result
+     * @param retry the retry
+     * @param attempts the attempts made, the first included
      */
-    default void onExhausted(Retry retry, int attempts, Throwable lastFailure) {
+    default void onExhausted(Retry retry, int attempts, @Nullable Throwable lastFailure) {
     }
 
-    /** The call failed with an exception that is not retried (or aborts), at attempt {@code attempts}. */
+    /**
+     * The call failed with an exception that is not retried (or aborts), at attempt {@code attempts}.
+     *
+     * @param retry the retry
+     * @param attempts the attempts made, the first included
+     * @param failure the exception that was not retried
+     */
     default void onNotRetried(Retry retry, int attempts, Throwable failure) {
     }
 
@@ -65,6 +82,6 @@ public interface RetryListener {
      * @param lastFailure the last exception (with the earlier ones attached as suppressed), or
      *     {@code null} when the last result was retryable; the caller gets that result
      */
-    default void onBudgetExhausted(Retry retry, int attempts, Throwable lastFailure) {
+    default void onBudgetExhausted(Retry retry, int attempts, @Nullable Throwable lastFailure) {
     }
 }

@@ -81,6 +81,10 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
     /**
      * A pool of {@code threads} threads and a queue of {@code queueCapacity} tasks.
      *
+     * @param name the bulkhead's name, for meters and logs
+     * @param threads the most tasks that run at once, at least 1
+     * @param queueCapacity the most tasks that wait, zero or positive
+     * @return a new bulkhead
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -91,6 +95,8 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
     /**
      * Starts a builder: as many threads as processors, a queue of 100.
      *
+     * @param name the bulkhead's name, for meters and logs
+     * @return a new builder
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -98,37 +104,42 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         return new Builder(name);
     }
 
-    /** The bulkhead's name. */
+    /** {@return the bulkhead's name} */
     public String name() {
         return name;
     }
 
-    /** The most tasks that run at once. */
+    /** {@return the most tasks that run at once} */
     public int maxThreads() {
         return threads;
     }
 
-    /** The most tasks that wait. */
+    /** {@return the most tasks that wait} */
     public int queueCapacity() {
         return queueCapacity;
     }
 
-    /** Tasks running now (approximate, as {@link ThreadPoolExecutor#getActiveCount()}). */
+    /** {@return the tasks running now (approximate, as {@link ThreadPoolExecutor#getActiveCount()})} */
     public int activeThreads() {
         return executor.getActiveCount();
     }
 
-    /** Tasks waiting now. */
+    /** {@return the tasks waiting now} */
     public int queueDepth() {
         return executor.getQueue().size();
     }
 
-    /** Tasks admitted and not finished (running or waiting), at most {@code maxThreads() + queueCapacity()}. */
+    /**
+     * Tasks admitted and not finished (running or waiting), at most {@code maxThreads() + queueCapacity()}.
+     *
+     * @return the tasks admitted and not finished (running or waiting), at most {@code maxThreads() +
+     *     queueCapacity()}
+     */
     public int tasksInUse() {
         return (int) Math.min(inUse.get(), Integer.MAX_VALUE);
     }
 
-    /** Tasks rejected because pool and queue were full, since the bulkhead was built. */
+    /** {@return the tasks rejected because pool and queue were full, since the bulkhead was built} */
     public long rejectedCalls() {
         return rejected.sum();
     }
@@ -136,6 +147,8 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
     /**
      * Runs {@code task} on the pool.
      *
+     * @param <T> the task's result type
+     * @param task the task to run
      * @return its future; failed at once with {@link BulkheadFullException} when pool and queue are
      *     full, or {@link RejectedExecutionException} after shutdown
      */
@@ -249,13 +262,15 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
     /**
      * Waits up to {@code timeout} for every task to finish after a shutdown.
      *
+     * @param timeout the longest wait
+     * @throws InterruptedException if the wait is interrupted
      * @return whether they all finished
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Whether the bulkhead is shut down and every task has finished. */
+    /** {@return whether the bulkhead is shut down and every task has finished} */
     public boolean isTerminated() {
         return executor.isTerminated();
     }
@@ -366,6 +381,8 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         /**
          * The most tasks that run at once.
          *
+         * @param threads the most tasks that run at once
+         * @return this builder
          * @throws IllegalArgumentException if {@code threads < 1}
          */
         public Builder threads(int threads) {
@@ -379,6 +396,8 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         /**
          * The most tasks that wait for a thread; 0 hands tasks straight to a free thread or rejects them.
          *
+         * @param queueCapacity the most tasks that wait, zero or positive
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder queueCapacity(int queueCapacity) {
@@ -392,6 +411,8 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
         /**
          * How long an idle thread lives. Default one minute.
          *
+         * @param keepAlive how long an idle thread lives, positive
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder keepAlive(Duration keepAlive) {
@@ -399,7 +420,11 @@ public final class ThreadPoolBulkhead implements Policy, AutoCloseable {
             return this;
         }
 
-        /** Builds the bulkhead and its (initially empty) pool. */
+        /**
+         * Builds the bulkhead and its (initially empty) pool.
+         *
+         * @return a new bulkhead
+         */
         public ThreadPoolBulkhead build() {
             return new ThreadPoolBulkhead(name, threads, queueCapacity, keepAlive);
         }

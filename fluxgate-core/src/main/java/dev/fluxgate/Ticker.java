@@ -23,10 +23,10 @@ package dev.fluxgate;
 @FunctionalInterface
 public interface Ticker {
 
-    /** Returns the current reading in nanoseconds. */
+    /** {@return the current reading in nanoseconds} */
     long read();
 
-    /** The system ticker, {@link System#nanoTime()}. */
+    /** {@return the system ticker, {@link System#nanoTime()}} */
     static Ticker system() {
         return SystemTicker.INSTANCE;
     }

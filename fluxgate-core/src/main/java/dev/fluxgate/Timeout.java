@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bounds how long a call may take, and really cancels it when the time is up.
@@ -69,11 +70,11 @@ public final class Timeout implements Policy {
     private final String name;
     private final long timeoutNanos;
     private final Duration timeout;
-    private final ExecutorService executor;
-    private final ScheduledExecutorService scheduler;
+    private final @Nullable ExecutorService executor;
+    private final @Nullable ScheduledExecutorService scheduler;
     private final LongAdder timeouts;
 
-    private Timeout(String name, Duration timeout, ExecutorService executor, ScheduledExecutorService scheduler,
+    private Timeout(String name, Duration timeout, @Nullable ExecutorService executor, @Nullable ScheduledExecutorService scheduler,
             LongAdder timeouts) {
         this.name = name;
         this.timeout = timeout;
@@ -86,6 +87,8 @@ public final class Timeout implements Policy {
     /**
      * A timeout of {@code timeout}, called {@code "timeout"}.
      *
+     * @param timeout the time allowed per call, positive
+     * @return a new timeout
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public static Timeout of(Duration timeout) {
@@ -96,6 +99,8 @@ public final class Timeout implements Policy {
      * Starts a builder for a named timeout (for registries, meters and logs): {@link #DEFAULT_TIMEOUT},
      * the default workers and deadlines (see the class comment).
      *
+     * @param name the timeout's name (not blank)
+     * @return a new builder on those defaults
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -103,7 +108,12 @@ public final class Timeout implements Policy {
         return new Builder(name);
     }
 
-    /** This timeout, running synchronous calls on {@code executor} (which the caller owns and shuts down). */
+    /**
+     * This timeout, running synchronous calls on {@code executor} (which the caller owns and shuts down).
+     *
+     * @param executor runs synchronous calls
+     * @return a new timeout that shares this one's count of timeouts
+     */
     public Timeout withExecutor(ExecutorService executor) {
         return new Timeout(name, timeout, Objects.requireNonNull(executor, "executor"), scheduler, timeouts);
     }
@@ -116,22 +126,33 @@ public final class Timeout implements Policy {
      * Default: synchronous calls wait on the system clock, asynchronous deadlines are kept by a shared
      * daemon scheduler that completes them from the common pool. A scheduler driven by fake time lets
      * tests time calls out without sleeping.
+     *
+     * @param scheduler keeps the deadlines
+     * @return a new timeout that shares this one's count of timeouts
      */
     public Timeout withScheduler(ScheduledExecutorService scheduler) {
         return new Timeout(name, timeout, executor, Objects.requireNonNull(scheduler, "scheduler"), timeouts);
     }
 
-    /** The timeout's name: the builder's, or {@code "timeout"} for {@link #of(Duration)}. */
+    /**
+     * The timeout's name: the builder's, or {@code "timeout"} for {@link #of(Duration)}.
+     *
+     * @return the name given to the builder ({@code "timeout"} for {@link #of(Duration)})
+     */
     public String name() {
         return name;
     }
 
-    /** The time allowed per call. */
+    /** {@return the time allowed per call} */
     public Duration timeout() {
         return timeout;
     }
 
-    /** Calls that timed out, since this timeout was created (shared with its {@code with...} copies). */
+    /**
+     * {@return the calls that timed out since this timeout was created (shared with its {@code with...}
+     * copies)}
+     *
+     */
     public long timeouts() {
         return timeouts.sum();
     }
@@ -148,7 +169,7 @@ public final class Timeout implements Policy {
         Objects.requireNonNull(task, "task");
         Future<T> future = (executor != null ? executor : DefaultWorkers.EXECUTOR).submit(task);
         if (scheduler != null) {
-            return awaitWithTimer(future);
+            return awaitWithTimer(future, scheduler);
         }
         try {
             return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -165,7 +186,7 @@ public final class Timeout implements Policy {
     }
 
     /** Waits for {@code future} while a timer on the given scheduler keeps the deadline. */
-    private <T> T awaitWithTimer(Future<T> future) throws Exception {
+    private <T> T awaitWithTimer(Future<T> future, ScheduledExecutorService scheduler) throws Exception {
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> timer;
         try {
@@ -251,8 +272,9 @@ public final class Timeout implements Policy {
     public static final class Builder {
         private final String name;
         private Duration timeout = DEFAULT_TIMEOUT;
-        private ExecutorService executor;
-        private ScheduledExecutorService scheduler;
+        // Null until set: the timeout then uses the default workers and deadlines (see the class comment).
+        private @Nullable ExecutorService executor;
+        private @Nullable ScheduledExecutorService scheduler;
 
         private Builder(String name) {
             this.name = Plugged.requireName(name);
@@ -261,6 +283,8 @@ public final class Timeout implements Policy {
         /**
          * The time allowed per call. Default {@link #DEFAULT_TIMEOUT}.
          *
+         * @param timeout how long a call may take (positive)
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder timeout(Duration timeout) {
@@ -268,19 +292,33 @@ public final class Timeout implements Policy {
             return this;
         }
 
-        /** Runs synchronous calls on {@code executor}; see {@link Timeout#withExecutor}. */
+        /**
+         * Runs synchronous calls on {@code executor}; see {@link Timeout#withExecutor}.
+         *
+         * @param executor runs the work of synchronous calls
+         * @return this builder
+         */
         public Builder executor(ExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
-        /** Keeps deadlines on {@code scheduler}; see {@link Timeout#withScheduler}. */
+        /**
+         * Keeps deadlines on {@code scheduler}; see {@link Timeout#withScheduler}.
+         *
+         * @param scheduler fires the deadlines (a fake one in tests)
+         * @return this builder
+         */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
-        /** Builds the timeout. */
+        /**
+         * Builds the timeout.
+         *
+         * @return the timeout
+         */
         public Timeout build() {
             return new Timeout(name, timeout, executor, scheduler, new LongAdder());
         }

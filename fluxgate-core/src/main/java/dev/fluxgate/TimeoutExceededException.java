@@ -1,5 +1,6 @@
 package dev.fluxgate;
 
+import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -22,8 +23,8 @@ public final class TimeoutExceededException extends RuntimeException {
         super(cause.getMessage(), cause);
     }
 
-    /** The original timeout (also the {@linkplain #getCause() cause}). */
+    /** {@return the original timeout (also the {@linkplain #getCause() cause})} */
     public TimeoutException timeout() {
-        return (TimeoutException) getCause();
+        return (TimeoutException) Objects.requireNonNull(getCause()); // set by the constructor, never null
     }
 }

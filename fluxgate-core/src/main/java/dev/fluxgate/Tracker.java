@@ -20,15 +20,24 @@ public interface Tracker {
      * Returns whether {@code error} counts as a failure.
      *
      * @param error the exception the call threw, never {@code null}
+     * @return true if it is a failure
      */
     boolean tracks(Throwable error);
 
-    /** Counts every exception (and {@link Error}) as a failure. The default. */
+    /**
+     * Counts every exception (and {@link Error}) as a failure. The default.
+     *
+     * @return a tracker that counts everything
+     */
     static Tracker all() {
         return Trackers.ALL;
     }
 
-    /** Counts nothing as a failure. */
+    /**
+     * Counts nothing as a failure.
+     *
+     * @return a tracker that counts nothing
+     */
     static Tracker none() {
         return Trackers.NONE;
     }
@@ -36,6 +45,8 @@ public interface Tracker {
     /**
      * Counts exceptions that are instances of any of {@code types} (subclasses included).
      *
+     * @param types the exception types to count
+     * @return a tracker by type
      * @throws IllegalArgumentException if no type is given
      * @throws NullPointerException if {@code types} or one of its elements is null
      */
@@ -52,24 +63,43 @@ public interface Tracker {
         return new Trackers.TypeOf(copy);
     }
 
-    /** Counts what {@code tracker} does not. */
+    /**
+     * Counts what {@code tracker} does not.
+     *
+     * @param tracker the tracker to invert
+     * @return a tracker that counts what {@code tracker} does not
+     */
     static Tracker not(Tracker tracker) {
         return Objects.requireNonNull(tracker, "tracker").negate();
     }
 
-    /** Counts an exception when both this and {@code other} count it. */
+    /**
+     * Counts an exception when both this and {@code other} count it.
+     *
+     * @param other the other tracker
+     * @return a tracker that needs both
+     */
     default Tracker and(Tracker other) {
         Objects.requireNonNull(other, "other");
         return new Trackers.Composite(this, other, true);
     }
 
-    /** Counts an exception when this or {@code other} counts it. */
+    /**
+     * Counts an exception when this or {@code other} counts it.
+     *
+     * @param other the other tracker
+     * @return a tracker that needs either
+     */
     default Tracker or(Tracker other) {
         Objects.requireNonNull(other, "other");
         return new Trackers.Composite(this, other, false);
     }
 
-    /** Counts what this tracker does not. */
+    /**
+     * Counts what this tracker does not.
+     *
+     * @return a tracker that counts what this one does not
+     */
     default Tracker negate() {
         return new Trackers.Not(this);
     }
@@ -104,6 +134,8 @@ final class Trackers {
         }
     };
 
+    // equals, hashCode and toString compare and print the contents; an array keeps tracks() free of iterators.
+    @SuppressWarnings("ArrayRecordComponent")
     record TypeOf(Class<?>[] types) implements Tracker {
         @Override
         public boolean tracks(Throwable error) {

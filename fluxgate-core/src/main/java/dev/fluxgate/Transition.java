@@ -20,7 +20,16 @@ import java.util.Objects;
  */
 public record Transition(String breakerName, State from, State to, Instant at, Metrics metrics, String reason) {
 
-    /** Validates that no component is null. */
+    /**
+     * Validates that no component is null.
+     *
+     * @param breakerName the breaker that moved
+     * @param from the state it left
+     * @param to the state it entered
+     * @param at when it moved
+     * @param metrics the window just before the move cleared it
+     * @param reason a readable explanation, naming the rule that fired and its figures
+     */
     public Transition {
         Objects.requireNonNull(breakerName, "breakerName");
         Objects.requireNonNull(from, "from");

@@ -36,23 +36,36 @@ public abstract class Tripper {
      *
      * @param state {@link State#CLOSED} or {@link State#HALF_OPEN}
      * @param metrics the window
+     * @return true to open
      */
     public abstract boolean shouldTrip(State state, Metrics metrics);
 
     /**
      * Explains a decision in words, with the figures of the rules that fired, e.g.
      * {@code minRequests(10) and failureRate >= 0.5 (0.62 of 100 calls)}.
+     *
+     * @param state the breaker's state when it decided
+     * @param metrics the window it decided on
+     * @return the explanation, one line
      */
     public String explain(State state, Metrics metrics) {
         return toString();
     }
 
-    /** Fires in {@link State#CLOSED}. */
+    /**
+     * Fires in {@link State#CLOSED}.
+     *
+     * @return a tripper that fires in CLOSED
+     */
     public static Tripper closed() {
         return new InState(State.CLOSED, "closed()");
     }
 
-    /** Fires in {@link State#HALF_OPEN}. */
+    /**
+     * Fires in {@link State#HALF_OPEN}.
+     *
+     * @return a tripper that fires in HALF_OPEN
+     */
     public static Tripper halfOpened() {
         return new InState(State.HALF_OPEN, "halfOpened()");
     }
@@ -60,6 +73,8 @@ public abstract class Tripper {
     /**
      * Fires when the window holds at least {@code n} calls.
      *
+     * @param n the calls needed, at least 1
+     * @return a tripper on the window's size
      * @throws IllegalArgumentException if {@code n < 1}
      */
     public static Tripper minRequests(int n) {
@@ -73,6 +88,7 @@ public abstract class Tripper {
      * Fires when at least {@code ratio} of the window's calls failed.
      *
      * @param ratio in (0, 1]
+     * @return a tripper on the failure rate
      * @throws IllegalArgumentException if {@code ratio} is outside (0, 1]
      */
     public static Tripper failureRate(double ratio) {
@@ -84,6 +100,7 @@ public abstract class Tripper {
      *
      * @param ratio in (0, 1]
      * @param threshold a positive duration; a call is slow when its duration is {@code >=} it
+     * @return a tripper on the slow-call rate
      * @throws IllegalArgumentException if {@code ratio} is outside (0, 1] or {@code threshold} is not positive
      */
     public static Tripper slowRate(double ratio, Duration threshold) {
@@ -93,6 +110,8 @@ public abstract class Tripper {
     /**
      * Fires after {@code n} tracked failures in a row.
      *
+     * @param n the failures in a row, at least 1
+     * @return a tripper on the failure streak
      * @throws IllegalArgumentException if {@code n < 1}
      */
     public static Tripper failureStreak(int n) {
@@ -106,28 +125,49 @@ public abstract class Tripper {
      * Fires when the mean duration of the window's calls is at least {@code threshold}; never on an
      * empty window, nor on one that does not measure durations. A breaker with this rule measures them.
      *
+     * @param threshold the mean duration that fires, positive
+     * @return a tripper on the mean duration
      * @throws IllegalArgumentException if {@code threshold} is not positive
      */
     public static Tripper avgLatency(Duration threshold) {
         return new AvgLatency(positive("avgLatency threshold", threshold));
     }
 
-    /** Fires when {@code tripper} does not. */
+    /**
+     * Fires when {@code tripper} does not.
+     *
+     * @param tripper the tripper to invert
+     * @return a tripper that fires when {@code tripper} does not
+     */
     public static Tripper not(Tripper tripper) {
         return Objects.requireNonNull(tripper, "tripper").negate();
     }
 
-    /** Fires when both this and {@code other} fire. */
+    /**
+     * Fires when both this and {@code other} fire.
+     *
+     * @param other the other tripper
+     * @return a tripper that needs both
+     */
     public Tripper and(Tripper other) {
         return new Composite(this, Objects.requireNonNull(other, "other"), true);
     }
 
-    /** Fires when this or {@code other} fires. */
+    /**
+     * Fires when this or {@code other} fires.
+     *
+     * @param other the other tripper
+     * @return a tripper that needs either
+     */
     public Tripper or(Tripper other) {
         return new Composite(this, Objects.requireNonNull(other, "other"), false);
     }
 
-    /** Fires when this does not. */
+    /**
+     * Fires when this does not.
+     *
+     * @return a tripper that fires when this one does not
+     */
     public Tripper negate() {
         return new Not(this);
     }
@@ -157,7 +197,7 @@ public abstract class Tripper {
      *   <li>Rule names, units and the words {@code and}, {@code or}, {@code not} ignore case;
      *       {@code halfOpen()} is read as {@code halfOpened()}.</li>
      *   <li>Whitespace may appear between any two tokens and is never required next to a bracket, a comma
-     *       or a symbol ({@code ~closed()&amp;failureStreak(3)}); words need it between them.</li>
+     *       or a symbol ({@code ~closed()&failureStreak(3)}); words need it between them.</li>
      * </ul>
      *
      * @param expression the text

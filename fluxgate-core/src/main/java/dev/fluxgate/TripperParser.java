@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the text form of a {@link Tripper} (the grammar is documented on {@link Tripper#parse}) and
@@ -33,10 +34,6 @@ final class TripperParser {
         /** How an error message names this token. */
         String found() {
             return kind == Kind.END ? "end of text" : "'" + text + "'";
-        }
-
-        boolean isWord(String word) {
-            return kind == Kind.WORD && text.equalsIgnoreCase(word);
         }
     }
 
@@ -163,44 +160,45 @@ final class TripperParser {
         }
         next++;
         String key = name.text().toLowerCase(Locale.ROOT);
-        switch (key) {
-            case "closed":
+        return switch (key) {
+            case "closed" -> {
                 arguments(name, "closed()", 0);
-                return Tripper.closed();
-            case "halfopened", "halfopen":
+                yield Tripper.closed();
+            }
+            case "halfopened", "halfopen" -> {
                 arguments(name, "halfOpened()", 0);
-                return Tripper.halfOpened();
-            case "minrequests": {
+                yield Tripper.halfOpened();
+            }
+            case "minrequests" -> {
                 Token n = arguments(name, "minRequests(n)", 1).get(0);
                 int value = whole(n);
-                return build(n, () -> Tripper.minRequests(value));
+                yield build(n, () -> Tripper.minRequests(value));
             }
-            case "failurerate": {
+            case "failurerate" -> {
                 Token r = arguments(name, "failureRate(r)", 1).get(0);
                 double value = decimal(r);
-                return build(r, () -> Tripper.failureRate(value));
+                yield build(r, () -> Tripper.failureRate(value));
             }
-            case "slowrate": {
+            case "slowrate" -> {
                 List<Token> args = arguments(name, "slowRate(r, duration)", 2);
                 double ratio = decimal(args.get(0));
                 Duration threshold = duration(args.get(1));
                 // Check the ratio alone first so that an error points at the argument that is wrong.
                 build(args.get(0), () -> Tripper.ratio("slowRate ratio", ratio));
-                return build(args.get(1), () -> Tripper.slowRate(ratio, threshold));
+                yield build(args.get(1), () -> Tripper.slowRate(ratio, threshold));
             }
-            case "failurestreak": {
+            case "failurestreak" -> {
                 Token n = arguments(name, "failureStreak(n)", 1).get(0);
                 int value = whole(n);
-                return build(n, () -> Tripper.failureStreak(value));
+                yield build(n, () -> Tripper.failureStreak(value));
             }
-            case "avglatency": {
+            case "avglatency" -> {
                 Token d = arguments(name, "avgLatency(duration)", 1).get(0);
                 Duration value = duration(d);
-                return build(d, () -> Tripper.avgLatency(value));
+                yield build(d, () -> Tripper.avgLatency(value));
             }
-            default:
-                throw error(name.position(), "unknown rule '" + name.text() + "'; expected one of " + RULES);
-        }
+            default -> throw error(name.position(), "unknown rule '" + name.text() + "'; expected one of " + RULES);
+        };
     }
 
     /** Reads {@code ( arg, ... )} with exactly {@code arity} arguments, each one token. */
@@ -276,7 +274,7 @@ final class TripperParser {
         return error(found.position(), "expected " + what + " but found " + found.found());
     }
 
-    private IllegalArgumentException error(int position, String message) {
+    private IllegalArgumentException error(int position, @Nullable String message) {
         return new IllegalArgumentException("at position " + (position + 1) + ": " + message + " (in \"" + text + "\")");
     }
 

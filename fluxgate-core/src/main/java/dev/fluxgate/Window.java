@@ -42,6 +42,8 @@ public final class Window {
     /**
      * The last {@code size} calls.
      *
+     * @param size the calls it holds, at least 1
+     * @return a count window
      * @throws IllegalArgumentException if {@code size < 1}
      */
     public static Window count(int size) {
@@ -54,6 +56,8 @@ public final class Window {
     /**
      * The calls of the last {@code span}, in {@value #DEFAULT_BUCKETS} buckets (at least 1 ms wide).
      *
+     * @param span how far back the window reaches, positive
+     * @return a time window
      * @throws IllegalArgumentException if {@code span} is not positive
      */
     public static Window time(Duration span) {
@@ -67,6 +71,9 @@ public final class Window {
      * The calls of the last {@code span}, in buckets {@code bucket} wide; sub-second buckets are
      * allowed. A call is in the window while its bucket overlaps the span.
      *
+     * @param span how far back the window reaches, positive
+     * @param bucket the bucket width, positive and at most {@code span}
+     * @return a time window
      * @throws IllegalArgumentException if a duration is not positive, {@code bucket > span}, or the
      *     span holds more than {@value #MAX_BUCKETS} buckets
      */
@@ -84,22 +91,22 @@ public final class Window {
         return new Window(0, s, b, false);
     }
 
-    /** Whether this is a count window. */
+    /** {@return whether this is a count window} */
     public boolean isCount() {
         return size > 0;
     }
 
-    /** The number of calls a count window holds, or 0 for a time window. */
+    /** {@return the number of calls a count window holds, or 0 for a time window} */
     public int size() {
         return size;
     }
 
-    /** The span of a time window, or {@link Duration#ZERO} for a count window. */
+    /** {@return the span of a time window, or {@link Duration#ZERO} for a count window} */
     public Duration span() {
         return Duration.ofNanos(spanNanos);
     }
 
-    /** The bucket width of a time window, or {@link Duration#ZERO} for a count window. */
+    /** {@return the bucket width of a time window, or {@link Duration#ZERO} for a count window} */
     public Duration bucket() {
         return Duration.ofNanos(bucketNanos);
     }

@@ -29,4 +29,7 @@
  * values. Breakers take no Java monitor locks (virtual threads do not pin on them), never hold a
  * lock while user code or a listener runs, and allocate nothing on the CLOSED success path.
  */
+@NullMarked
 package dev.fluxgate;
+
+import org.jspecify.annotations.NullMarked;

@@ -48,7 +48,7 @@ class BackoffJitterBoundsTest {
         long previous = 0;
         for (int reopens = 0; reopens < 200; reopens++) {
             long w = plain.delayNanos(reopens, Delays.NO_RANDOM);
-            double expected = Math.min(initial * Math.pow(1.7, reopens), max);
+            double expected = Math.min(initial * Math.pow(1.7, reopens), (double) max);
             assertThat((double) w).as("reopens " + reopens).isCloseTo(expected, org.assertj.core.data.Offset.offset(2.0));
             assertThat(w).isGreaterThanOrEqualTo(previous).isLessThanOrEqualTo(max);
             previous = w;

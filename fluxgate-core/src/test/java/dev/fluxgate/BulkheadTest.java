@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class BulkheadTest {
 
     @RepeatedTest(5)
+    @SuppressWarnings("ThreadPriorityCheck") // yield inside the slot widens the window for an overrun
     void neverRunsMoreThanTheLimitUnderRacingThreads() throws Exception {
         int threads = 16;
         int limit = 3;
@@ -190,7 +191,7 @@ class BulkheadTest {
         }
         assertThat(maxSeen.get()).isLessThanOrEqualTo(5);
         assertThat(bulkhead.availablePermits()).isEqualTo(5);
-        assertThat(bulkhead.permittedCalls() + bulkhead.rejectedCalls()).isEqualTo(threads * 500);
+        assertThat(bulkhead.permittedCalls() + bulkhead.rejectedCalls()).isEqualTo(threads * 500L);
     }
 
     @Test

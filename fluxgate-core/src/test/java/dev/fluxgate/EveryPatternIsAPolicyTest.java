@@ -78,7 +78,7 @@ class EveryPatternIsAPolicyTest {
             note.run();
             return "c";
         });
-        Runnable r = pattern.policy().decorate((Runnable) note::run);
+        Runnable r = pattern.policy().decorate(note);
         assertThat(pattern.callsSeen().getAsLong()).as("decorating runs nothing").isZero();
         assertThat(s.get()).isEqualTo("s");
         assertThat(c.call()).isEqualTo("c");

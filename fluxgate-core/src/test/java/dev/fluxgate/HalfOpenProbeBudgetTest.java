@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class HalfOpenProbeBudgetTest {
 
+    @SuppressWarnings("StaticAssignmentOfThrowable") // one shared instance: the tests compare outcomes, not traces
     private static final IOException DOWN = new IOException("down");
 
     private final TestTicker ticker = new TestTicker();

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 public class LincheckBreakerTest {
 
+    @SuppressWarnings("StaticAssignmentOfThrowable") // one shared instance: operations compare outcomes, not traces
     private static final IOException BOOM = new IOException("boom");
 
     /** Lincheck creates one instance per scenario. */

@@ -24,6 +24,7 @@ public class LincheckWindowTest {
             .ticker(() -> 0L)
             .build();
 
+    @SuppressWarnings("StaticAssignmentOfThrowable") // one shared instance: operations compare outcomes, not traces
     private static final IOException BOOM = new IOException("boom");
 
     /** Lincheck creates one instance per scenario. */

@@ -70,7 +70,7 @@ class ListenerAndLoggingContractTest {
     }
 
     private List<String> warnings() {
-        return logged.stream().filter(r -> r.getLevel() == Level.WARNING)
+        return logged.stream().filter(r -> Level.WARNING.equals(r.getLevel()))
                 .map(r -> r.getParameters() == null ? r.getMessage() : java.text.MessageFormat.format(r.getMessage(), r.getParameters()))
                 .toList();
     }

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PluggedCodeRuleTest {
 
+    @SuppressWarnings("StaticAssignmentOfThrowable") // one shared instance: the tests check identity, not traces
     private static final IOException DOWN = new IOException("down");
 
     /** An Error of the test's own, so that nothing else could have thrown it. */

@@ -57,7 +57,6 @@ class SoakTest {
         IllegalStateException untracked = new IllegalStateException("untracked");
 
         long perCheckpoint = CALLS / CHECKPOINTS / THREADS;
-        List<String> lines = new ArrayList<>();
         List<Long> heapAfterGc = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         long started = System.nanoTime();
@@ -124,7 +123,6 @@ class SoakTest {
                 String line = String.format(Locale.ROOT, "checkpoint %2d: %,d calls, %.1f s, %,.0f calls/s, heap after GC %,d KiB",
                         cp, total, seconds, total / seconds, heap / 1024);
                 System.out.println(line);
-                lines.add(line);
                 for (int b = 0; b < 2; b++) {
                     Metrics m = breakers[b].metrics();
                     assertThat(m.successfulCalls() + m.failedCalls() + m.ignoredCalls())

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class TransitionOrderTest {
 
+    @SuppressWarnings("StaticAssignmentOfThrowable") // one shared instance: the tests compare outcomes, not traces
     private static final IOException DOWN = new IOException("down");
 
     private final TestTicker ticker = new TestTicker();
@@ -194,7 +195,7 @@ class TransitionOrderTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // a sneaky throw: T fits any expression, on purpose
     private static <T, E extends Throwable> T sneaky(Throwable e) throws E {
         throw (E) e;
     }

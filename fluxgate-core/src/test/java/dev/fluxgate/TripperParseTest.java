@@ -193,19 +193,19 @@ class TripperParseTest {
     }
 
     private static Tripper randomTripper(Random r, int depth) {
-        switch (r.nextInt(depth == 0 ? 7 : 11)) {
-            case 0: return closed();
-            case 1: return halfOpened();
-            case 2: return minRequests(count(r));
-            case 3: return failureRate(ratio(r));
-            case 4: return slowRate(ratio(r), duration(r));
-            case 5: return failureStreak(count(r));
-            case 6: return avgLatency(duration(r));
-            case 7: return randomTripper(r, depth - 1).and(randomTripper(r, depth - 1));
-            case 8: return randomTripper(r, depth - 1).or(randomTripper(r, depth - 1));
-            case 9: return not(randomTripper(r, depth - 1));
-            default: return randomTripper(r, depth - 1);
-        }
+        return switch (r.nextInt(depth == 0 ? 7 : 11)) {
+            case 0 -> closed();
+            case 1 -> halfOpened();
+            case 2 -> minRequests(count(r));
+            case 3 -> failureRate(ratio(r));
+            case 4 -> slowRate(ratio(r), duration(r));
+            case 5 -> failureStreak(count(r));
+            case 6 -> avgLatency(duration(r));
+            case 7 -> randomTripper(r, depth - 1).and(randomTripper(r, depth - 1));
+            case 8 -> randomTripper(r, depth - 1).or(randomTripper(r, depth - 1));
+            case 9 -> not(randomTripper(r, depth - 1));
+            default -> randomTripper(r, depth - 1);
+        };
     }
 
     private static int count(Random r) {

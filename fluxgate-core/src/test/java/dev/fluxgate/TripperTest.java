@@ -79,7 +79,7 @@ class TripperTest {
     @Test
     void explainSaysEachRuleInWordsWithItsFigures() {
         Duration slow = Duration.ofNanos(2_182_050_944L);
-        WindowFigures m = new WindowFigures(4, 2, 2, Duration.ofMillis(3000), 1);
+        WindowFigures m = new WindowFigures(4, 2, 2, Duration.ofSeconds(3), 1);
         assertThat(Tripper.slowRate(0.5, slow).explain(State.CLOSED, m)).isEqualTo("slowRate(2.182050944s) >= 0.5 (0.50 of 4 calls)");
         assertThat(Tripper.avgLatency(slow).explain(State.CLOSED, m)).isEqualTo("avgLatency >= 2.182050944s (3s over 4 calls)");
         Tripper a = Tripper.minRequests(1);

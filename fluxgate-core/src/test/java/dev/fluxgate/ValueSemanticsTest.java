@@ -97,6 +97,7 @@ class ValueSemanticsTest {
     }
 
     @Test
+    @SuppressWarnings("CanonicalDuration") // the same threshold spelled in another unit, on purpose
     void trippersAreValues() {
         Duration slow = Duration.ofMillis(100);
         equalValues(Tripper.closed(), Tripper.closed());

@@ -47,7 +47,7 @@ class VirtualThreadPinningTest {
         try {
             return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
+            throw new LinkageError("newVirtualThreadPerTaskExecutor", e);
         }
     }
 

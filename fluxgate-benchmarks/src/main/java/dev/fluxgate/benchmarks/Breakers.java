@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The breakers under test, configured alike: a window of the last 100 calls (or of 60 s), a 50%
@@ -28,6 +29,7 @@ public final class Breakers {
     /** The task every benchmark runs: returns {@link #VALUE}. */
     public static final Supplier<Object> TASK = () -> VALUE;
     /** The exception a failing task throws: preallocated and stackless, so only the breaker's cost shows. */
+    @SuppressWarnings("StaticAssignmentOfThrowable") // preallocated on purpose: see above
     public static final RuntimeException FAILURE = new Failure();
     /** A task that fails with {@link #FAILURE}. */
     public static final Supplier<Object> FAILING = () -> {
@@ -53,7 +55,11 @@ public final class Breakers {
 
     // ---- Fluxgate ----
 
-    /** Fluxgate with a count window of 100 (the documented defaults, spelled out). */
+    /**
+     * Fluxgate with a count window of 100 (the documented defaults, spelled out).
+     *
+     * @return a builder; the benchmark builds it
+     */
     public static CircuitBreaker.Builder fluxgateCount() {
         return CircuitBreaker.builder("bench")
                 .window(Window.count(WINDOW))
@@ -61,19 +67,36 @@ public final class Breakers {
                 .cooldown(Cooldown.fixed(WAIT));
     }
 
-    /** Fluxgate with a time window of {@code span}. */
+    /**
+     * Fluxgate with a time window of {@code span}.
+     *
+     * @param span how far back the window reaches
+     * @return a builder; the benchmark builds it
+     */
     public static CircuitBreaker.Builder fluxgateTime(Duration span) {
         return fluxgateCount().window(Window.time(span));
     }
 
     // ---- Resilience4j ----
 
-    /** Resilience4j with a count window of 100 and the given window synchronization strategy. */
+    /**
+     * Resilience4j with a count window of 100 and the given window synchronization strategy.
+     *
+     * @param strategy the window's synchronization strategy
+     * @return a config builder
+     */
     public static CircuitBreakerConfig.Builder r4jCount(SlidingWindowSynchronizationStrategy strategy) {
         return r4jCount(strategy, WAIT);
     }
 
-    /** As {@link #r4jCount(SlidingWindowSynchronizationStrategy)}, waiting {@code wait} in OPEN (it may be set once only). */
+    /**
+     * As {@link #r4jCount(SlidingWindowSynchronizationStrategy)}, waiting {@code wait} in OPEN (it may be
+     * set once only).
+     *
+     * @param strategy the window's synchronization strategy
+     * @param wait how long OPEN waits
+     * @return a config builder
+     */
     public static CircuitBreakerConfig.Builder r4jCount(SlidingWindowSynchronizationStrategy strategy, Duration wait) {
         return CircuitBreakerConfig.custom()
                 .slidingWindow(WINDOW, WINDOW, SlidingWindowType.COUNT_BASED, strategy)
@@ -82,40 +105,71 @@ public final class Breakers {
                 .writableStackTraceEnabled(false);
     }
 
-    /** Resilience4j with a time window of 60 s. */
+    /**
+     * Resilience4j with a time window of 60 s.
+     *
+     * @param strategy the window's synchronization strategy
+     * @return a config builder
+     */
     public static CircuitBreakerConfig.Builder r4jTime(SlidingWindowSynchronizationStrategy strategy) {
         return r4jCount(strategy).slidingWindow(60, WINDOW, SlidingWindowType.TIME_BASED, strategy);
     }
 
-    /** Builds a Resilience4j breaker. */
+    /**
+     * Builds a Resilience4j breaker.
+     *
+     * @param config the configuration
+     * @return a new breaker, CLOSED
+     */
     public static io.github.resilience4j.circuitbreaker.CircuitBreaker r4j(CircuitBreakerConfig.Builder config) {
         return io.github.resilience4j.circuitbreaker.CircuitBreaker.of("bench", config.build());
     }
 
     // ---- Failsafe ----
 
-    /** Failsafe with a count window of 100: opens at 50 failures of the last 100 executions. */
+    /**
+     * Failsafe with a count window of 100: opens at 50 failures of the last 100 executions.
+     *
+     * @return a builder; the benchmark builds it
+     */
     public static dev.failsafe.CircuitBreakerBuilder<Object> failsafeCount() {
         return dev.failsafe.CircuitBreaker.builder()
                 .withFailureThreshold(WINDOW / 2, WINDOW)
                 .withDelay(WAIT);
     }
 
-    /** Failsafe with a time window of 60 s: opens at a 50% failure rate over at least 100 executions. */
+    /**
+     * Failsafe with a time window of 60 s: opens at a 50% failure rate over at least 100 executions.
+     *
+     * @return a builder; the benchmark builds it
+     */
     public static dev.failsafe.CircuitBreakerBuilder<Object> failsafeTime() {
         return dev.failsafe.CircuitBreaker.builder()
                 .withFailureRateThreshold(50, WINDOW, Duration.ofSeconds(60))
                 .withDelay(WAIT);
     }
 
-    /** The executor Failsafe runs calls with; asynchronous stages complete on the calling thread. */
+    /**
+     * The executor Failsafe runs calls with; asynchronous stages complete on the calling thread.
+     *
+     * @param breaker the breaker calls run through
+     * @return an executor around {@code breaker}
+     */
     public static FailsafeExecutor<Object> failsafe(dev.failsafe.CircuitBreaker<Object> breaker) {
         return Failsafe.with(breaker).with((Executor) Runnable::run);
     }
 
-    /** Fails {@code n} calls through each breaker's own API (to trip it the way users would). */
-    public static void fail(CircuitBreaker fluxgate, io.github.resilience4j.circuitbreaker.CircuitBreaker r4j,
-            dev.failsafe.CircuitBreaker<Object> failsafe, int n) {
+    /**
+     * Fails {@code n} calls through each breaker's own API (to trip it the way users would).
+     *
+     * @param n the calls to fail
+     * @param fluxgate the Fluxgate breaker
+     * @param r4j the Resilience4j breaker
+     * @param failsafe the Failsafe breaker
+     */
+    public static void fail(@Nullable CircuitBreaker fluxgate,
+            io.github.resilience4j.circuitbreaker.@Nullable CircuitBreaker r4j,
+            dev.failsafe.@Nullable CircuitBreaker<Object> failsafe, int n) {
         for (int i = 0; i < n; i++) {
             if (fluxgate != null) {
                 long p = fluxgate.tryAcquirePermission();
@@ -132,7 +186,13 @@ public final class Breakers {
         }
     }
 
-    /** Throws unless {@code condition} holds: a benchmark whose breakers are not in the state it measures is wrong. */
+    /**
+     * Throws unless {@code condition} holds: a benchmark whose breakers are not in the state it measures
+     * is wrong.
+     *
+     * @param condition what must hold
+     * @param what the state expected, for the exception's message
+     */
     public static void check(boolean condition, String what) {
         if (!condition) {
             throw new IllegalStateException("benchmark misconfigured: " + what);

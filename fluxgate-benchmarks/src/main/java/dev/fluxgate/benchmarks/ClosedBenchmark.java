@@ -41,6 +41,10 @@ public class ClosedBenchmark {
     FailsafeExecutor<Object> failsafeCount;
     FailsafeExecutor<Object> failsafeTime;
 
+    /** Created by JMH, once per run ({@code Scope.Benchmark}). */
+    public ClosedBenchmark() {
+    }
+
     /** Builds the breakers, all CLOSED. */
     @Setup
     public void setUp() {
@@ -77,6 +81,10 @@ public class ClosedBenchmark {
         int calls;
         final AtomicLong atomic = new AtomicLong();
 
+        /** Created by JMH, once per benchmark thread. */
+        public PerThread() {
+        }
+
         /** The task for the next call of the mix: every tenth fails. */
         java.util.function.Supplier<Object> nextTask() {
             return ++calls % 10 == 0 ? Breakers.FAILING : TASK;
@@ -90,13 +98,22 @@ public class ClosedBenchmark {
 
     // ---- the floor ----
 
-    /** The floor: the task called directly. */
+    /**
+     * The floor: the task called directly.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object floor_direct() {
         return TASK.get();
     }
 
-    /** The floor plus one uncontended atomic update. */
+    /**
+     * The floor plus one uncontended atomic update.
+     *
+     * @param t this thread's state
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object floor_directPlusAtomic(PerThread t) {
         t.atomic.incrementAndGet();
@@ -105,25 +122,41 @@ public class ClosedBenchmark {
 
     // ---- CLOSED success, count window of 100 ----
 
-    /** Fluxgate {@code get}. */
+    /**
+     * Fluxgate {@code get}.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object closedCount_fluxgate() {
         return fluxgateCount.get(TASK);
     }
 
-    /** Resilience4j {@code executeSupplier}, synchronized window. */
+    /**
+     * Resilience4j {@code executeSupplier}, synchronized window.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object closedCount_r4jSync() {
         return r4jSyncCount.executeSupplier(TASK);
     }
 
-    /** Resilience4j {@code executeSupplier}, lock-free window. */
+    /**
+     * Resilience4j {@code executeSupplier}, lock-free window.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object closedCount_r4jLockFree() {
         return r4jLockFreeCount.executeSupplier(TASK);
     }
 
-    /** Failsafe {@code get}. */
+    /**
+     * Failsafe {@code get}.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object closedCount_failsafe() {
         return failsafeCount.get(Breakers.FAILSAFE_TASK);
@@ -131,7 +164,11 @@ public class ClosedBenchmark {
 
     // ---- CLOSED success through the low-level permit APIs ----
 
-    /** Fluxgate: acquire a permit, run, record the success (untimed breaker: duration 0). */
+    /**
+     * Fluxgate: acquire a permit, run, record the success (untimed breaker: duration 0).
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object permitCount_fluxgate() {
         long p = fluxgateCount.tryAcquirePermission();
@@ -140,7 +177,11 @@ public class ClosedBenchmark {
         return v;
     }
 
-    /** Resilience4j: acquire a permission, run, report the success with its measured duration. */
+    /**
+     * Resilience4j: acquire a permission, run, report the success with its measured duration.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object permitCount_r4jSync() {
         r4jSyncCount.acquirePermission();
@@ -150,7 +191,11 @@ public class ClosedBenchmark {
         return v;
     }
 
-    /** Resilience4j, as above, without measuring the duration (what an integration that skips timing pays). */
+    /**
+     * Resilience4j, as above, without measuring the duration (what an integration that skips timing pays).
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object permitCount_r4jUntimed() {
         r4jSyncCount.acquirePermission();
@@ -159,7 +204,11 @@ public class ClosedBenchmark {
         return v;
     }
 
-    /** Failsafe: acquire a permit, run, record the success. */
+    /**
+     * Failsafe: acquire a permit, run, record the success.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object permitCount_failsafe() {
         failsafeCountBreaker.acquirePermit();
@@ -170,31 +219,51 @@ public class ClosedBenchmark {
 
     // ---- CLOSED success, time window of 60 s (and 1 h for Fluxgate: the cost must not depend on the span) ----
 
-    /** Fluxgate {@code get}, 60 s window. */
+    /**
+     * Fluxgate {@code get}, 60 s window.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object closedTime_fluxgate() {
         return fluxgateTime.get(TASK);
     }
 
-    /** Fluxgate {@code get}, 1 h window. */
+    /**
+     * Fluxgate {@code get}, 1 h window.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object closedTime1h_fluxgate() {
         return fluxgateTime1h.get(TASK);
     }
 
-    /** Resilience4j {@code executeSupplier}, 60 s window, synchronized. */
+    /**
+     * Resilience4j {@code executeSupplier}, 60 s window, synchronized.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object closedTime_r4jSync() {
         return r4jSyncTime.executeSupplier(TASK);
     }
 
-    /** Resilience4j {@code executeSupplier}, 60 s window, lock-free. */
+    /**
+     * Resilience4j {@code executeSupplier}, 60 s window, lock-free.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object closedTime_r4jLockFree() {
         return r4jLockFreeTime.executeSupplier(TASK);
     }
 
-    /** Failsafe {@code get}, 60 s window. */
+    /**
+     * Failsafe {@code get}, 60 s window.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object closedTime_failsafe() {
         return failsafeTime.get(Breakers.FAILSAFE_TASK);
@@ -202,7 +271,12 @@ public class ClosedBenchmark {
 
     // ---- CLOSED, 10% failures, count window ----
 
-    /** Fluxgate {@code get}, every tenth call fails. */
+    /**
+     * Fluxgate {@code get}, every tenth call fails.
+     *
+     * @param t this thread's state
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object mixed_fluxgate(PerThread t) {
         try {
@@ -212,7 +286,12 @@ public class ClosedBenchmark {
         }
     }
 
-    /** Resilience4j {@code executeSupplier}, synchronized window, every tenth call fails. */
+    /**
+     * Resilience4j {@code executeSupplier}, synchronized window, every tenth call fails.
+     *
+     * @param t this thread's state
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object mixed_r4jSync(PerThread t) {
         try {
@@ -222,7 +301,12 @@ public class ClosedBenchmark {
         }
     }
 
-    /** Resilience4j {@code executeSupplier}, lock-free window, every tenth call fails. */
+    /**
+     * Resilience4j {@code executeSupplier}, lock-free window, every tenth call fails.
+     *
+     * @param t this thread's state
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object mixed_r4jLockFree(PerThread t) {
         try {
@@ -232,7 +316,12 @@ public class ClosedBenchmark {
         }
     }
 
-    /** Failsafe {@code get}, every tenth call fails. */
+    /**
+     * Failsafe {@code get}, every tenth call fails.
+     *
+     * @param t this thread's state
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object mixed_failsafe(PerThread t) {
         try {

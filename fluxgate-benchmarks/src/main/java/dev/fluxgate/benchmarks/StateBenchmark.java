@@ -58,6 +58,10 @@ public class StateBenchmark {
     dev.failsafe.CircuitBreaker<Object> failsafeAsyncBreaker;
     FailsafeExecutor<Object> failsafeAsync;
 
+    /** Created by JMH, once per run ({@code Scope.Benchmark}). */
+    public StateBenchmark() {
+    }
+
     /** Builds the breakers and drives each into the state its case measures, through its own API. */
     @Setup
     public void setUp() {
@@ -128,7 +132,11 @@ public class StateBenchmark {
 
     // ---- OPEN: rejected with an exception, which the caller catches ----
 
-    /** Fluxgate {@code get} on an OPEN breaker. */
+    /**
+     * Fluxgate {@code get} on an OPEN breaker.
+     *
+     * @return the call's result or the rejection, for JMH to consume
+     */
     @Benchmark
     public Object open_fluxgate() {
         try {
@@ -138,7 +146,11 @@ public class StateBenchmark {
         }
     }
 
-    /** Resilience4j {@code executeSupplier} on an OPEN breaker, synchronized window. */
+    /**
+     * Resilience4j {@code executeSupplier} on an OPEN breaker, synchronized window.
+     *
+     * @return the call's result or the rejection, for JMH to consume
+     */
     @Benchmark
     public Object open_r4jSync() {
         try {
@@ -148,7 +160,11 @@ public class StateBenchmark {
         }
     }
 
-    /** Resilience4j {@code executeSupplier} on an OPEN breaker, lock-free window. */
+    /**
+     * Resilience4j {@code executeSupplier} on an OPEN breaker, lock-free window.
+     *
+     * @return the call's result or the rejection, for JMH to consume
+     */
     @Benchmark
     public Object open_r4jLockFree() {
         try {
@@ -158,7 +174,11 @@ public class StateBenchmark {
         }
     }
 
-    /** Failsafe {@code get} on an OPEN breaker. */
+    /**
+     * Failsafe {@code get} on an OPEN breaker.
+     *
+     * @return the call's result or the rejection, for JMH to consume
+     */
     @Benchmark
     public Object open_failsafe() {
         try {
@@ -170,19 +190,31 @@ public class StateBenchmark {
 
     // ---- OPEN through the permit APIs: rejected without an exception (what the exception costs) ----
 
-    /** Fluxgate {@code tryAcquirePermission} on an OPEN breaker. */
+    /**
+     * Fluxgate {@code tryAcquirePermission} on an OPEN breaker.
+     *
+     * @return the answer ({@code NO_PERMISSION}), for JMH to consume
+     */
     @Benchmark
     public long openPermit_fluxgate() {
         return fluxgateOpen.tryAcquirePermission();
     }
 
-    /** Resilience4j {@code tryAcquirePermission} on an OPEN breaker. */
+    /**
+     * Resilience4j {@code tryAcquirePermission} on an OPEN breaker.
+     *
+     * @return whether a permit was granted, for JMH to consume
+     */
     @Benchmark
     public boolean openPermit_r4jSync() {
         return r4jSyncOpen.tryAcquirePermission();
     }
 
-    /** Failsafe {@code tryAcquirePermit} on an OPEN breaker. */
+    /**
+     * Failsafe {@code tryAcquirePermit} on an OPEN breaker.
+     *
+     * @return whether a permit was granted, for JMH to consume
+     */
     @Benchmark
     public boolean openPermit_failsafe() {
         return failsafeOpenBreaker.tryAcquirePermit();
@@ -190,7 +222,11 @@ public class StateBenchmark {
 
     // ---- HALF_OPEN admission: a probe admitted, then settled ----
 
-    /** Fluxgate: a probe admitted and its slot given back. */
+    /**
+     * Fluxgate: a probe admitted and its slot given back.
+     *
+     * @return the permit, for JMH to consume
+     */
     @Benchmark
     public long halfOpenAdmit_fluxgate() {
         long p = fluxgateHalfOpen.tryAcquirePermission();
@@ -198,7 +234,11 @@ public class StateBenchmark {
         return p;
     }
 
-    /** Resilience4j: a probe admitted and its permission given back. */
+    /**
+     * Resilience4j: a probe admitted and its permission given back.
+     *
+     * @return whether a permit was granted, for JMH to consume
+     */
     @Benchmark
     public boolean halfOpenAdmit_r4jSync() {
         boolean admitted = r4jHalfOpen.tryAcquirePermission();
@@ -206,7 +246,11 @@ public class StateBenchmark {
         return admitted;
     }
 
-    /** Failsafe: a probe admitted and settled as a success (it has no public release). */
+    /**
+     * Failsafe: a probe admitted and settled as a success (it has no public release).
+     *
+     * @return whether a permit was granted, for JMH to consume
+     */
     @Benchmark
     public boolean halfOpenAdmit_failsafe() {
         boolean admitted = failsafeHalfOpen.tryAcquirePermit();
@@ -216,19 +260,31 @@ public class StateBenchmark {
 
     // ---- HALF_OPEN rejection: every slot taken ----
 
-    /** Fluxgate: no slot left. */
+    /**
+     * Fluxgate: no slot left.
+     *
+     * @return the answer ({@code NO_PERMISSION}), for JMH to consume
+     */
     @Benchmark
     public long halfOpenReject_fluxgate() {
         return fluxgateFull.tryAcquirePermission();
     }
 
-    /** Resilience4j: no permission left. */
+    /**
+     * Resilience4j: no permission left.
+     *
+     * @return whether a permit was granted, for JMH to consume
+     */
     @Benchmark
     public boolean halfOpenReject_r4jSync() {
         return r4jFull.tryAcquirePermission();
     }
 
-    /** Failsafe: no permit left. */
+    /**
+     * Failsafe: no permit left.
+     *
+     * @return whether a permit was granted, for JMH to consume
+     */
     @Benchmark
     public boolean halfOpenReject_failsafe() {
         return failsafeFull.tryAcquirePermit();
@@ -236,25 +292,41 @@ public class StateBenchmark {
 
     // ---- asynchronous success with an already-completed stage ----
 
-    /** Fluxgate {@code callAsync}. */
+    /**
+     * Fluxgate {@code callAsync}.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object async_fluxgate() {
         return fluxgateAsync.callAsync(() -> DONE).join();
     }
 
-    /** Resilience4j {@code executeCompletionStage}, synchronized window. */
+    /**
+     * Resilience4j {@code executeCompletionStage}, synchronized window.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object async_r4jSync() {
         return r4jSyncAsync.executeCompletionStage(() -> DONE).toCompletableFuture().join();
     }
 
-    /** Resilience4j {@code executeCompletionStage}, lock-free window. */
+    /**
+     * Resilience4j {@code executeCompletionStage}, lock-free window.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object async_r4jLockFree() {
         return r4jLockFreeAsync.executeCompletionStage(() -> DONE).toCompletableFuture().join();
     }
 
-    /** Failsafe {@code getStageAsync} with a direct executor. */
+    /**
+     * Failsafe {@code getStageAsync} with a direct executor.
+     *
+     * @return the call's result, for JMH to consume
+     */
     @Benchmark
     public Object async_failsafe() {
         return failsafeAsync.getStageAsync(() -> DONE).join();

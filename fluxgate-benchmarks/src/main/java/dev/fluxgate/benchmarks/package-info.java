@@ -7,4 +7,7 @@
  * shared by callers; the per-thread states ({@code Scope.Thread}) are confined to one thread. Nothing
  * here is a library: run it through {@code fluxgate-benchmarks/run.sh}.
  */
+@NullMarked
 package dev.fluxgate.benchmarks;
+
+import org.jspecify.annotations.NullMarked;

@@ -86,7 +86,7 @@ class BenchmarkSmokeTest {
 
     private static boolean isRejection(Object result) {
         return result instanceof Exception || Boolean.FALSE.equals(result)
-                || result instanceof Long l && l < 0;
+                || (result instanceof Long l && l < 0);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.fluxgate.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /** The last {@code size} calls, in a ring. Guarded by the owning breaker's lock. */
 public final class CountWindow extends WindowStore {
 
@@ -12,15 +14,26 @@ public final class CountWindow extends WindowStore {
      * Per-slot durations, or null for a window whose rules use none. An untimed window ignores the
      * durations it is given, so an evicted call always takes out exactly what it added.
      */
-    private final long[] durations;
+    private final long @Nullable [] durations;
     private int next;
 
-    /** A window that keeps durations. */
+    /**
+     * A window that keeps durations.
+     *
+     * @param size the calls the window holds
+     * @param thresholds slow-call thresholds in nanoseconds
+     */
     public CountWindow(int size, long[] thresholds) {
         this(size, thresholds, true);
     }
 
-    /** A window that keeps durations only when {@code timed} (8 bytes a slot). */
+    /**
+     * A window that keeps durations only when {@code timed} (8 bytes a slot).
+     *
+     * @param size the calls the window holds
+     * @param thresholds slow-call thresholds in nanoseconds; only a timed window may have any
+     * @param timed whether the window keeps durations
+     */
     public CountWindow(int size, long[] thresholds, boolean timed) {
         super(thresholds, timed);
         this.size = size;

@@ -8,7 +8,18 @@ import java.util.Optional;
 /** An immutable copy of a breaker's window figures and lifetime counters. */
 public final class MetricsSnapshot implements Metrics {
 
-    /** The lifetime counters, copied at the moment of the snapshot. */
+    /**
+     * The lifetime counters, copied at the moment of the snapshot.
+     *
+     * @param successes successful calls since the breaker was built
+     * @param failures tracked failures since the breaker was built
+     * @param ignored errors the tracker did not count
+     * @param rejected calls rejected with {@code CallNotPermittedException}
+     * @param stale outcomes that arrived after the breaker had moved to a new generation
+     * @param transitions state transitions since the breaker was built
+     * @param probesInUse half-open probes in flight now
+     * @param timeInStateNanos how long the breaker has been in its current state, in nanoseconds
+     */
     public record Lifetime(long successes, long failures, long ignored, long rejected, long stale, long transitions,
             int probesInUse, long timeInStateNanos) {
 

@@ -6,6 +6,7 @@ import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
+import org.jspecify.annotations.Nullable;
 
 /** A JDK Flight Recorder event for one call a circuit breaker rejected. */
 @Name("dev.fluxgate.CircuitBreakerRejection")
@@ -19,10 +20,11 @@ public final class RejectionEvent extends Event {
     public RejectionEvent() {
     }
 
+    // Null until JfrListener fills the event in.
     @Label("Breaker")
-    String breakerName;
+    @Nullable String breakerName;
 
     @Label("State")
     @Description("The state that rejected the call")
-    String state;
+    @Nullable String state;
 }

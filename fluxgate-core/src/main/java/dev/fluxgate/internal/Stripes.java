@@ -15,12 +15,19 @@ public final class Stripes {
 
     /** Bits of a cell that hold the count; the rest hold the generation. */
     public static final int COUNT_BITS = 23;
+    /** Bits of a cell that hold the count: {@code cell & COUNT_MASK} is the buffered count. */
     public static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
     private static final int PAD = 16;
 
     private final AtomicLongArray cells;
     private final int mask;
 
+    /**
+     * Striped buffers with {@code stripes} cells.
+     *
+     * @param stripes the number of cells, a power of two
+     * @throws IllegalArgumentException if {@code stripes} is not a power of two
+     */
     public Stripes(int stripes) {
         if (Integer.bitCount(stripes) != 1) {
             throw new IllegalArgumentException("stripes must be a power of two, was " + stripes);
@@ -29,7 +36,11 @@ public final class Stripes {
         this.mask = stripes - 1;
     }
 
-    /** A stripe count suited to this machine: twice the processors, a power of two, 2 to 64. */
+    /**
+     * A stripe count suited to this machine: twice the processors, a power of two, 2 to 64.
+     *
+     * @return the stripe count for {@link #Stripes(int)}
+     */
     public static int forThisMachine() {
         int cpus = Runtime.getRuntime().availableProcessors();
         return Math.max(2, Math.min(64, Integer.highestOneBit(Math.max(1, cpus * 2 - 1)) << 1));
@@ -38,6 +49,9 @@ public final class Stripes {
     /**
      * Adds one success of {@code generation} (already shifted left by {@link #COUNT_BITS}).
      *
+     * @param generationBits the generation of the state that admitted the call, shifted left by
+     *     {@link #COUNT_BITS}
+     * @param hash spreads callers over the cells (the breaker passes the calling thread's identity hash)
      * @return the count now buffered in that cell, or -1 when the cell holds another generation's
      *     calls and the caller must record through the lock instead
      */
@@ -63,7 +77,11 @@ public final class Stripes {
         }
     }
 
-    /** Empties every cell, handing each non-empty one to {@code sink}. */
+    /**
+     * Empties every cell, handing each non-empty one to {@code sink}.
+     *
+     * @param sink receives each drained cell's generation bits and count
+     */
     public void drain(Sink sink) {
         for (int i = 0, n = cells.length(); i < n; i += PAD) {
             if (cells.get(i) != 0) {
@@ -84,6 +102,12 @@ public final class Stripes {
     /** Receives drained cells. */
     @FunctionalInterface
     public interface Sink {
+        /**
+         * Receives one drained cell: {@code count} successes of the generation {@code generationBits}.
+         *
+         * @param generationBits the generation, shifted left by {@link #COUNT_BITS}
+         * @param count the successes buffered in the cell, at least 1
+         */
         void accept(long generationBits, int count);
     }
 }

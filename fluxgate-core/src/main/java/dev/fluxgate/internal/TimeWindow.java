@@ -19,12 +19,25 @@ public final class TimeWindow extends WindowStore {
     /** The newest bucket epoch seen; buckets older than head - buckets + 1 are expired. */
     private long head = Long.MIN_VALUE;
 
-    /** A window that keeps durations. */
+    /**
+     * A window that keeps durations.
+     *
+     * @param spanNanos how far back the window reaches, in nanoseconds
+     * @param bucketNanos the bucket width, in nanoseconds
+     * @param thresholds slow-call thresholds in nanoseconds
+     */
     public TimeWindow(long spanNanos, long bucketNanos, long[] thresholds) {
         this(spanNanos, bucketNanos, thresholds, true);
     }
 
-    /** A window that keeps durations only when {@code timed}. */
+    /**
+     * A window that keeps durations only when {@code timed}.
+     *
+     * @param spanNanos how far back the window reaches, in nanoseconds
+     * @param bucketNanos the bucket width, in nanoseconds
+     * @param thresholds slow-call thresholds in nanoseconds; only a timed window may have any
+     * @param timed whether the window keeps durations
+     */
     public TimeWindow(long spanNanos, long bucketNanos, long[] thresholds, boolean timed) {
         super(thresholds, timed);
         this.bucketNanos = bucketNanos;

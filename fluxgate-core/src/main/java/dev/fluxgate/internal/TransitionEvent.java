@@ -7,6 +7,7 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
+import org.jspecify.annotations.Nullable;
 
 /** A JDK Flight Recorder event for one circuit breaker transition. */
 @Name("dev.fluxgate.CircuitBreakerTransition")
@@ -20,18 +21,19 @@ public final class TransitionEvent extends Event {
     public TransitionEvent() {
     }
 
+    // Null until JfrListener fills the event in.
     @Label("Breaker")
-    String breakerName;
+    @Nullable String breakerName;
 
     @Label("From")
-    String from;
+    @Nullable String from;
 
     @Label("To")
-    String to;
+    @Nullable String to;
 
     @Label("Reason")
     @Description("The rule that fired and its figures")
-    String reason;
+    @Nullable String reason;
 
     @Label("Calls")
     @Description("Calls in the window just before the move")

@@ -14,14 +14,19 @@ public abstract class WindowStore {
     protected final long[] thresholds;
     /** Window totals, kept incrementally so that reads are O(1). */
     protected int calls;
+    /** Tracked failures in the window. */
     protected int failures;
+    /** Calls in the window slower than each threshold, by threshold index. */
     protected final int[] slow;
+    /** Sum of the durations of the calls in the window, in nanoseconds (0 for an untimed store). */
     protected long totalDurationNanos;
     private int streak;
     /** Whether this store keeps durations; an untimed one records every call as taking 0. */
     private final boolean timed;
 
     /**
+     * An empty store.
+     *
      * @param thresholds slow-call thresholds in nanoseconds; only a timed store may have any
      * @param timed whether the store keeps durations
      */
@@ -51,12 +56,21 @@ public abstract class WindowStore {
         add(nowNanos, failure, d, slowMask(d), 1);
     }
 
-    /** Whether this store keeps durations (then {@link #averageDuration()} and slow calls mean something). */
+    /**
+     * Whether this store keeps durations (then {@link #averageDuration()} and slow calls mean something).
+     *
+     * @return whether durations are kept
+     */
     public final boolean timed() {
         return timed;
     }
 
-    /** Records {@code n} untimed successes at once (a drained buffer). */
+    /**
+     * Records {@code n} untimed successes at once (a drained buffer).
+     *
+     * @param nowNanos the ticker now
+     * @param n the number of successes
+     */
     public final void recordSuccesses(long nowNanos, int n) {
         if (n > 0) {
             streak = 0;
@@ -67,15 +81,25 @@ public abstract class WindowStore {
     /**
      * Whether recording one more untimed success (duration 0) would leave every figure this store
      * reports unchanged. False unless a subclass knows better.
+     *
+     * @return whether a success may be dropped without changing any figure
      */
     public boolean absorbsSuccess() {
         return false;
     }
 
-    /** Expires what has aged out as of {@code nowNanos}; a no-op for count windows. */
+    /**
+     * Expires what has aged out as of {@code nowNanos}; a no-op for count windows.
+     *
+     * @param nowNanos the ticker now
+     */
     public abstract void roll(long nowNanos);
 
-    /** Whether this window needs the ticker to place a record. */
+    /**
+     * Whether this window needs the ticker to place a record.
+     *
+     * @return true for a time window
+     */
     public abstract boolean needsTime();
 
     /** Forgets everything, including the failure streak. */
@@ -87,6 +111,16 @@ public abstract class WindowStore {
         streak = 0;
     }
 
+    /**
+     * Puts {@code n} calls with the same outcome into the window at {@code nowNanos}, evicting what they
+     * push out.
+     *
+     * @param nowNanos the ticker now
+     * @param failure whether the calls were tracked failures
+     * @param durationNanos the duration of each call (already 0 for an untimed store)
+     * @param slowMask bit i set when the calls are slow for threshold i
+     * @param n the number of calls
+     */
     protected abstract void add(long nowNanos, boolean failure, long durationNanos, int slowMask, int n);
 
     private int slowMask(long durationNanos) {
@@ -97,6 +131,15 @@ public abstract class WindowStore {
         return mask;
     }
 
+    /**
+     * Adds ({@code sign} 1) or takes out ({@code sign} -1) {@code n} calls in the window totals.
+     *
+     * @param failure whether the calls were tracked failures
+     * @param durationNanos the total duration to add or take out
+     * @param slowMask bit i set when the calls are slow for threshold i
+     * @param n the number of calls
+     * @param sign 1 to add, -1 to take out
+     */
     protected final void count(boolean failure, long durationNanos, int slowMask, int n, int sign) {
         calls += sign * n;
         if (failure) {
@@ -110,18 +153,22 @@ public abstract class WindowStore {
         }
     }
 
+    /** {@return the calls in the window} */
     public final int calls() {
         return calls;
     }
 
+    /** {@return the tracked failures in the window} */
     public final int failures() {
         return failures;
     }
 
+    /** {@return the tracked failures in a row, most recent last} */
     public final int streak() {
         return streak;
     }
 
+    /** {@return the sum of the durations of the calls in the window, in nanoseconds} */
     public final long totalDurationNanos() {
         return totalDurationNanos;
     }
@@ -129,6 +176,8 @@ public abstract class WindowStore {
     /**
      * The slow calls for {@code threshold}, which must be one of the tracked thresholds.
      *
+     * @param threshold one of the tracked thresholds
+     * @return the slow calls in the window
      * @throws IllegalStateException if this store does not keep durations
      * @throws IllegalArgumentException if {@code threshold} is not tracked
      */
@@ -136,18 +185,31 @@ public abstract class WindowStore {
         return slow[index(timed, thresholds, threshold)];
     }
 
-    /** The mean duration of the calls held, or empty when there are none or the store keeps no durations. */
+    /**
+     * The mean duration of the calls held, or empty when there are none or the store keeps no durations.
+     *
+     * @return the mean duration, or empty
+     */
     public final Optional<Duration> averageDuration() {
         long avg = averageNanos();
         return avg < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(avg));
     }
 
-    /** The mean duration in nanoseconds, or -1 when there are no calls or the store keeps no durations. */
+    /**
+     * The mean duration in nanoseconds, or -1 when there are no calls or the store keeps no durations.
+     *
+     * @return the mean duration in nanoseconds, or -1
+     */
     public final long averageNanos() {
         return timed && calls > 0 ? totalDurationNanos / calls : -1L;
     }
 
-    /** Copies the figures into an immutable snapshot, adding the breaker's lifetime counters. */
+    /**
+     * Copies the figures into an immutable snapshot, adding the breaker's lifetime counters.
+     *
+     * @param lifetime the breaker's lifetime counters
+     * @return a snapshot that does not change afterwards
+     */
     public final MetricsSnapshot snapshot(MetricsSnapshot.Lifetime lifetime) {
         return new MetricsSnapshot(calls, failures, thresholds, slow.clone(), timed, averageNanos(), streak, lifetime);
     }

@@ -6,4 +6,7 @@
  * The classes here are not thread-safe by themselves unless they say so ({@code Stripes} is): the
  * owning breaker guards them with its lock.
  */
+@NullMarked
 package dev.fluxgate.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -24,7 +24,15 @@ import java.util.Objects;
  */
 public record BreakerSettings(Window window, int minCalls, double failureRate, Duration cooldown, int probes) {
 
-    /** Validates the settings. */
+    /**
+     * Validates the settings.
+     *
+     * @param window the sliding window
+     * @param minCalls calls the window needs before it may trip, at least 1
+     * @param failureRate the failure rate that opens the breaker, in (0, 1]
+     * @param cooldown how long OPEN waits before probing, positive
+     * @param probes half-open probes per period at most, at least 1
+     */
     public BreakerSettings {
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(cooldown, "cooldown");
@@ -39,7 +47,12 @@ public record BreakerSettings(Window window, int minCalls, double failureRate, D
         }
     }
 
-    /** The defaults for a demo run of {@code duration}: a window and a cooldown of duration / 30. */
+    /**
+     * The defaults for a demo run of {@code duration}: a window and a cooldown of duration / 30.
+     *
+     * @param duration the length of the demo run
+     * @return the default settings for that run
+     */
     public static BreakerSettings defaults(Duration duration) {
         Duration thirtieth = duration.dividedBy(30);
         Duration window = clamp(thirtieth, Duration.ofSeconds(1), Duration.ofSeconds(10));
@@ -54,6 +67,8 @@ public record BreakerSettings(Window window, int minCalls, double failureRate, D
     /**
      * The tripper: in CLOSED, at least {@code minCalls} calls and a failure rate of at least
      * {@code failureRate}; in HALF_OPEN, the same rate over at least {@code probes} probes.
+     *
+     * @return the tripper for these settings
      */
     public Tripper tripper() {
         int halfOpenMin = window.isCount() ? Math.min(probes, window.size()) : probes;
@@ -61,7 +76,12 @@ public record BreakerSettings(Window window, int minCalls, double failureRate, D
                 .or(Tripper.halfOpened().and(Tripper.minRequests(halfOpenMin)).and(Tripper.failureRate(failureRate)));
     }
 
-    /** A builder configured with these settings; the caller adds ticker, random and listeners. */
+    /**
+     * A builder configured with these settings; the caller adds ticker, random and listeners.
+     *
+     * @param name the breaker's name
+     * @return a builder with window, tripper, cooldown and probes set
+     */
     public CircuitBreaker.Builder builder(String name) {
         return CircuitBreaker.builder(name)
                 .window(window)
@@ -74,7 +94,11 @@ public record BreakerSettings(Window window, int minCalls, double failureRate, D
                 .halfOpenTimeout(cooldown.multipliedBy(2));
     }
 
-    /** The settings in words, for the console and the report. */
+    /**
+     * The settings in words, for the console and the report.
+     *
+     * @return option names and values, in a fixed order
+     */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("window", window.isCount() ? "the last " + window.size() + " calls"

@@ -5,6 +5,7 @@ import dev.fluxgate.Window;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The command line: {@link #parse(String...)} turns arguments into {@link Options} or throws a
@@ -74,7 +75,7 @@ public final class Cli {
      * @param breaker the breaker's configuration
      */
     public record Options(Duration duration, long seed, int rate, Path out, boolean serve, int port,
-            boolean quiet, Path trace, boolean help, BreakerSettings breaker) {
+            boolean quiet, @Nullable Path trace, boolean help, BreakerSettings breaker) {
     }
 
     /** A bad command line; the message says what is wrong. */
@@ -82,13 +83,23 @@ public final class Cli {
 
         private static final long serialVersionUID = 1L;
 
-        /** A usage error with {@code message}. */
+        /**
+         * A usage error with {@code message}.
+         *
+         * @param message what is wrong with the command line
+         */
         public UsageException(String message) {
             super(message);
         }
     }
 
-    /** Parses {@code args}; options take their value as the next argument or after {@code =}. */
+    /**
+     * Parses {@code args}; options take their value as the next argument or after {@code =}.
+     *
+     * @param args the command-line arguments
+     * @return the options, with defaults for those not given
+     * @throws UsageException naming the bad option or value
+     */
     public static Options parse(String... args) throws UsageException {
         Duration duration = Duration.ofSeconds(60);
         long seed = 42;

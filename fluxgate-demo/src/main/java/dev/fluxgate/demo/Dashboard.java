@@ -39,15 +39,13 @@ public final class Dashboard implements AutoCloseable {
     private final ExecutorService workers;
     private final Set<BlockingQueue<String>> subscribers = ConcurrentHashMap.newKeySet();
     private final Supplier<Map<String, Object>> data;
-    private final Supplier<String> metrics;
-    private final Supplier<String> health;
     private final AtomicReference<Path> report = new AtomicReference<>();
 
     private Dashboard(int port, Supplier<Map<String, Object>> data, Supplier<String> metrics,
             Supplier<String> health) throws IOException {
         this.data = Objects.requireNonNull(data, "data");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.health = Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(health, "health");
         this.workers = Executors.newCachedThreadPool(Daemons.named("dashboard"));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.setExecutor(workers);
@@ -67,18 +65,25 @@ public final class Dashboard implements AutoCloseable {
      * @param data the report data so far
      * @param metrics the Prometheus scrape
      * @param health the health JSON
+     * @return the running dashboard
+     * @throws IOException if the port cannot be bound
      */
     public static Dashboard start(int port, Supplier<Map<String, Object>> data, Supplier<String> metrics,
             Supplier<String> health) throws IOException {
         return new Dashboard(port, data, metrics, health);
     }
 
-    /** The dashboard's address. */
+    /** {@return the dashboard's address} */
     public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
 
-    /** Sends an event named {@code event} with JSON {@code json} to every open stream. */
+    /**
+     * Sends an event named {@code event} with JSON {@code json} to every open stream.
+     *
+     * @param event the event name
+     * @param json the event's data, one line of JSON
+     */
     public void publish(String event, String json) {
         String message = "event: " + event + "\ndata: " + json + "\n\n";
         for (BlockingQueue<String> queue : subscribers) {
@@ -86,7 +91,11 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    /** Serves {@code file} at {@code /report} from now on. */
+    /**
+     * Serves {@code file} at {@code /report} from now on.
+     *
+     * @param file the written report
+     */
     public void reportWritten(Path file) {
         report.set(file);
     }

@@ -2,6 +2,7 @@ package dev.fluxgate.demo;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * The demo's entry point: {@code java -jar fluxgate-demo.jar [options]}; {@code --help} lists them.
@@ -14,7 +15,11 @@ public final class Demo {
     private Demo() {
     }
 
-    /** Runs the demo and exits with its code. */
+    /**
+     * Runs the demo and exits with its code.
+     *
+     * @param args the command-line arguments; {@code --help} lists them
+     */
     public static void main(String[] args) {
         int code = run(System.out, System.err, args);
         if (code != 0) {
@@ -22,7 +27,14 @@ public final class Demo {
         }
     }
 
-    /** Runs the demo, printing to {@code out} and {@code err}; returns the exit code. */
+    /**
+     * Runs the demo, printing to {@code out} and {@code err}; returns the exit code.
+     *
+     * @param out where the timeline and the summary go
+     * @param err where errors go
+     * @param args the command-line arguments
+     * @return 0 on success, 2 for a bad option or configuration, 1 for another failure
+     */
     public static int run(PrintStream out, PrintStream err, String... args) {
         Cli.Options options;
         try {
@@ -62,7 +74,7 @@ public final class Demo {
 
     private static int trace(Cli.Options options, PrintStream out) throws Exception {
         Timeline timeline = new Timeline(out, Timeline.colorSupported(), true);
-        TraceReplay.Trace trace = TraceReplay.read(options.trace());
+        TraceReplay.Trace trace = TraceReplay.read(Objects.requireNonNull(options.trace(), "--trace"));
         timeline.heading("Fluxgate trace replay: " + trace.calls().size() + " calls from " + options.trace());
         options.breaker().describe().forEach((k, v) -> timeline.line(String.format("  %-10s %s", k, v)));
         timeline.line("");

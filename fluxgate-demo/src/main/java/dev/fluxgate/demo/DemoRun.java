@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -45,6 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One demo run: two twin flaky services, the same load sent to both at the same moments, one
@@ -93,12 +95,22 @@ public final class DemoRun {
         stop.countDown();
     }
 
-    /** Completes when the run has ended and its report is written (with {@code --serve}, before the wait). */
+    /**
+     * Completes when the run has ended and its report is written (with {@code --serve}, before the wait).
+     *
+     * @return a future of the run's result
+     */
     public CompletableFuture<Result> finished() {
         return finished;
     }
 
-    /** Runs the demo; with {@code --serve}, returns only after {@link #stopServing()}. */
+    /**
+     * Runs the demo; with {@code --serve}, returns only after {@link #stopServing()}.
+     *
+     * @return what was measured
+     * @throws IOException if the service, the dashboard or the report cannot be set up or written
+     * @throws InterruptedException if the thread is interrupted while the run goes on
+     */
     public Result run() throws IOException, InterruptedException {
         try {
             return runOnce();
@@ -213,7 +225,8 @@ public final class DemoRun {
             Files.createDirectories(dir);
             Path report = Report.write(dir.resolve("report.html"),
                     data(scenario, with, without, result, notes, startedAt.get())).toAbsolutePath();
-            Path trace = writeTrace(dir.resolve("trace.csv"), without, startedAt.get()).toAbsolutePath();
+            Path trace = writeTrace(dir.resolve("trace.csv"), without, Objects.requireNonNull(startedAt.get()))
+                    .toAbsolutePath();
             dashboard.reportWritten(report);
             dashboard.publish("data", Json.write(data(scenario, with, without, result, notes, startedAt.get())));
             dashboard.publish("done", "{}");
@@ -291,8 +304,8 @@ public final class DemoRun {
                 null);
     }
 
-    private Map<String, Object> data(Scenario scenario, RunRecorder with, RunRecorder without, Summary summary,
-            List<String> notes, Instant startedAt) {
+    private Map<String, Object> data(Scenario scenario, RunRecorder with, RunRecorder without, @Nullable Summary summary,
+            List<String> notes, @Nullable Instant startedAt) {
         String subtitle = String.format(Locale.ROOT, "A real HTTP service on 127.0.0.1 went through %s over %s. Two clients"
                 + " sent it the same %d calls (%d a second) at the same moments: one through Fluxgate (retry,"
                 + " circuit breaker, bulkhead, timeout), one without. Seed %d%s.",

@@ -51,43 +51,74 @@ public final class FlakyService implements AutoCloseable {
         server.start();
     }
 
-    /** Starts a service following {@code scenario} on a free loopback port. */
+    /**
+     * Starts a service following {@code scenario} on a free loopback port.
+     *
+     * @param scenario the fault plan to follow
+     * @return the running service
+     * @throws IOException if the server cannot start
+     */
     public static FlakyService start(Scenario scenario) throws IOException {
         return new FlakyService(scenario);
     }
 
-    /** The address of call {@code index}. */
+    /**
+     * The address of call {@code index}.
+     *
+     * @param index the call's index in the scenario
+     * @return the call's address
+     */
     public URI uri(int index) {
         return uri(index, 0);
     }
 
-    /** The address of retry {@code attempt} of call {@code index} (0 for the call itself). */
+    /**
+     * The address of retry {@code attempt} of call {@code index} (0 for the call itself).
+     *
+     * @param index the call's index in the scenario
+     * @param attempt the retry, from 1; 0 for the call itself
+     * @return the retry's address
+     */
     public URI uri(int index, int attempt) {
         return URI.create("http://127.0.0.1:" + port() + "/inventory/" + index
                 + (attempt == 0 ? "" : "?attempt=" + attempt));
     }
 
-    /** An address that always answers 200 at once and counts nothing: to warm a client up. */
+    /**
+     * An address that always answers 200 at once and counts nothing: to warm a client up.
+     *
+     * @return the warm-up address
+     */
     public URI warmupUri() {
         return URI.create("http://127.0.0.1:" + port() + "/warmup");
     }
 
-    /** The port the service listens on. */
+    /** {@return the port the service listens on} */
     public int port() {
         return server.getAddress().getPort();
     }
 
-    /** Requests received during phase {@code phase} (an index into {@link Scenario#phases()}). */
+    /**
+     * Requests received during phase {@code phase} (an index into {@link Scenario#phases()}).
+     *
+     * @param phase an index into the scenario's phases
+     * @return the requests received in that phase
+     */
     public long received(int phase) {
         return received.get(phase);
     }
 
-    /** Requests answered with an error or left hanging during phase {@code phase}. */
+    /**
+     * Requests answered with an error or left hanging during phase {@code phase}.
+     *
+     * @param phase an index into the scenario's phases
+     * @return the requests failed in that phase
+     */
     public long failed(int phase) {
         return failed.get(phase);
     }
 
-    /** Requests received in all phases. */
+    /** {@return the requests received in all phases} */
     public long receivedTotal() {
         long sum = 0;
         for (int i = 0; i < received.length(); i++) {
@@ -96,7 +127,7 @@ public final class FlakyService implements AutoCloseable {
         return sum;
     }
 
-    /** Requests failed in all phases. */
+    /** {@return the requests failed in all phases} */
     public long failedTotal() {
         long sum = 0;
         for (int i = 0; i < failed.length(); i++) {
@@ -105,7 +136,7 @@ public final class FlakyService implements AutoCloseable {
         return sum;
     }
 
-    /** The most requests the service held at once. */
+    /** {@return the most requests the service held at once} */
     public int maxBusy() {
         return maxBusy.get();
     }

@@ -30,7 +30,12 @@ public final class LoadGenerator {
     @FunctionalInterface
     public interface Caller {
 
-        /** Starts call {@code index}; never blocks. */
+        /**
+         * Starts call {@code index}; never blocks.
+         *
+         * @param index the call's index in the scenario
+         * @return a future of the HTTP status, or failed with the client's exception
+         */
         CompletableFuture<Integer> call(int index);
     }
 
@@ -56,7 +61,11 @@ public final class LoadGenerator {
         this.origin = origin;
     }
 
-    /** Sends every call at its moment; returns when the last one has been sent. */
+    /**
+     * Sends every call at its moment; returns when the last one has been sent.
+     *
+     * @throws InterruptedException if the thread is interrupted while waiting for the next moment
+     */
     public void run() throws InterruptedException {
         pending.incrementAndGet(); // held until every call has been sent
         for (int i = 0; i < scenario.calls(); i++) {
@@ -94,7 +103,13 @@ public final class LoadGenerator {
         }
     }
 
-    /** Waits until every call sent has completed, at most {@code max}; returns whether they all did. */
+    /**
+     * Waits until every call sent has completed, at most {@code max}; returns whether they all did.
+     *
+     * @param max the longest wait
+     * @return whether every call sent has completed
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
     public boolean awaitCompletion(Duration max) throws InterruptedException {
         try {
             drained.get(max.toNanos(), TimeUnit.NANOSECONDS);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTML report: one self-contained page (Chart.js from its WebJar and the run's data inlined, no
@@ -48,9 +49,10 @@ public final class Report {
      * @param summary the summary table, or null while the run goes on
      * @param config the breaker's configuration in words
      * @param notes lines of honest small print
+     * @return the data as nested maps and lists, ready for JSON
      */
     public static Map<String, Object> data(String title, String subtitle, List<Scenario.Phase> phases, double end,
-            double threshold, List<RunRecorder> runs, Summary summary,
+            double threshold, List<RunRecorder> runs, @Nullable Summary summary,
             Map<String, String> config, List<String> notes) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("title", title);
@@ -126,7 +128,13 @@ public final class Report {
         return m;
     }
 
-    /** The page for {@code data}; {@code live} makes it subscribe to {@code /events}. */
+    /**
+     * The page for {@code data}; {@code live} makes it subscribe to {@code /events}.
+     *
+     * @param data the report data, from {@link #data}
+     * @param live whether the page follows the running demo
+     * @return the HTML page, self-contained
+     */
     public static String html(Map<String, Object> data, boolean live) {
         return template()
                 .replace("/*CHART_JS*/", chartJs())
@@ -134,7 +142,14 @@ public final class Report {
                 .replace("/*DATA*/null", Json.write(data));
     }
 
-    /** Writes the page for {@code data} to {@code file}, creating its directory; returns the file. */
+    /**
+     * Writes the page for {@code data} to {@code file}, creating its directory; returns the file.
+     *
+     * @param file where the page goes
+     * @param data the report data, from {@link #data}
+     * @return {@code file}
+     * @throws IOException if the file cannot be written
+     */
     public static Path write(Path file, Map<String, Object> data) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything measured about one run: each call's start, end and outcome, the breaker's state
@@ -42,12 +43,12 @@ public final class RunRecorder {
      */
     public record Call(long start, long end, Outcome outcome) {
 
-        /** How long the caller waited. */
+        /** {@return how long the caller waited, in nanoseconds} */
         public long latency() {
             return end - start;
         }
 
-        /** Whether the call ended badly after reaching the downstream. */
+        /** {@return whether the call ended badly after reaching the downstream} */
         public boolean failed() {
             return outcome == Outcome.FAILURE || outcome == Outcome.TIMEOUT;
         }
@@ -80,14 +81,14 @@ public final class RunRecorder {
      * @param windowFailureRate the last sample of the breaker's window failure rate, NaN when none
      */
     public record Bucket(int index, int started, int succeeded, int failed, int timedOut, int rejected,
-            double p50Millis, double p99Millis, int maxInFlight, State state, double windowFailureRate) {
+            double p50Millis, double p99Millis, int maxInFlight, @Nullable State state, double windowFailureRate) {
 
-        /** Calls completed in the bucket, rejections included. */
+        /** {@return the calls completed in the bucket, rejections included} */
         public int completed() {
             return succeeded + failed + rejected;
         }
 
-        /** Failed calls over calls that reached the downstream, NaN when none did. */
+        /** {@return the failed calls over the calls that reached the downstream, NaN when none did} */
         public double failureRate() {
             int reached = succeeded + failed;
             return reached == 0 ? Double.NaN : (double) failed / reached;
@@ -122,22 +123,26 @@ public final class RunRecorder {
         this.hasBreaker = hasBreaker;
     }
 
-    /** The run's name. */
+    /** {@return the run's name} */
     public String name() {
         return name;
     }
 
-    /** Whether the run called through a breaker. */
+    /** {@return whether the run called through a breaker} */
     public boolean hasBreaker() {
         return hasBreaker;
     }
 
-    /** The width of a bucket, in nanoseconds. */
+    /** {@return the width of a bucket, in nanoseconds} */
     public long bucketNanos() {
         return bucketNanos;
     }
 
-    /** Records that a call started at {@code at}. */
+    /**
+     * Records that a call started at {@code at}.
+     *
+     * @param at when, in nanoseconds since the run began
+     */
     public void started(long at) {
         lock.lock();
         try {
@@ -151,7 +156,13 @@ public final class RunRecorder {
         }
     }
 
-    /** Records that the call started at {@code start} ended at {@code end} with {@code outcome}. */
+    /**
+     * Records that the call started at {@code start} ended at {@code end} with {@code outcome}.
+     *
+     * @param start when the call started, in nanoseconds since the run began
+     * @param end when it completed, in nanoseconds since the run began
+     * @param outcome how it ended
+     */
     public void completed(long start, long end, Outcome outcome) {
         lock.lock();
         try {
@@ -163,7 +174,14 @@ public final class RunRecorder {
         }
     }
 
-    /** Records a breaker transition at {@code at}. */
+    /**
+     * Records a breaker transition at {@code at}.
+     *
+     * @param at when, in nanoseconds since the run began
+     * @param from the state the breaker left
+     * @param to the state it entered
+     * @param reason the rule that fired, in words
+     */
     public void transition(long at, State from, State to, String reason) {
         lock.lock();
         try {
@@ -173,7 +191,12 @@ public final class RunRecorder {
         }
     }
 
-    /** Records a sample of the breaker's window failure rate (NaN when its window is empty). */
+    /**
+     * Records a sample of the breaker's window failure rate (NaN when its window is empty).
+     *
+     * @param at when, in nanoseconds since the run began
+     * @param windowFailureRate the window's failure rate, or NaN
+     */
     public void sample(long at, double windowFailureRate) {
         lock.lock();
         try {
@@ -183,7 +206,12 @@ public final class RunRecorder {
         }
     }
 
-    /** Calls completed so far with {@code outcome}. */
+    /**
+     * Calls completed so far with {@code outcome}.
+     *
+     * @param outcome the outcome to count
+     * @return the calls completed so far with {@code outcome}
+     */
     public long count(Outcome outcome) {
         lock.lock();
         try {
@@ -193,7 +221,7 @@ public final class RunRecorder {
         }
     }
 
-    /** Calls in flight now. */
+    /** {@return the calls in flight now} */
     public int inFlight() {
         lock.lock();
         try {
@@ -203,7 +231,7 @@ public final class RunRecorder {
         }
     }
 
-    /** The most calls in flight at once, over the whole run. */
+    /** {@return the most calls in flight at once, over the whole run} */
     public int maxInFlight() {
         lock.lock();
         try {
@@ -213,7 +241,7 @@ public final class RunRecorder {
         }
     }
 
-    /** A copy of the calls completed so far, in completion order. */
+    /** {@return a copy of the calls completed so far, in completion order} */
     public List<Call> calls() {
         lock.lock();
         try {
@@ -223,7 +251,7 @@ public final class RunRecorder {
         }
     }
 
-    /** A copy of the state changes so far, in order. */
+    /** {@return a copy of the state changes so far, in order} */
     public List<StateChange> changes() {
         lock.lock();
         try {
@@ -233,7 +261,7 @@ public final class RunRecorder {
         }
     }
 
-    /** A copy of the window failure-rate samples so far: pairs of (seconds, rate). */
+    /** {@return a copy of the window failure-rate samples so far: pairs of (seconds, rate)} */
     public List<double[]> samples() {
         lock.lock();
         try {
@@ -243,8 +271,13 @@ public final class RunRecorder {
         }
     }
 
-    /** The breaker's state at {@code at}, or null for a run without a breaker. */
-    public State stateAt(long at) {
+    /**
+     * The breaker's state at {@code at}, or null for a run without a breaker.
+     *
+     * @param at when, in nanoseconds since the run began
+     * @return the state, or null
+     */
+    public @Nullable State stateAt(long at) {
         if (!hasBreaker) {
             return null;
         }
@@ -263,12 +296,21 @@ public final class RunRecorder {
         }
     }
 
-    /** The figures of bucket {@code index}, as far as they are known now. */
+    /**
+     * The figures of bucket {@code index}, as far as they are known now.
+     *
+     * @param index the bucket's index, from 0
+     * @return the bucket's figures
+     */
     public Bucket bucket(int index) {
         return buckets(index, index + 1).get(0);
     }
 
-    /** The figures of every bucket so far, in one pass over the calls. */
+    /**
+     * The figures of every bucket so far, in one pass over the calls.
+     *
+     * @return the buckets, in order
+     */
     public List<Bucket> buckets() {
         return buckets(0, bucketCount());
     }
@@ -326,7 +368,7 @@ public final class RunRecorder {
         }
     }
 
-    /** The number of buckets that hold anything so far. */
+    /** {@return the number of buckets that hold anything so far} */
     public int bucketCount() {
         lock.lock();
         try {

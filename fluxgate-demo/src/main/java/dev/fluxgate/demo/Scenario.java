@@ -43,7 +43,18 @@ public final class Scenario {
     public record Phase(String name, boolean healthy, Duration start, Duration end, double errorChance,
             double hangChance, int minLatencyMillis, int maxLatencyMillis) {
 
-        /** Validates the phase. */
+        /**
+         * Validates the phase.
+         *
+         * @param name shown in the timeline and the report
+         * @param healthy whether the service is meant to be healthy in this phase
+         * @param start offset from the start of the run
+         * @param end offset from the start of the run (exclusive), after {@code start}
+         * @param errorChance chance that a call answers 503
+         * @param hangChance chance that a call hangs
+         * @param minLatencyMillis fastest answer
+         * @param maxLatencyMillis slowest answer (when not hanging)
+         */
         public Phase {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(start, "start");
@@ -53,7 +64,12 @@ public final class Scenario {
             }
         }
 
-        /** Whether {@code offset} falls in this phase. */
+        /**
+         * Whether {@code offset} falls in this phase.
+         *
+         * @param offset an offset from the start of the run
+         * @return whether it is in {@code [start, end)}
+         */
         public boolean contains(Duration offset) {
             return offset.compareTo(start) >= 0 && offset.compareTo(end) < 0;
         }
@@ -100,6 +116,7 @@ public final class Scenario {
      * @param duration the whole run, at least 5 seconds
      * @param rate calls per second the load makes, 1 to 1000
      * @param seed seed of the fault plan
+     * @return the scenario
      */
     public static Scenario standard(Duration duration, int rate, long seed) {
         Objects.requireNonNull(duration, "duration");
@@ -127,47 +144,62 @@ public final class Scenario {
         return Duration.ofMillis(Math.round(d.toMillis() * fraction));
     }
 
-    /** The phases, in order, covering the whole run. */
+    /** {@return the phases, in order, covering the whole run} */
     public List<Phase> phases() {
         return phases;
     }
 
-    /** The length of the run. */
+    /** {@return the length of the run} */
     public Duration duration() {
         return duration;
     }
 
-    /** Calls per second the load makes. */
+    /** {@return the calls per second the load makes} */
     public int rate() {
         return rate;
     }
 
-    /** How long a hanging call holds the request before answering 504. */
+    /** {@return how long a hanging call holds the request before answering 504} */
     public Duration hang() {
         return hang;
     }
 
-    /** The seed of the fault plan. */
+    /** {@return the seed of the fault plan} */
     public long seed() {
         return seed;
     }
 
-    /** The number of calls the load makes. */
+    /** {@return the number of calls the load makes} */
     public int calls() {
         return faults.length;
     }
 
-    /** When call {@code index} is sent, as an offset from the start of the run. */
+    /**
+     * When call {@code index} is sent, as an offset from the start of the run.
+     *
+     * @param index the call's index
+     * @return the offset at which it is sent
+     */
     public Duration scheduledAt(int index) {
         return Duration.ofNanos(index * 1_000_000_000L / rate);
     }
 
-    /** The fault planned for call {@code index}. */
+    /**
+     * The fault planned for call {@code index}.
+     *
+     * @param index the call's index
+     * @return the planned fault
+     */
     public Fault fault(int index) {
         return Fault.values()[faults[index]];
     }
 
-    /** The latency planned for call {@code index}, in milliseconds (a hang lasts {@link #hang()} instead). */
+    /**
+     * The latency planned for call {@code index}, in milliseconds (a hang lasts {@link #hang()} instead).
+     *
+     * @param index the call's index
+     * @return the planned latency in milliseconds
+     */
     public int latencyMillis(int index) {
         return latencies[index];
     }
@@ -176,12 +208,22 @@ public final class Scenario {
      * The fault of retry {@code attempt} (1 for the first retry) of call {@code index}: drawn like the
      * call's own, with its phase's chances, from a generator seeded by the seed, the call and the
      * attempt, so a retry is a fresh try that every run with this seed sees alike.
+     *
+     * @param index the call's index
+     * @param attempt the retry, from 1
+     * @return the retry's fault
      */
     public Fault fault(int index, int attempt) {
         return attempt == 0 ? fault(index) : Fault.values()[(int) (retryDraw(index, attempt) & 0xff)];
     }
 
-    /** The latency of retry {@code attempt} of call {@code index}, in milliseconds. */
+    /**
+     * The latency of retry {@code attempt} of call {@code index}, in milliseconds.
+     *
+     * @param index the call's index
+     * @param attempt the retry, from 1
+     * @return the retry's latency in milliseconds
+     */
     public int latencyMillis(int index, int attempt) {
         return attempt == 0 ? latencyMillis(index) : (int) (retryDraw(index, attempt) >>> 8);
     }
@@ -199,12 +241,22 @@ public final class Scenario {
         return ((long) latency << 8) | fault.ordinal();
     }
 
-    /** The phase call {@code index} belongs to. */
+    /**
+     * The phase call {@code index} belongs to.
+     *
+     * @param index the call's index
+     * @return its phase
+     */
     public Phase phaseOf(int index) {
         return phases.get(phaseOfCall[index]);
     }
 
-    /** The phase at {@code offset} from the start; the last phase for offsets past the end. */
+    /**
+     * The phase at {@code offset} from the start; the last phase for offsets past the end.
+     *
+     * @param offset an offset from the start of the run
+     * @return the phase at that offset
+     */
     public Phase phaseAt(Duration offset) {
         return phases.get(phaseIndexAt(offset));
     }

@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The comparison of the protected and the unprotected run, from what was measured: each row is a
@@ -97,7 +98,7 @@ public record Summary(List<String> columns, List<Row> rows, long wastedProtected
     }
 
     /** The latency percentile in ms of the calls started in {@code phase} (all calls when null). */
-    static double percentile(List<RunRecorder.Call> calls, double p, Scenario.Phase phase) {
+    static double percentile(List<RunRecorder.Call> calls, double p, Scenario.@Nullable Phase phase) {
         long[] latencies = calls.stream()
                 .filter(c -> phase == null || phase.contains(Duration.ofNanos(c.start())))
                 .mapToLong(RunRecorder.Call::latency).toArray();
@@ -153,7 +154,11 @@ public record Summary(List<String> columns, List<Row> rows, long wastedProtected
         return "not within the run";
     }
 
-    /** The table as Markdown, which also reads well on a console. */
+    /**
+     * The table as Markdown, which also reads well on a console.
+     *
+     * @return the table as Markdown
+     */
     public String toMarkdown() {
         int w0 = columns.get(0).length();
         int w1 = columns.get(1).length();

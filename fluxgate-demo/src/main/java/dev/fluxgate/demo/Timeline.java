@@ -4,6 +4,7 @@ import dev.fluxgate.State;
 import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The console: one line a second for both runs side by side, every transition of the breaker with
@@ -44,7 +45,11 @@ public final class Timeline {
         this.quiet = quiet;
     }
 
-    /** Whether this process may colour its output: a terminal, not dumb, and no {@code NO_COLOR}. */
+    /**
+     * Whether this process may colour its output: a terminal, not dumb, and no {@code NO_COLOR}.
+     *
+     * @return whether colour may be used
+     */
     public static boolean colorSupported() {
         String term = System.getenv("TERM");
         return isTerminal() && System.getenv("NO_COLOR") == null && term != null && !term.equals("dumb");
@@ -55,6 +60,7 @@ public final class Timeline {
      * from JDK 22 a console exists even when output is redirected, and {@code Console.isTerminal()}
      * (looked up reflectively: the baseline is 17) tells.
      */
+    @SuppressWarnings("SystemConsoleNull") // handled: from JDK 22 on, Console.isTerminal() decides
     private static boolean isTerminal() {
         Console console = System.console();
         if (console == null) {
@@ -69,12 +75,20 @@ public final class Timeline {
         }
     }
 
-    /** Prints a plain line. */
+    /**
+     * Prints a plain line.
+     *
+     * @param text the line
+     */
     public void line(String text) {
         out.println(text);
     }
 
-    /** Prints a heading line. */
+    /**
+     * Prints a heading line.
+     *
+     * @param text the heading
+     */
     public void heading(String text) {
         out.println(paint(BOLD, text));
     }
@@ -113,7 +127,14 @@ public final class Timeline {
         out.println(phase.equals("outage") ? text.replaceFirst("outage", paint(RED, "outage")) : text);
     }
 
-    /** Prints a transition of the breaker, {@code atSeconds} into the run, with its reason. */
+    /**
+     * Prints a transition of the breaker, {@code atSeconds} into the run, with its reason.
+     *
+     * @param atSeconds seconds since the run began
+     * @param from the state the breaker left
+     * @param to the state it entered
+     * @param reason the rule that fired, in words
+     */
     public void transition(double atSeconds, State from, State to, String reason) {
         String arrow = String.format(Locale.ROOT, "%s -> %s", from, to);
         out.println(String.format(Locale.ROOT, "       %s %6.1fs  %s  %s%n%s",
@@ -135,7 +156,7 @@ public final class Timeline {
         };
     }
 
-    private static String stateColor(State state) {
+    private static String stateColor(@Nullable State state) {
         if (state == null) {
             return "";
         }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.PriorityQueue;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tuning mode: replays recorded calls against a breaker configuration on a virtual clock and
@@ -58,7 +59,7 @@ public final class TraceReplay {
      * @param transitions the breaker's moves, in order
      * @param report the HTML report, or null when none was written
      */
-    public record Result(Summary summary, List<RunRecorder.StateChange> transitions, Path report) {
+    public record Result(Summary summary, List<RunRecorder.StateChange> transitions, @Nullable Path report) {
     }
 
     /** A failure as recorded in the trace; a shared instance without a stack trace. */
@@ -71,6 +72,7 @@ public final class TraceReplay {
         }
     }
 
+    @SuppressWarnings("StaticAssignmentOfThrowable") // shared and stackless on purpose, like a rejection
     private static final TracedFailure FAILURE = new TracedFailure();
 
     private TraceReplay() {
@@ -79,6 +81,9 @@ public final class TraceReplay {
     /**
      * Reads a trace: {@code timestamp,outcome,duration} lines; a header and {@code #} comments are skipped.
      *
+     * @param file the trace file
+     * @return the trace's calls, in order
+     * @throws IOException if the file cannot be read
      * @throws Cli.UsageException naming the line, when a line cannot be read
      */
     public static Trace read(Path file) throws IOException, Cli.UsageException {
@@ -94,7 +99,7 @@ public final class TraceReplay {
                 if (line.isEmpty() || line.startsWith("#")) {
                     continue;
                 }
-                String[] fields = line.split("\\s*[,;\\t]\\s*");
+                String[] fields = line.split("\\s*[,;\\t]\\s*", -1);
                 if (number == 1 && fields.length > 0 && fields[0].toLowerCase(Locale.ROOT).matches("[a-z_ ]+")) {
                     continue; // header
                 }
@@ -169,8 +174,11 @@ public final class TraceReplay {
      * @param seed seed of the breaker's jitter
      * @param timeline where transitions are printed as they would have happened
      * @param reportFile where the HTML report goes, or null for none
+     * @return what the replay measured
+     * @throws IOException if the report cannot be written
      */
-    public static Result replay(Trace trace, BreakerSettings settings, long seed, Timeline timeline, Path reportFile)
+    public static Result replay(Trace trace, BreakerSettings settings, long seed, Timeline timeline,
+            @Nullable Path reportFile)
             throws IOException {
         long span = trace.calls().get(trace.calls().size() - 1).at()
                 + trace.calls().stream().mapToLong(TracedCall::duration).max().orElse(0);

@@ -15,4 +15,7 @@
  * concurrent use (they use atomics and {@link java.util.concurrent.locks.ReentrantLock}, never
  * {@code synchronized}); the rest are used by one thread at a time.
  */
+@NullMarked
 package dev.fluxgate.demo;
+
+import org.jspecify.annotations.NullMarked;

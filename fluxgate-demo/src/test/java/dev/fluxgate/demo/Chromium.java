@@ -40,7 +40,7 @@ final class Chromium implements AutoCloseable {
     static final Path BINARY = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
 
     /** How long any one step may take before the test fails: far more than it needs on a loaded machine. */
-    static final Duration DEADLINE = Duration.ofSeconds(120);
+    static final Duration DEADLINE = Duration.ofMinutes(2);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -60,7 +60,7 @@ class DashboardTest {
     void streamsTheDataAtOnceAndEveryPublishedStateChange() throws Exception {
         try (Dashboard dashboard = Dashboard.start(0, DashboardTest::data, () -> "", () -> "{}")) {
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            client.sendAsync(HttpRequest.newBuilder(dashboard.uri().resolve("/events")).timeout(Duration.ofSeconds(120))
+            client.sendAsync(HttpRequest.newBuilder(dashboard.uri().resolve("/events")).timeout(Duration.ofMinutes(2))
                     .build(), HttpResponse.BodyHandlers.ofLines())
                     .thenAccept(response -> response.body().forEach(lines::add));
 

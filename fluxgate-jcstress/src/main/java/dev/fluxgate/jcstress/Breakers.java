@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Builds breakers in a known state for the stress tests, single-threaded, before the actors start. */
 final class Breakers {
 
+    @SuppressWarnings("StaticAssignmentOfThrowable") // one shared instance: the tests observe states, not traces
     static final IOException BOOM = new IOException("boom");
 
     /**

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one breaker, and the listener that feeds the per-call ones.
@@ -130,7 +131,7 @@ final class BreakerMeters implements Listener, MeterBinding {
     }
 
     /** The breaker's first (shortest) slow-call threshold, or null when it tracks none. */
-    static Duration slowCallThreshold(CircuitBreaker cb) {
+    static @Nullable Duration slowCallThreshold(CircuitBreaker cb) {
         List<Duration> thresholds = cb.slowCallThresholds();
         return thresholds.isEmpty() ? null : thresholds.get(0);
     }
@@ -196,7 +197,7 @@ final class BreakerMeters implements Listener, MeterBinding {
     }
 
     @Override
-    public void onFailure(CircuitBreaker cb, long durationNanos, Throwable failure) {
+    public void onFailure(CircuitBreaker cb, long durationNanos, @Nullable Throwable failure) {
         failed.record(durationNanos, TimeUnit.NANOSECONDS);
     }
 

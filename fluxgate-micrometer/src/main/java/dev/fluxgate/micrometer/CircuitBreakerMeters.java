@@ -69,12 +69,21 @@ public final class CircuitBreakerMeters {
         this.tags = tags;
     }
 
-    /** Fluxgate's meter names, no extra tags. */
+    /**
+     * Fluxgate's meter names, no extra tags.
+     *
+     * @return meters with Fluxgate's names and no extra tags
+     */
     public static CircuitBreakerMeters create() {
         return new CircuitBreakerMeters(MeterNaming.FLUXGATE, Tags.empty());
     }
 
-    /** A copy that names its meters by {@code naming}. */
+    /**
+     * A copy that names its meters by {@code naming}.
+     *
+     * @param naming the naming preset
+     * @return a new instance; this one is unchanged
+     */
     public CircuitBreakerMeters withNaming(MeterNaming naming) {
         return new CircuitBreakerMeters(Objects.requireNonNull(naming, "naming"), tags);
     }
@@ -82,6 +91,8 @@ public final class CircuitBreakerMeters {
     /**
      * A copy that adds {@code tags} to every meter.
      *
+     * @param tags tags added to every meter
+     * @return a new instance; this one is unchanged
      * @throws IllegalArgumentException if a tag is called {@code name} (that one is the breaker's)
      */
     public CircuitBreakerMeters withTags(Iterable<Tag> tags) {
@@ -94,17 +105,22 @@ public final class CircuitBreakerMeters {
         return new CircuitBreakerMeters(naming, this.tags.and(tags));
     }
 
-    /** A copy that adds tags given as key/value pairs ({@code "app", "shop", "region", "eu"}). */
+    /**
+     * A copy that adds tags given as key/value pairs ({@code "app", "shop", "region", "eu"}).
+     *
+     * @param keyValues tag keys and values, alternating; an even number of strings
+     * @return a new instance; this one is unchanged
+     */
     public CircuitBreakerMeters withTags(String... keyValues) {
         return withTags(Tags.of(Objects.requireNonNull(keyValues, "keyValues")));
     }
 
-    /** The naming preset. */
+    /** {@return the naming preset} */
     public MeterNaming naming() {
         return naming;
     }
 
-    /** The extra tags. */
+    /** {@return the extra tags} */
     public Tags tags() {
         return tags;
     }
@@ -113,6 +129,8 @@ public final class CircuitBreakerMeters {
      * Registers meters for {@code breaker} now. Meters of the same name and tags registered earlier
      * (for an older breaker of the same name) are replaced.
      *
+     * @param breaker the breaker to measure
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} removes the meters
      */
     public MeterBinding bind(CircuitBreaker breaker, MeterRegistry meterRegistry) {
@@ -125,6 +143,8 @@ public final class CircuitBreakerMeters {
      * Registers meters for every breaker in {@code registry}, now and as they are added, and removes
      * a breaker's meters when it is removed from the registry.
      *
+     * @param registry the breakers to measure, now and later
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bind(CircuitBreakerRegistry registry, MeterRegistry meterRegistry) {
@@ -136,6 +156,8 @@ public final class CircuitBreakerMeters {
      * Registers the meters of {@link #bind(Retry, MeterRegistry)} for every retry in {@code registry}, now
      * and as they are added, and removes a retry's meters when it is removed from the registry.
      *
+     * @param registry the retries to measure, now and later
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bindRetries(Registry<Retry, ?> registry, MeterRegistry meterRegistry) {
@@ -146,6 +168,8 @@ public final class CircuitBreakerMeters {
      * Registers the meters of {@link #bind(Bulkhead, MeterRegistry)} for every bulkhead in {@code registry},
      * now and as they are added, and removes a bulkhead's meters when it is removed from the registry.
      *
+     * @param registry the bulkheads to measure, now and later
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bindBulkheads(Registry<Bulkhead, ?> registry, MeterRegistry meterRegistry) {
@@ -157,6 +181,8 @@ public final class CircuitBreakerMeters {
      * bulkhead in {@code registry}, now and as they are added, and removes one's meters when it is
      * removed from the registry.
      *
+     * @param registry the thread-pool bulkheads to measure, now and later
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} stops following the registry and removes all its meters
      */
     public MeterBinding bindThreadPoolBulkheads(Registry<ThreadPoolBulkhead, ?> registry, MeterRegistry meterRegistry) {
@@ -178,6 +204,8 @@ public final class CircuitBreakerMeters {
      * successful_with_retry, failed_without_retry, failed_with_retry) and retries. They read the
      * retry's own counters, so nothing is added to its call path.
      *
+     * @param retry the retry to measure
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} removes the meters
      */
     public MeterBinding bind(Retry retry, MeterRegistry meterRegistry) {
@@ -189,6 +217,8 @@ public final class CircuitBreakerMeters {
     /**
      * Registers meters for {@code bulkhead}: free and maximum slots, calls permitted and rejected.
      *
+     * @param bulkhead the bulkhead to measure
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} removes the meters
      */
     public MeterBinding bind(Bulkhead bulkhead, MeterRegistry meterRegistry) {
@@ -201,6 +231,8 @@ public final class CircuitBreakerMeters {
      * Registers meters for a thread-pool bulkhead: maximum, active and available threads, queue depth
      * and capacity, rejected tasks.
      *
+     * @param bulkhead the bulkhead to measure
+     * @param meterRegistry where the meters go
      * @return a binding whose {@code close()} removes the meters
      */
     public MeterBinding bind(ThreadPoolBulkhead bulkhead, MeterRegistry meterRegistry) {
@@ -256,6 +288,9 @@ public final class CircuitBreakerMeters {
     /**
      * A Micrometer {@link MeterBinder} for {@code registry} (for frameworks that collect binders, such
      * as Spring Boot). Each {@code bindTo} follows the registry for as long as it lives.
+     *
+     * @param registry the breakers to measure
+     * @return a binder that binds {@code registry} to each meter registry it is given
      */
     public MeterBinder binder(CircuitBreakerRegistry registry) {
         Objects.requireNonNull(registry, "registry");

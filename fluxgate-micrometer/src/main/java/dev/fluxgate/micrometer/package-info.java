@@ -11,4 +11,7 @@
  * {@link dev.fluxgate.CircuitBreaker#metrics()} snapshot. {@code close()} may race with calls and
  * transitions; a meter created by a transition during {@code close()} is removed too.
  */
+@NullMarked
 package dev.fluxgate.micrometer;
+
+import org.jspecify.annotations.NullMarked;

@@ -72,9 +72,9 @@ class ConcurrentBindingTest {
             pool.shutdownNow();
         }
         assertThat(prometheus.get("fluxgate.circuitbreaker.calls").tag("kind", "successful").timer().count())
-                .isEqualTo(threads * calls * 3L / 4);
+                .isEqualTo((long) threads * calls * 3 / 4);
         assertThat(prometheus.get("fluxgate.circuitbreaker.calls").tag("kind", "failed").timer().count())
-                .isEqualTo(threads * calls / 4L);
+                .isEqualTo((long) threads * calls / 4);
     }
 
     @Test

@@ -39,7 +39,13 @@ public final class BulkheadOperator<T> implements UnaryOperator<Publisher<T>> {
         this.bulkhead = bulkhead;
     }
 
-    /** An operator for {@code transformDeferred} that runs each subscription in a slot of {@code bulkhead}. */
+    /**
+     * An operator for {@code transformDeferred} that runs each subscription in a slot of {@code bulkhead}.
+     *
+     * @param <T> the element type
+     * @param bulkhead the bulkhead
+     * @return an operator for {@code Mono} and {@code Flux}
+     */
     public static <T> BulkheadOperator<T> of(Bulkhead bulkhead) {
         return new BulkheadOperator<>(Objects.requireNonNull(bulkhead, "bulkhead"));
     }
@@ -108,7 +114,9 @@ public final class BulkheadOperator<T> implements UnaryOperator<Publisher<T>> {
 
         private final CoreSubscriber<? super T> actual;
         private final Bulkhead bulkhead;
+        @SuppressWarnings("NullAway.Init") // set in onSubscribe, which Reactive Streams calls before anything else
         private Subscription upstream;
+        @SuppressWarnings("unused") // read and written through RELEASED
         private volatile int released;
 
         SlotSubscriber(CoreSubscriber<? super T> actual, Bulkhead bulkhead) {

@@ -51,7 +51,13 @@ public final class CircuitBreakerOperator<T> implements UnaryOperator<Publisher<
         this.breaker = breaker;
     }
 
-    /** An operator for {@code transformDeferred} that runs each subscription through {@code breaker}. */
+    /**
+     * An operator for {@code transformDeferred} that runs each subscription through {@code breaker}.
+     *
+     * @param <T> the element type
+     * @param breaker the breaker
+     * @return an operator for {@code Mono} and {@code Flux}
+     */
     public static <T> CircuitBreakerOperator<T> of(CircuitBreaker breaker) {
         return new CircuitBreakerOperator<>(Objects.requireNonNull(breaker, "breaker"));
     }

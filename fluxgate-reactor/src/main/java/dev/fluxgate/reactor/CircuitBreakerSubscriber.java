@@ -27,6 +27,7 @@ final class CircuitBreakerSubscriber<T> implements CoreSubscriber<T>, Subscripti
     private final boolean judgeFirstValue;
     private final boolean timed;
     private final long start;
+    @SuppressWarnings("NullAway.Init") // set in onSubscribe, which Reactive Streams calls before anything else
     private Subscription upstream;
     private volatile int settled;
 

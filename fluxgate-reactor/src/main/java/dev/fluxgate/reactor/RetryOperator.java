@@ -33,7 +33,13 @@ public final class RetryOperator<T> implements Function<Mono<T>, Mono<T>> {
         this.retry = retry;
     }
 
-    /** An operator for {@code Mono.transformDeferred} that retries with {@code retry}. */
+    /**
+     * An operator for {@code Mono.transformDeferred} that retries with {@code retry}.
+     *
+     * @param <T> the element type
+     * @param retry the retry
+     * @return an operator for {@code Mono}
+     */
     public static <T> RetryOperator<T> of(Retry retry) {
         return new RetryOperator<>(Objects.requireNonNull(retry, "retry"));
     }

@@ -29,7 +29,13 @@ public final class TimeoutOperator<T> implements Function<Mono<T>, Mono<T>> {
         this.timeout = timeout;
     }
 
-    /** An operator for {@code Mono.transformDeferred} that bounds each subscription by {@code timeout}. */
+    /**
+     * An operator for {@code Mono.transformDeferred} that bounds each subscription by {@code timeout}.
+     *
+     * @param <T> the element type
+     * @param timeout the timeout
+     * @return an operator for {@code Mono}
+     */
     public static <T> TimeoutOperator<T> of(Timeout timeout) {
         return new TimeoutOperator<>(Objects.requireNonNull(timeout, "timeout"));
     }

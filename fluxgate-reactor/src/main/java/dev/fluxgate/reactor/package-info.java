@@ -12,4 +12,7 @@
  * decides). No lock is held and nothing blocks: retries wait on the {@code Retry}'s scheduler and
  * timeouts on the {@code Timeout}'s.
  */
+@NullMarked
 package dev.fluxgate.reactor;
+
+import org.jspecify.annotations.NullMarked;

@@ -25,6 +25,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Posts circuit breaker incidents to Slack: a message ({@code chat.postMessage}) when a breaker opens,
@@ -105,6 +106,7 @@ public final class SlackListener implements Listener {
      *
      * @param token a Slack bot token ({@code xoxb-...}) with the {@code chat:write} scope
      * @param channel a channel id or name ({@code C0123456}, {@code #oncall})
+     * @return a new builder
      * @throws IllegalArgumentException if either is blank
      */
     public static Builder builder(String token, String channel) {
@@ -115,6 +117,9 @@ public final class SlackListener implements Listener {
      * A message template: {@code {breaker}}, {@code {from}}, {@code {to}}, {@code {reason}},
      * {@code {at}}, {@code {calls}}, {@code {failures}} and {@code {failureRate}} (a percentage, or
      * {@code n/a} for an empty window) are replaced by the transition's values; Slack's mrkdwn applies.
+     *
+     * @param pattern the template text, with placeholders
+     * @return a function that renders the template for a transition
      */
     public static Function<Transition, String> template(String pattern) {
         Objects.requireNonNull(pattern, "pattern");
@@ -154,7 +159,7 @@ public final class SlackListener implements Listener {
             } else {
                 // Each reply waits for the previous post (and so for the thread's ts).
                 Incident i = incident;
-                posted = i.tail.thenCombine(go, (x, y) -> y)
+                posted = i.tail.thenCombine(go, (x, y) -> (Void) null)
                         .thenComposeAsync(x -> post(t, i.threadTs.getNow(null)), executor)
                         .thenApply(ts -> null);
                 i.tail = posted;
@@ -172,6 +177,8 @@ public final class SlackListener implements Listener {
     /**
      * A future that completes when every message queued so far has been sent or has failed (useful
      * before shutdown, and in tests). It never completes exceptionally.
+     *
+     * @return a future that completes once the messages queued so far are done with
      */
     public CompletableFuture<Void> flush() {
         lock.lock();
@@ -186,7 +193,7 @@ public final class SlackListener implements Listener {
      * Sends one message and returns Slack's {@code ts} for it, or null (logged) if it failed. Never
      * completes exceptionally, so one failed post does not break the incident's chain.
      */
-    private CompletableFuture<String> post(Transition t, String threadTs) {
+    private CompletableFuture<String> post(Transition t, @Nullable String threadTs) {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(postMessage)
@@ -209,7 +216,7 @@ public final class SlackListener implements Listener {
                 });
     }
 
-    private String answer(Transition t, HttpResponse<String> response) {
+    private @Nullable String answer(Transition t, HttpResponse<String> response) {
         try {
             JsonNode body = JSON.readTree(response.body());
             if (response.statusCode() == 200 && body.path("ok").asBoolean(false)) {
@@ -234,7 +241,7 @@ public final class SlackListener implements Listener {
         return s.replace(token, "<token>");
     }
 
-    String payload(Transition t, String threadTs) {
+    String payload(Transition t, @Nullable String threadTs) {
         State to = t.to();
         Function<Transition, String> template;
         String color;
@@ -307,7 +314,7 @@ public final class SlackListener implements Listener {
         private final String token;
         private final String channel;
         private URI baseUri = URI.create("https://slack.com/api/");
-        private HttpClient client;
+        private @Nullable HttpClient client;
         private Executor executor = ForkJoinPool.commonPool();
         private Duration requestTimeout = Duration.ofSeconds(10);
         private System.Logger logger = System.getLogger(SlackListener.class.getName());
@@ -336,6 +343,8 @@ public final class SlackListener implements Listener {
         /**
          * The Web API's base URL, for a proxy or a test server. Default {@code https://slack.com/api/}.
          *
+         * @param baseUri the base URL, absolute, http or https
+         * @return this builder
          * @throws IllegalArgumentException if not an absolute http(s) URL
          */
         public Builder baseUri(URI baseUri) {
@@ -349,7 +358,12 @@ public final class SlackListener implements Listener {
             return this;
         }
 
-        /** The HTTP client to send with. Default: a new client with a connect timeout of the request timeout. */
+        /**
+         * The HTTP client to send with. Default: a new client with a connect timeout of the request timeout.
+         *
+         * @param client the HTTP client
+         * @return this builder
+         */
         public Builder httpClient(HttpClient client) {
             this.client = Objects.requireNonNull(client, "client");
             return this;
@@ -359,6 +373,9 @@ public final class SlackListener implements Listener {
          * Where messages are rendered and handed to the client; it should run tasks on its own threads
          * (an executor that runs them inline would put that work on the breaker's caller). Default
          * {@link ForkJoinPool#commonPool()}.
+         *
+         * @param executor runs the rendering and sending
+         * @return this builder
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
@@ -368,6 +385,8 @@ public final class SlackListener implements Listener {
         /**
          * How long one post may take. Default 10 seconds.
          *
+         * @param timeout how long one post may take, positive
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder requestTimeout(Duration timeout) {
@@ -379,37 +398,67 @@ public final class SlackListener implements Listener {
             return this;
         }
 
-        /** Where failed posts are reported. Default: the logger {@code dev.fluxgate.slack.SlackListener}. */
+        /**
+         * Where failed posts are reported. Default: the logger {@code dev.fluxgate.slack.SlackListener}.
+         *
+         * @param logger the logger for failed posts
+         * @return this builder
+         */
         public Builder logger(System.Logger logger) {
             this.logger = Objects.requireNonNull(logger, "logger");
             return this;
         }
 
-        /** The text of the incident's first message and of reopen replies (see {@link #template}). */
+        /**
+         * The text of the incident's first message and of reopen replies (see {@link #template}).
+         *
+         * @param message renders the text from the transition
+         * @return this builder
+         */
         public Builder openMessage(Function<Transition, String> message) {
             this.openMessage = Objects.requireNonNull(message, "message");
             return this;
         }
 
-        /** The text of the half-open reply. */
+        /**
+         * The text of the half-open reply.
+         *
+         * @param message renders the text from the transition
+         * @return this builder
+         */
         public Builder halfOpenMessage(Function<Transition, String> message) {
             this.halfOpenMessage = Objects.requireNonNull(message, "message");
             return this;
         }
 
-        /** The text of the recovery reply. */
+        /**
+         * The text of the recovery reply.
+         *
+         * @param message renders the text from the transition
+         * @return this builder
+         */
         public Builder closeMessage(Function<Transition, String> message) {
             this.closeMessage = Objects.requireNonNull(message, "message");
             return this;
         }
 
-        /** The text of the reply for {@code disable()} and {@code metricsOnly()}, which end an incident. */
+        /**
+         * The text of the reply for {@code disable()} and {@code metricsOnly()}, which end an incident.
+         *
+         * @param message renders the text from the transition
+         * @return this builder
+         */
         public Builder otherMessage(Function<Transition, String> message) {
             this.otherMessage = Objects.requireNonNull(message, "message");
             return this;
         }
 
-        /** Builds the listener. */
+        /**
+         * Builds the listener.
+         *
+         * @return a new listener; add it to breakers with {@code listener(...)} or
+         *     {@code addListener(...)}
+         */
         public SlackListener build() {
             return new SlackListener(this);
         }

@@ -9,4 +9,7 @@
  * HTTP happen on the configured executor and the {@link java.net.http.HttpClient}'s threads. Its
  * builder is for one thread.
  */
+@NullMarked
 package dev.fluxgate.slack;
+
+import org.jspecify.annotations.NullMarked;

@@ -52,7 +52,7 @@ class SlackListenerTest {
 
     @BeforeEach
     void startFakeSlack() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         serverThreads = Executors.newCachedThreadPool();
         server.setExecutor(serverThreads);
         server.createContext("/api/chat.postMessage", exchange -> {

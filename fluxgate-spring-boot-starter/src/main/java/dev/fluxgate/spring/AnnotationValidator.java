@@ -4,6 +4,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -75,7 +76,7 @@ final class AnnotationValidator implements SmartInitializingSingleton {
     }
 
     /** The method's annotation, or its class's when the method is one the proxy intercepts. */
-    private static <A extends Annotation> A annotation(Class<?> user, Method method, Class<A> type) {
+    private static <A extends Annotation> @Nullable A annotation(Class<?> user, Method method, Class<A> type) {
         A a = AnnotatedElementUtils.findMergedAnnotation(method, type);
         if (a != null) {
             return a;

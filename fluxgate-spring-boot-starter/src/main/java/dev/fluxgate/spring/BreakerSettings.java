@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -49,7 +51,7 @@ final class BreakerSettings {
      * The layers of breaker {@code name}, least specific first; checks {@code base-config}. A
      * {@code null} name gives the layers every breaker shares.
      */
-    static List<Layer> layersOf(FluxgateCircuitBreakerProperties properties, String name) {
+    static List<Layer> layersOf(FluxgateCircuitBreakerProperties properties, @Nullable String name) {
         List<Layer> layers = new ArrayList<>(3);
         String prefix = FluxgateCircuitBreakerProperties.PREFIX;
         BreakerProperties defaults = properties.configs().get(FluxgateCircuitBreakerProperties.DEFAULT_CONFIG);
@@ -77,7 +79,7 @@ final class BreakerSettings {
     /** The layers of config {@code name} alone (for checking it at startup), least specific first. */
     static List<Layer> layersOfConfig(FluxgateCircuitBreakerProperties properties, String name) {
         String prefix = FluxgateCircuitBreakerProperties.PREFIX + ".configs.";
-        BreakerProperties config = properties.configs().get(name);
+        BreakerProperties config = Objects.requireNonNull(properties.configs().get(name), name);
         if (config.baseConfig() != null) {
             throw new InvalidPropertyException(prefix + name + ".base-config",
                     "only instances have a base config; configs all stand on configs.default");
@@ -146,7 +148,7 @@ final class BreakerSettings {
 
     // ---- window ----
 
-    private Window window() {
+    private @Nullable Window window() {
         Sourced<WindowType> type = pickType("window", p -> p.window() == null ? null
                 : p.window().type() != null ? p.window().type()
                 : p.window().size() != null ? WindowType.COUNT
@@ -179,7 +181,7 @@ final class BreakerSettings {
 
     // ---- tracker ----
 
-    private Tracker tracker() {
+    private @Nullable Tracker tracker() {
         Sourced<List<String>> record = pick("record-exceptions", BreakerProperties::recordExceptions);
         Sourced<List<String>> ignore = pick("ignore-exceptions", BreakerProperties::ignoreExceptions);
         if (record == null && ignore == null) {
@@ -220,15 +222,16 @@ final class BreakerSettings {
     // ---- tripper ----
 
     /** The rule fields of one state, each with its source. */
-    private record Rules(Sourced<Integer> minRequests, Sourced<Double> failureRate, Sourced<Double> slowRate,
-            Sourced<Integer> failureStreak, Sourced<Duration> avgLatency) {
+    private record Rules(@Nullable Sourced<Integer> minRequests, @Nullable Sourced<Double> failureRate,
+            @Nullable Sourced<Double> slowRate, @Nullable Sourced<Integer> failureStreak,
+            @Nullable Sourced<Duration> avgLatency) {
         boolean any() {
             return minRequests != null || failureRate != null || slowRate != null || failureStreak != null
                     || avgLatency != null;
         }
     }
 
-    private Tripper tripper(Window window) {
+    private @Nullable Tripper tripper(@Nullable Window window) {
         int expressionLayer = topLayer(p -> p.tripper() == null ? null : p.tripper().expression());
         int structuredLayer = topLayer(p -> p.tripper() == null ? null : structured(p.tripper()));
         if (expressionLayer < 0 && structuredLayer < 0) {
@@ -240,8 +243,9 @@ final class BreakerSettings {
                             + " not both");
         }
         if (expressionLayer > structuredLayer) {
-            Sourced<String> expression = pick("tripper.expression", p -> p.tripper() == null ? null
-                    : p.tripper().expression());
+            // expressionLayer >= 0 here: some layer sets the expression.
+            Sourced<String> expression = Objects.requireNonNull(pick("tripper.expression",
+                    p -> p.tripper() == null ? null : p.tripper().expression()));
             return check(expression, () -> Tripper.parse(expression.value()));
         }
         // Structured rules above any expression: an expression in a lower layer is replaced whole.
@@ -253,12 +257,11 @@ final class BreakerSettings {
                 pick(from, "tripper.failure-streak", p -> p.tripper() == null ? null : p.tripper().failureStreak()),
                 pick(from, "tripper.avg-latency", p -> p.tripper() == null ? null : p.tripper().avgLatency()));
         Rules halfOpen = new Rules(
-                pick(from, "tripper.half-open.min-requests", p -> halfOpen(p) == null ? null : halfOpen(p).minRequests()),
-                pick(from, "tripper.half-open.failure-rate", p -> halfOpen(p) == null ? null : halfOpen(p).failureRate()),
-                pick(from, "tripper.half-open.slow-rate", p -> halfOpen(p) == null ? null : halfOpen(p).slowRate()),
-                pick(from, "tripper.half-open.failure-streak",
-                        p -> halfOpen(p) == null ? null : halfOpen(p).failureStreak()),
-                pick(from, "tripper.half-open.avg-latency", p -> halfOpen(p) == null ? null : halfOpen(p).avgLatency()));
+                pick(from, "tripper.half-open.min-requests", p -> halfOpen(p, TripperRules::minRequests)),
+                pick(from, "tripper.half-open.failure-rate", p -> halfOpen(p, TripperRules::failureRate)),
+                pick(from, "tripper.half-open.slow-rate", p -> halfOpen(p, TripperRules::slowRate)),
+                pick(from, "tripper.half-open.failure-streak", p -> halfOpen(p, TripperRules::failureStreak)),
+                pick(from, "tripper.half-open.avg-latency", p -> halfOpen(p, TripperRules::avgLatency)));
         int defaultMin = window == null || !window.isCount() ? 100 : Math.min(100, window.size());
         Tripper closedRule = rule(closed, defaultMin);
         if (!halfOpen.any()) {
@@ -270,12 +273,17 @@ final class BreakerSettings {
         return Tripper.closed().and(closedRule).or(Tripper.halfOpened().and(rule(merged, defaultMin)));
     }
 
-    private static TripperRules halfOpen(BreakerProperties p) {
+    private static @Nullable TripperRules halfOpen(BreakerProperties p) {
         return p.tripper() == null ? null : p.tripper().halfOpen();
     }
 
+    private static <T> @Nullable T halfOpen(BreakerProperties p, Function<TripperRules, T> getter) {
+        TripperRules h = halfOpen(p);
+        return h == null ? null : getter.apply(h);
+    }
+
     /** A non-null marker when the tripper sets any structured rule. */
-    private static Object structured(FluxgateCircuitBreakerProperties.TripperProperties t) {
+    private static @Nullable Object structured(FluxgateCircuitBreakerProperties.TripperProperties t) {
         TripperRules h = t.halfOpen();
         boolean any = t.minRequests() != null || t.failureRate() != null || t.slowRate() != null
                 || t.failureStreak() != null || t.avgLatency() != null
@@ -284,48 +292,53 @@ final class BreakerSettings {
         return any ? Boolean.TRUE : null;
     }
 
-    private static <T> Sourced<T> or(Sourced<T> preferred, Sourced<T> fallback) {
+    private static <T> @Nullable Sourced<T> or(@Nullable Sourced<T> preferred, @Nullable Sourced<T> fallback) {
         return preferred != null ? preferred : fallback;
     }
 
     /** {@code minRequests(n) and (rates...) or failureStreak(k)}, each part naming its property on error. */
     private Tripper rule(Rules r, int defaultMin) {
         List<Tripper> rates = new ArrayList<>(3);
-        if (r.failureRate() != null) {
-            rates.add(check(r.failureRate(), () -> Tripper.failureRate(r.failureRate().value())));
+        Sourced<Double> failureRate = r.failureRate();
+        if (failureRate != null) {
+            rates.add(check(failureRate, () -> Tripper.failureRate(failureRate.value())));
         }
-        if (r.slowRate() != null) {
+        Sourced<Double> slowRate = r.slowRate();
+        if (slowRate != null) {
             Sourced<Duration> threshold = pick("slow-call-threshold", BreakerProperties::slowCallThreshold);
             if (threshold == null) {
-                throw new InvalidPropertyException(r.slowRate().property(),
+                throw new InvalidPropertyException(slowRate.property(),
                         "slow-rate needs slow-call-threshold (the duration from which a call is slow)");
             }
-            rates.add(check(r.slowRate(), () -> Tripper.slowRate(r.slowRate().value(), threshold.value())));
+            rates.add(check(slowRate, () -> Tripper.slowRate(slowRate.value(), threshold.value())));
         }
-        if (r.avgLatency() != null) {
-            rates.add(check(r.avgLatency(), () -> Tripper.avgLatency(r.avgLatency().value())));
+        Sourced<Duration> avgLatency = r.avgLatency();
+        if (avgLatency != null) {
+            rates.add(check(avgLatency, () -> Tripper.avgLatency(avgLatency.value())));
         }
-        Tripper streak = r.failureStreak() == null ? null
-                : check(r.failureStreak(), () -> Tripper.failureStreak(r.failureStreak().value()));
+        Sourced<Integer> failureStreak = r.failureStreak();
+        Tripper streak = failureStreak == null ? null
+                : check(failureStreak, () -> Tripper.failureStreak(failureStreak.value()));
         if (rates.isEmpty() && streak == null) {
             rates.add(Tripper.failureRate(0.5));
         }
-        if (rates.isEmpty()) {
+        if (rates.isEmpty() && streak != null) { // rates is empty only when a streak is set
             return streak;
         }
         Tripper anyRate = rates.get(0);
         for (int i = 1; i < rates.size(); i++) {
             anyRate = anyRate.or(rates.get(i));
         }
-        Tripper gate = r.minRequests() == null ? Tripper.minRequests(defaultMin)
-                : check(r.minRequests(), () -> Tripper.minRequests(r.minRequests().value()));
+        Sourced<Integer> minRequests = r.minRequests();
+        Tripper gate = minRequests == null ? Tripper.minRequests(defaultMin)
+                : check(minRequests, () -> Tripper.minRequests(minRequests.value()));
         Tripper gated = gate.and(anyRate);
         return streak == null ? gated : gated.or(streak);
     }
 
     // ---- cooldown ----
 
-    private Cooldown cooldown() {
+    private @Nullable Cooldown cooldown() {
         Sourced<CooldownType> type = pickType("cooldown", p -> {
             var c = p.cooldown();
             return c == null ? null : c.type() != null ? c.type() : c.duration() != null ? CooldownType.FIXED
@@ -368,7 +381,7 @@ final class BreakerSettings {
         try {
             return Cooldown.exponential(initial.value(), m, max.value());
         } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
+            String message = Objects.requireNonNullElse(e.getMessage(), "");
             String property = message.contains("multiplier") && multiplier != null ? multiplier.property()
                     : message.contains("initial") && !message.contains("max") ? initial.property() : max.property();
             throw new InvalidPropertyException(property, message, e);
@@ -377,7 +390,7 @@ final class BreakerSettings {
 
     // ---- permit ----
 
-    private Permit permit() {
+    private @Nullable Permit permit() {
         Sourced<PermitType> type = pickType("permit", p -> {
             var pp = p.permit();
             return pp == null ? null : pp.type() != null ? pp.type() : pp.ratio() != null ? PermitType.RANDOM
@@ -405,7 +418,7 @@ final class BreakerSettings {
                 try {
                     yield Permit.rampUp(i, t, o);
                 } catch (IllegalArgumentException e) {
-                    String m = e.getMessage().toLowerCase(Locale.ROOT);
+                    String m = Objects.requireNonNullElse(e.getMessage(), "").toLowerCase(Locale.ROOT);
                     Sourced<?> culprit = m.startsWith("rampup target") ? target
                             : m.startsWith("rampup initial") ? initial : over;
                     String property = culprit != null ? culprit.property() : type.property();
@@ -417,12 +430,12 @@ final class BreakerSettings {
 
     // ---- picking values ----
 
-    private <T> Sourced<T> pick(String relative, Function<BreakerProperties, T> getter) {
+    private <T> @Nullable Sourced<T> pick(String relative, Function<BreakerProperties, T> getter) {
         return pick(0, relative, getter);
     }
 
     /** The value of the most specific layer at or above {@code from} that sets it, or null. */
-    private <T> Sourced<T> pick(int from, String relative, Function<BreakerProperties, T> getter) {
+    private <T> @Nullable Sourced<T> pick(int from, String relative, Function<BreakerProperties, T> getter) {
         for (int i = layers.size() - 1; i >= from; i--) {
             T value = getter.apply(layers.get(i).properties());
             if (value != null) {
@@ -433,7 +446,7 @@ final class BreakerSettings {
     }
 
     /** Like {@link #pick}, but the property named is the group (e.g. {@code ...cooldown}). */
-    private <T> Sourced<T> pickType(String group, Function<BreakerProperties, T> getter) {
+    private <T> @Nullable Sourced<T> pickType(String group, Function<BreakerProperties, T> getter) {
         return pick(group, getter);
     }
 

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.aspectj.lang.ProceedingJoinPoint;
 import org.aspectj.lang.annotation.Around;
 import org.aspectj.lang.annotation.Aspect;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.Ordered;
 
@@ -66,7 +67,7 @@ public class BulkheadAspect implements Ordered {
         };
     }
 
-    private static Plan plan(Invocations.Target t) {
+    private static @Nullable Plan plan(Invocations.Target t) {
         var annotation = Invocations.find(t, dev.fluxgate.spring.annotation.Bulkhead.class);
         if (annotation == null) {
             return null;

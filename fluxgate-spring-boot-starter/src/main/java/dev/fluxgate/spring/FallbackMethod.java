@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -120,7 +121,7 @@ final class FallbackMethod {
     }
 
     /** The overload for {@code error}, or null when none takes it. */
-    Method find(Throwable error) {
+    @Nullable Method find(Throwable error) {
         for (Method m : candidates) {
             if (m.getParameterTypes()[m.getParameterCount() - 1].isInstance(error)) {
                 return m;

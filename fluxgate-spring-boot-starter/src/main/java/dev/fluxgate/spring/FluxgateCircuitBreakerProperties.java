@@ -54,7 +54,13 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
     /** The config every breaker starts from, when present. */
     public static final String DEFAULT_CONFIG = "default";
 
-    /** Replaces absent maps with empty ones. */
+    /**
+     * Replaces absent maps with empty ones.
+     *
+     * @param configs named base configurations; null when none are configured
+     * @param instances breakers by name; null when none are configured
+     * @param logTransitions whether every breaker of the registry logs its transitions
+     */
     public FluxgateCircuitBreakerProperties {
         configs = configs == null ? Map.of() : Map.copyOf(configs);
         instances = instances == null ? Map.of() : Map.copyOf(instances);
@@ -64,6 +70,9 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
      * Whether the breaker {@code name} reports to the {@code fluxgate} health contributor: the
      * {@code health-indicator} of its instance, base config or {@code configs.default}, in that
      * order, and {@code true} when none sets it.
+     *
+     * @param name the breaker's name
+     * @return whether it reports to the health contributor
      */
     public boolean healthIndicator(String name) {
         return flag(name, BreakerProperties::healthIndicator, true);
@@ -74,6 +83,9 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
      * OUT_OF_SERVICE while it is OPEN or FORCED_OPEN: the {@code allow-health-indicator-to-fail} of
      * its instance, base config or {@code configs.default}, in that order, and {@code false} when
      * none sets it.
+     *
+     * @param name the breaker's name
+     * @return whether it may take the health contributor to OUT_OF_SERVICE
      */
     public boolean allowHealthIndicatorToFail(String name) {
         return flag(name, BreakerProperties::allowHealthIndicatorToFail, false);
@@ -92,7 +104,7 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
             }
         }
         BreakerProperties defaults = configs.get(DEFAULT_CONFIG);
-        return defaults == null || getter.apply(defaults) == null ? otherwise : getter.apply(defaults);
+        return (defaults == null || getter.apply(defaults) == null) ? otherwise : getter.apply(defaults);
     }
 
     /**

@@ -25,7 +25,12 @@ public final class FluxgatePatternProperties {
      */
     @ConfigurationProperties(prefix = "fluxgate.retry", ignoreUnknownFields = false)
     public record Retries(Map<String, RetryProperties> instances, Map<String, RetryBudgetProperties> budgets) {
-        /** Replaces absent maps with empty ones. */
+        /**
+         * Replaces absent maps with empty ones.
+         *
+         * @param instances retries by name; null when none are configured
+         * @param budgets retry budgets by name; null when none are configured
+         */
         public Retries {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
             budgets = budgets == null ? Map.of() : Map.copyOf(budgets);
@@ -108,7 +113,11 @@ public final class FluxgatePatternProperties {
      */
     @ConfigurationProperties(prefix = "fluxgate.bulkhead", ignoreUnknownFields = false)
     public record Bulkheads(Map<String, BulkheadProperties> instances) {
-        /** Replaces an absent map with an empty one. */
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances bulkheads by name; null when none are configured
+         */
         public Bulkheads {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
         }
@@ -130,7 +139,11 @@ public final class FluxgatePatternProperties {
      */
     @ConfigurationProperties(prefix = "fluxgate.timeout", ignoreUnknownFields = false)
     public record Timeouts(Map<String, TimeoutProperties> instances) {
-        /** Replaces an absent map with an empty one. */
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances timeouts by name; null when none are configured
+         */
         public Timeouts {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
         }

@@ -27,12 +27,12 @@ final class FluxgateReactor {
 
     static Mono<Object> bulkhead(Mono<Object> mono, Bulkhead bulkhead) {
         BulkheadOperator<Object> operator = BulkheadOperator.of(bulkhead);
-        return mono.transformDeferred(operator::apply);
+        return mono.transformDeferred(operator);
     }
 
     static Flux<Object> bulkhead(Flux<Object> flux, Bulkhead bulkhead) {
         BulkheadOperator<Object> operator = BulkheadOperator.of(bulkhead);
-        return flux.transformDeferred(operator::apply);
+        return flux.transformDeferred(operator);
     }
 
     static Mono<Object> retry(Mono<Object> mono, Retry retry) {

@@ -3,6 +3,7 @@ package dev.fluxgate.spring;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Fluxgate annotation that cannot work on the method it is on: a missing fallback, a fallback
@@ -13,10 +14,9 @@ import java.util.stream.Collectors;
 final class InvalidAnnotationException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    private final String bean;
     private final String annotation;
     private final transient Method method;
-    private final String fallback;
+    private final @Nullable String fallback;
     private final String problem;
     private final String action;
 
@@ -27,14 +27,14 @@ final class InvalidAnnotationException extends IllegalStateException {
      * @param problem what is wrong, in a sentence
      * @param action how to fix it, in a sentence
      */
-    InvalidAnnotationException(String annotation, Method method, String fallback, String problem, String action) {
+    InvalidAnnotationException(String annotation, Method method, @Nullable String fallback, String problem,
+            String action) {
         this(null, annotation, method, fallback, problem, action);
     }
 
-    private InvalidAnnotationException(String bean, String annotation, Method method, String fallback,
-            String problem, String action) {
+    private InvalidAnnotationException(@Nullable String bean, String annotation, Method method,
+            @Nullable String fallback, String problem, String action) {
         super(message(bean, annotation, method, fallback, problem));
-        this.bean = bean;
         this.annotation = annotation;
         this.method = method;
         this.fallback = fallback;
@@ -55,7 +55,8 @@ final class InvalidAnnotationException extends IllegalStateException {
         return action;
     }
 
-    private static String message(String bean, String annotation, Method method, String fallback, String problem) {
+    private static String message(@Nullable String bean, String annotation, Method method, @Nullable String fallback,
+            String problem) {
         return (bean == null ? "" : "Bean '" + bean + "': ") + "@" + annotation
                 + (fallback == null ? "" : " fallbackMethod '" + fallback + "'") + " on " + describe(method) + ": "
                 + problem;

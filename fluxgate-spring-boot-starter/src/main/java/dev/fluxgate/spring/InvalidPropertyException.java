@@ -1,5 +1,7 @@
 package dev.fluxgate.spring;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A Fluxgate property that cannot be applied; the message starts with the full property name.
  * Thrown at startup, so a misconfigured breaker stops the application instead of running with a
@@ -10,7 +12,7 @@ final class InvalidPropertyException extends IllegalArgumentException {
 
     private final String property;
 
-    InvalidPropertyException(String property, String problem, Throwable cause) {
+    InvalidPropertyException(String property, @Nullable String problem, @Nullable Throwable cause) {
         super("Invalid property '" + property + "': " + problem, cause);
         this.property = property;
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.aspectj.lang.ProceedingJoinPoint;
 import org.aspectj.lang.reflect.MethodSignature;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
@@ -59,7 +60,7 @@ final class Invocations {
     }
 
     /** The annotation on the method, else on its class; null when neither has it. */
-    static <A extends Annotation> A find(Target t, Class<A> type) {
+    static <A extends Annotation> @Nullable A find(Target t, Class<A> type) {
         A a = AnnotatedElementUtils.findMergedAnnotation(t.method(), type);
         return a != null ? a : AnnotatedElementUtils.findMergedAnnotation(t.targetClass(), type);
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -80,7 +81,7 @@ final class KnownProperties {
 
     private static Group groupAt(Group root, String dottedPath) {
         Group group = root;
-        for (String name : dottedPath.split("\\.")) {
+        for (String name : dottedPath.split("\\.", -1)) {
             Child child = group.children().computeIfAbsent(uniform(name),
                     k -> new Child(name, new Group(new LinkedHashMap<>())));
             group = (Group) child.node();
@@ -130,7 +131,7 @@ final class KnownProperties {
      * element ({@code max-half-open-call}), a key placed at the wrong depth ({@code failure-rate} for
      * {@code tripper.failure-rate}), a typo in the last element of a deeper key.
      */
-    static String closest(Group group, List<String> wrong) {
+    static @Nullable String closest(Group group, List<String> wrong) {
         String first = uniform(wrong.get(0));
         Child typo = nearest(group.children().values(), c -> uniform(c.name()), first);
         if (typo != null) {
@@ -158,7 +159,7 @@ final class KnownProperties {
         for (List<String> path : paths) {
             String end = uniform(path.get(path.size() - 1));
             int d = distance(last, end);
-            if (d <= threshold(last) && (d < bestDistance || (d == bestDistance && path.size() < best.size()))) {
+            if (d <= threshold(last) && (d < bestDistance || (d == bestDistance && best != null && path.size() < best.size()))) {
                 best = path;
                 bestDistance = d;
             }
@@ -184,7 +185,8 @@ final class KnownProperties {
         }
     }
 
-    private static <T> T nearest(Collection<T> candidates, java.util.function.Function<T, String> key, String target) {
+    private static <T> @Nullable T nearest(Collection<T> candidates, java.util.function.Function<T, String> key,
+            String target) {
         return candidates.stream().filter(c -> distance(key.apply(c), target) <= threshold(target))
                 .min(Comparator.comparingInt(c -> distance(key.apply(c), target))).orElse(null);
     }

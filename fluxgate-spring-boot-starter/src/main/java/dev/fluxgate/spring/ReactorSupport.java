@@ -4,6 +4,7 @@ import dev.fluxgate.CallNotPermittedException;
 import dev.fluxgate.CircuitBreaker;
 import java.lang.reflect.Method;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -131,9 +132,9 @@ final class ReactorSupport {
         final transient CircuitBreaker cb;
         final long permit;
         final long start;
-        final CallNotPermittedException rejection;
+        final @Nullable CallNotPermittedException rejection;
 
-        private Outcome(CircuitBreaker cb, long permit, CallNotPermittedException rejection) {
+        private Outcome(CircuitBreaker cb, long permit, @Nullable CallNotPermittedException rejection) {
             this.cb = cb;
             this.permit = permit;
             this.rejection = rejection;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
@@ -72,7 +73,7 @@ final class UnknownPropertyCheck implements BeanFactoryPostProcessor {
     }
 
     /** What is wrong with {@code name} (a key under {@code fluxgate}), or null when it is known. */
-    static Unknown check(ConfigurationPropertyName name, boolean fromEnvironmentVariables) {
+    static @Nullable Unknown check(ConfigurationPropertyName name, boolean fromEnvironmentVariables) {
         Node node = KnownProperties.root();
         int n = name.getNumberOfElements();
         int i = 1;

@@ -13,11 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -77,19 +79,22 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
         List<String> warnings = new ArrayList<>();
         Set<String> breakerBeans = beanNames(CircuitBreaker.class, CircuitBreaker::name);
         unused(warnings, "fluxgate.circuitbreaker.instances", breakers.instances().keySet(),
-                annotated.get(dev.fluxgate.spring.annotation.CircuitBreaker.class), breakerBeans,
+                annotated.getOrDefault(dev.fluxgate.spring.annotation.CircuitBreaker.class, Set.of()), breakerBeans,
                 "@CircuitBreaker", "CircuitBreaker");
         unused(warnings, "fluxgate.retry.instances", retries.instances().keySet(),
-                annotated.get(dev.fluxgate.spring.annotation.Retry.class), beanNames(Retry.class, Retry::name),
+                annotated.getOrDefault(dev.fluxgate.spring.annotation.Retry.class, Set.of()),
+                beanNames(Retry.class, Retry::name),
                 "@Retry", "Retry");
         unused(warnings, "fluxgate.bulkhead.instances", bulkheads.instances().keySet(),
-                annotated.get(dev.fluxgate.spring.annotation.Bulkhead.class), beanNames(Bulkhead.class, Bulkhead::name),
+                annotated.getOrDefault(dev.fluxgate.spring.annotation.Bulkhead.class, Set.of()),
+                beanNames(Bulkhead.class, Bulkhead::name),
                 "@Bulkhead", "Bulkhead");
         unused(warnings, "fluxgate.timeout.instances", timeouts.instances().keySet(),
-                annotated.get(dev.fluxgate.spring.annotation.Timeout.class), Set.of(), "@Timeout", null);
+                annotated.getOrDefault(dev.fluxgate.spring.annotation.Timeout.class, Set.of()), Set.of(), "@Timeout",
+                null);
         unused(warnings, "fluxgate.hedge.instances", hedges.instances().keySet(),
-                annotated.get(dev.fluxgate.spring.annotation.Hedge.class), beanNames(Hedge.class, Hedge::name),
-                "@Hedge", "Hedge");
+                annotated.getOrDefault(dev.fluxgate.spring.annotation.Hedge.class, Set.of()),
+                beanNames(Hedge.class, Hedge::name), "@Hedge", "Hedge");
         Set<String> budgetsNamed = new TreeSet<>();
         retries.instances().values().forEach(r -> {
             if (r.budget() != null) {
@@ -120,7 +125,7 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
     }
 
     private static void unused(List<String> warnings, String prefix, Collection<String> configured, Set<String> annotated,
-            Set<String> beans, String annotation, String beanType) {
+            Set<String> beans, String annotation, @Nullable String beanType) {
         Set<String> used = new TreeSet<>(annotated);
         used.addAll(beans);
         for (String name : new TreeSet<>(configured)) {
@@ -138,7 +143,7 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
     }
 
     /** The name among {@code candidates} that reads as a typo of {@code name}, or null. */
-    private static String closest(String name, Set<String> candidates) {
+    private static @Nullable String closest(String name, Set<String> candidates) {
         String lower = name.toLowerCase(Locale.ROOT);
         return candidates.stream()
                 .filter(c -> KnownProperties.distance(c.toLowerCase(Locale.ROOT), lower) <= Math.max(2, name.length() / 3))
@@ -184,7 +189,7 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
             AnnotatedElement element, Function<A, String> name) {
         A a = AnnotatedElementUtils.findMergedAnnotation(element, type);
         if (a != null) {
-            names.get(type).add(name.apply(a));
+            Objects.requireNonNull(names.get(type), "annotatedNames() has an entry for every annotation").add(name.apply(a));
         }
     }
 }

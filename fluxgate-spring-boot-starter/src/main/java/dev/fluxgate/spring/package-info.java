@@ -9,4 +9,7 @@
  * property records are immutable. The aspect caches per-method plans in a concurrent map and holds
  * no lock while user code runs.
  */
+@NullMarked
 package dev.fluxgate.spring;
+
+import org.jspecify.annotations.NullMarked;

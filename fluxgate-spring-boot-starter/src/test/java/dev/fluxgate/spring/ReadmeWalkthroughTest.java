@@ -12,6 +12,7 @@ import dev.fluxgate.spring.readme.ShopApplication;
 import dev.fluxgate.spring.readme.ShopClient;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -203,7 +204,7 @@ class ReadmeWalkthroughTest {
     @Test
     void theApplicationRunsAsConfiguredAndServesWhatTheReadmeShows(CapturedOutput output) throws Exception {
         AtomicBoolean down = new AtomicBoolean();
-        HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         backend.createContext("/pay/", ex -> respond(ex, down.get() ? 500 : 200, down.get() ? "down" : "paid"));
         backend.createContext("/recommendations/", ex -> respond(ex, 200, "[\"a book\"]"));
         backend.start();
@@ -310,7 +311,7 @@ class ReadmeWalkthroughTest {
         String head = flat.substring(0, brace);
         String body = flat.substring(brace + 1, flat.lastIndexOf('}'));
         List<String> keys = new ArrayList<>();
-        for (String part : body.split(",")) {
+        for (String part : body.split(",", -1)) {
             keys.add(head + part.replaceAll("\\(.*\\)", "").strip());
         }
         return keys;

@@ -21,12 +21,22 @@ public final class BreakerAssert {
         this.breaker = Objects.requireNonNull(breaker, "breaker");
     }
 
-    /** Starts assertions on {@code breaker}. */
+    /**
+     * Starts assertions on {@code breaker}.
+     *
+     * @param breaker the breaker to check
+     * @return assertions on {@code breaker}
+     */
     public static BreakerAssert assertThat(CircuitBreaker breaker) {
         return new BreakerAssert(breaker);
     }
 
-    /** Asserts the breaker is in {@code expected}. */
+    /**
+     * Asserts the breaker is in {@code expected}.
+     *
+     * @param expected the state the breaker should be in
+     * @return this, for more assertions
+     */
     public BreakerAssert isIn(State expected) {
         State actual = breaker.state();
         if (actual != expected) {
@@ -35,7 +45,12 @@ public final class BreakerAssert {
         return this;
     }
 
-    /** Asserts the window holds {@code expected} calls. */
+    /**
+     * Asserts the window holds {@code expected} calls.
+     *
+     * @param expected the calls the window should hold
+     * @return this, for more assertions
+     */
     public BreakerAssert hasCalls(int expected) {
         int actual = breaker.metrics().calls();
         if (actual != expected) {
@@ -44,7 +59,12 @@ public final class BreakerAssert {
         return this;
     }
 
-    /** Asserts the window holds {@code expected} failures. */
+    /**
+     * Asserts the window holds {@code expected} failures.
+     *
+     * @param expected the failures the window should hold
+     * @return this, for more assertions
+     */
     public BreakerAssert hasFailures(int expected) {
         int actual = breaker.metrics().failures();
         if (actual != expected) {
@@ -53,7 +73,12 @@ public final class BreakerAssert {
         return this;
     }
 
-    /** Asserts the breaker has rejected {@code expected} calls in its lifetime. */
+    /**
+     * Asserts the breaker has rejected {@code expected} calls in its lifetime.
+     *
+     * @param expected the rejections since the breaker was built
+     * @return this, for more assertions
+     */
     public BreakerAssert hasRejected(long expected) {
         long actual = breaker.metrics().rejectedCalls();
         if (actual != expected) {
@@ -62,7 +87,13 @@ public final class BreakerAssert {
         return this;
     }
 
-    /** Asserts the window's failure rate is {@code expected} within {@code tolerance}. */
+    /**
+     * Asserts the window's failure rate is {@code expected} within {@code tolerance}.
+     *
+     * @param expected the failure rate the window should show
+     * @param tolerance the largest accepted difference
+     * @return this, for more assertions
+     */
     public BreakerAssert hasFailureRate(double expected, double tolerance) {
         double actual = breaker.metrics().failureRate();
         if (!(Math.abs(actual - expected) <= tolerance)) {
@@ -71,7 +102,12 @@ public final class BreakerAssert {
         return this;
     }
 
-    /** Asserts the breaker has made {@code expected} transitions in its lifetime. */
+    /**
+     * Asserts the breaker has made {@code expected} transitions in its lifetime.
+     *
+     * @param expected the transitions since the breaker was built
+     * @return this, for more assertions
+     */
     public BreakerAssert hasTransitions(long expected) {
         long actual = breaker.metrics().transitions();
         if (actual != expected) {

@@ -25,7 +25,11 @@ public final class ManualTicker implements Ticker {
         this(0);
     }
 
-    /** A ticker starting at {@code startNanos} (negative values are allowed, like {@link System#nanoTime()}). */
+    /**
+     * A ticker starting at {@code startNanos} (negative values are allowed, like {@link System#nanoTime()}).
+     *
+     * @param startNanos the first reading, in nanoseconds
+     */
     public ManualTicker(long startNanos) {
         this.nanos = new AtomicLong(startNanos);
     }
@@ -38,6 +42,7 @@ public final class ManualTicker implements Ticker {
     /**
      * Moves the ticker forward by {@code duration}.
      *
+     * @param duration how far to move, zero or positive
      * @return this ticker
      * @throws IllegalArgumentException if {@code duration} is negative (a ticker never goes back)
      */
@@ -50,7 +55,12 @@ public final class ManualTicker implements Ticker {
         return this;
     }
 
-    /** Moves the ticker forward by {@code nanos} nanoseconds ({@code >= 0}). */
+    /**
+     * Moves the ticker forward by {@code nanos} nanoseconds ({@code >= 0}).
+     *
+     * @param nanos how far to move, in nanoseconds, zero or positive
+     * @return this ticker
+     */
     public ManualTicker advanceNanos(long nanos) {
         if (nanos < 0) {
             throw new IllegalArgumentException("nanos must be >= 0 (a ticker never goes back), was " + nanos);

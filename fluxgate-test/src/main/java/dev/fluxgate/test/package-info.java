@@ -5,4 +5,7 @@
  * <h2>Thread safety</h2>
  * {@code ManualTicker} is safe for concurrent use; a {@code BreakerAssert} belongs to one test thread.
  */
+@NullMarked
 package dev.fluxgate.test;
+
+import org.jspecify.annotations.NullMarked;

@@ -123,7 +123,7 @@ public class FluxgateEndpoint {
         if (c.error() != null) {
             throw new InvalidEndpointRequestException(c.error().toString(), String.valueOf(c.error().get("message")));
         }
-        return c.breaker();
+        return Objects.requireNonNull(c.breaker(), "a command without an error has the breaker");
     }
 
     /** The breaker called {@code name}; none for a blank name, which the registry would reject (a 404, not a 500). */

@@ -10,4 +10,7 @@
  * endpoint's commands are the breaker's own thread-safe {@code reset()}, {@code disable()},
  * {@code forceOpen()} and {@code metricsOnly()}.
  */
+@NullMarked
 package dev.fluxgate.spring.actuate;
+
+import org.jspecify.annotations.NullMarked;

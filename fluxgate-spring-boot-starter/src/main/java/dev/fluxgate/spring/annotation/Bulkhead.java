@@ -21,6 +21,6 @@ import java.lang.annotation.Target;
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface Bulkhead {
 
-    /** The bulkhead's name under {@code fluxgate.bulkhead.instances}. */
+    /** {@return the bulkhead's name under {@code fluxgate.bulkhead.instances}} */
     String name();
 }

@@ -46,9 +46,9 @@ import java.lang.annotation.Target;
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface CircuitBreaker {
 
-    /** The breaker's name in the registry and under {@code fluxgate.circuitbreaker.instances}. */
+    /** {@return the breaker's name in the registry and under {@code fluxgate.circuitbreaker.instances}} */
     String name();
 
-    /** The name of the fallback method in the same class; empty for none. */
+    /** {@return the name of the fallback method in the same class; empty for none} */
     String fallbackMethod() default "";
 }

@@ -34,9 +34,13 @@ import java.lang.annotation.Target;
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface Retry {
 
-    /** The retry's name under {@code fluxgate.retry.instances}. */
+    /** {@return the retry's name under {@code fluxgate.retry.instances}} */
     String name();
 
-    /** The fallback method for when the retries are spent, as for {@link CircuitBreaker#fallbackMethod()}. */
+    /**
+     * {@return the fallback method for when the retries are spent, as for
+     * {@link CircuitBreaker#fallbackMethod()}}
+     *
+     */
     String fallbackMethod() default "";
 }

@@ -23,6 +23,6 @@ import java.lang.annotation.Target;
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface Timeout {
 
-    /** The timeout's name under {@code fluxgate.timeout.instances}. */
+    /** {@return the timeout's name under {@code fluxgate.timeout.instances}} */
     String name();
 }

@@ -5,4 +5,7 @@
  * Annotations are immutable metadata. The aspect that processes them is safe for any number of
  * concurrent callers; it holds no lock while the annotated method or its fallback runs.
  */
+@NullMarked
 package dev.fluxgate.spring.annotation;
+
+import org.jspecify.annotations.NullMarked;
