@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hedged requests: when a call has not answered after a delay, starts the same call again, up to
@@ -98,10 +99,10 @@ public final class Hedge implements Policy {
     private final String owner;
     private final int maxAttempts;
     private final long fixedDelayNanos;
-    private final LatencySamples samples;
+    private final @Nullable LatencySamples samples;
     private final double percentile;
-    private final ExecutorService executor;
-    private final ScheduledExecutorService scheduler;
+    private final @Nullable ExecutorService executor;
+    private final @Nullable ScheduledExecutorService scheduler;
     private final Ticker ticker;
     private final List<HedgeListener> listeners;
 
@@ -294,8 +295,12 @@ public final class Hedge implements Policy {
         return new SyncCall<>(task).run();
     }
 
-    /** An attempt's outcome, posted by its worker to the waiting caller. */
-    private record Outcome(int attempt, Object value, Throwable error, long nanos) {
+    /** An attempt's success, posted by its worker to the waiting caller. */
+    private record Success<T>(int attempt, T value, long nanos) {
+    }
+
+    /** An attempt's failure, posted by its worker (or by the caller, for a refused submission). */
+    private record Failure(int attempt, Throwable error) {
     }
 
     /** One synchronous call: the caller's thread owns this state; workers only post outcomes. */
@@ -305,10 +310,10 @@ public final class Hedge implements Policy {
         final Future<?>[] attempts = new Future<?>[maxAttempts];
         final boolean[] settled = new boolean[maxAttempts];
         final long delay = delayNanos();
-        List<Throwable> failures;
+        @Nullable List<Throwable> failures;
         int started;
         long firstStart;
-        Future<?> timer;
+        @Nullable Future<?> timer;
 
         SyncCall(Callable<T> task) {
             this.task = task;
@@ -337,26 +342,29 @@ public final class Hedge implements Policy {
                         }
                         continue;
                     }
-                    Outcome o = (Outcome) event;
-                    settled[o.attempt - 1] = true;
-                    if (o.error == null) {
+                    if (event instanceof Success<?> ok) {
+                        settled[ok.attempt() - 1] = true;
                         int n = started;
-                        cancelLosers(o.attempt);
-                        if (samples != null && o.attempt == 1) {
-                            samples.record(o.nanos);
+                        cancelLosers(ok.attempt());
+                        if (samples != null && ok.attempt() == 1) {
+                            samples.record(ok.nanos());
                         }
-                        won(o.attempt, n);
-                        @SuppressWarnings("unchecked")
-                        T value = (T) o.value;
+                        won(ok.attempt(), n);
+                        @SuppressWarnings("unchecked") // posted by this call's own task, a Callable<T>
+                        T value = (T) ok.value();
                         return value;
                     }
-                    if (failures == null) {
-                        failures = new ArrayList<>(maxAttempts);
+                    Failure f = (Failure) event;
+                    settled[f.attempt() - 1] = true;
+                    List<Throwable> all = failures;
+                    if (all == null) {
+                        all = new ArrayList<>(maxAttempts);
+                        failures = all;
                     }
-                    failures.add(o.error);
-                    if (failures.size() == started) {
-                        failed(started, o.error, failures);
-                        throw rethrow(o.error);
+                    all.add(f.error());
+                    if (all.size() == started) {
+                        failed(started, f.error(), all);
+                        throw rethrow(f.error());
                     }
                 }
             } catch (InterruptedException e) {
@@ -376,15 +384,16 @@ public final class Hedge implements Policy {
             if (attempt == 1) {
                 firstStart = begin;
             }
+            LatencySamples measured = samples;
             Runnable run = () -> {
-                Object value = null;
-                Throwable error = null;
+                Object outcome;
                 try {
-                    value = task.call();
+                    T value = task.call();
+                    outcome = new Success<>(attempt, value, measured != null ? ticker.read() - begin : 0L);
                 } catch (Throwable e) {
-                    error = e;
+                    outcome = new Failure(attempt, e);
                 }
-                events.add(new Outcome(attempt, value, error, samples != null ? ticker.read() - begin : 0L));
+                events.add(outcome);
             };
             try {
                 attempts[attempt - 1] = (executor != null ? executor : DefaultWorkers.EXECUTOR).submit(run);
@@ -392,7 +401,7 @@ public final class Hedge implements Policy {
                 if (attempt == 1) {
                     throw refused;
                 }
-                events.add(new Outcome(attempt, null, refused, 0L)); // that attempt fails; the others run on
+                events.add(new Failure(attempt, refused)); // that attempt fails; the others run on
             }
             started = attempt;
             if (scheduler != null && attempt < maxAttempts) {
@@ -457,10 +466,10 @@ public final class Hedge implements Policy {
         /** Guarded by lock. */
         final CompletableFuture<?>[] attempts = new CompletableFuture<?>[maxAttempts];
         final boolean[] settled = new boolean[maxAttempts];
-        List<Throwable> failures; // on the first failure only: the path of a success allocates none
+        @Nullable List<Throwable> failures; // on the first failure only: the path of a success allocates none
         int started;
         boolean done;
-        Future<?> timer;
+        @Nullable Future<?> timer;
         long firstStart;
 
         AsyncCall(Supplier<? extends CompletionStage<T>> task) {
@@ -670,8 +679,8 @@ public final class Hedge implements Policy {
         private double percentile;
         private int latencySamples = 100;
         private int minSamples = 20;
-        private ExecutorService executor;
-        private ScheduledExecutorService scheduler;
+        private @Nullable ExecutorService executor;
+        private @Nullable ScheduledExecutorService scheduler;
         private Ticker ticker = Ticker.system();
         private final List<HedgeListener> listeners = new ArrayList<>();
 

@@ -162,7 +162,7 @@ public final class RetryBudget {
         if (elapsed <= 0) {
             return;
         }
-        double due = elapsed * floorUnitsPerNano;
+        double due = (double) elapsed * floorUnitsPerNano;
         if (due < 1) {
             return; // less than a millionth of a token: leave the interval to accrue
         }
@@ -212,10 +212,10 @@ public final class RetryBudget {
         if (floorUnitsPerNano != 0) {
             long elapsed = ticker.read() - floorPaidUntil.get();
             if (elapsed > 0) {
-                units = (long) Math.min(capUnits, units + elapsed * floorUnitsPerNano);
+                units = (long) Math.min((double) capUnits, (double) units + (double) elapsed * floorUnitsPerNano);
             }
         }
-        return (double) Math.max(0, units) / UNIT;
+        return (double) Math.max(0, units) / (double) UNIT;
     }
 
     /** {@return the retries this budget has allowed, over every retry that shares it} */

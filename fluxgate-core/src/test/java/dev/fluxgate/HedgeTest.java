@@ -60,7 +60,7 @@ class HedgeTest {
     };
 
     /** The attempts of one call, told apart by the order they start in. */
-    private final class Attempts {
+    private static final class Attempts {
         final AtomicInteger started = new AtomicInteger();
         final List<CountDownLatch> startedLatches = List.of(new CountDownLatch(1), new CountDownLatch(1),
                 new CountDownLatch(1), new CountDownLatch(1));
@@ -231,7 +231,7 @@ class HedgeTest {
         attempts.awaitStarted(2);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
         while (workers.getCompletedTaskCount() < 1 && System.nanoTime() < deadline) {
-            Thread.yield(); // wait for the condition: the second attempt has failed and posted its outcome
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000); // wait for the condition: the second attempt failed and posted its outcome
         }
         assertThat(call.isDone()).as("the first is still in flight").isFalse();
         first.countDown();
@@ -541,7 +541,7 @@ class HedgeTest {
         scheduler.advance(Duration.ofMillis(100)); // the hedge asks the breaker for a permit of its own
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
         while (breaker.metrics().rejectedCalls() == 0 && System.nanoTime() < deadline) {
-            Thread.yield(); // wait for the condition: the hedged attempt's rejection
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000); // wait for the condition: the hedged attempt's rejection
         }
         probe.countDown();
 

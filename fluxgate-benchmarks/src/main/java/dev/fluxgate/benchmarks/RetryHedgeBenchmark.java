@@ -1,5 +1,6 @@
 package dev.fluxgate.benchmarks;
 
+import static dev.fluxgate.benchmarks.Breakers.DONE;
 import static dev.fluxgate.benchmarks.Breakers.VALUE;
 
 import dev.fluxgate.Backoff;
@@ -8,9 +9,7 @@ import dev.fluxgate.Retry;
 import dev.fluxgate.RetryBudget;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -31,9 +30,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @org.openjdk.jmh.annotations.State(Scope.Benchmark)
 public class RetryHedgeBenchmark {
 
-    private static final Callable<Object> CALLABLE = () -> VALUE;
-    private static final CompletableFuture<Object> DONE = CompletableFuture.completedFuture(VALUE);
-    private static final Supplier<CompletableFuture<Object>> ASYNC = () -> DONE;
+    /** The task of the synchronous cases, as a {@code Callable} (a constant: no call allocates it). */
+    public static final Callable<Object> CALLABLE = () -> VALUE;
 
     Retry plainRetry;
     Retry budgetedRetry;
@@ -57,19 +55,34 @@ public class RetryHedgeBenchmark {
         Breakers.check(hedge.hedgedAttempts() == 0, "no hedge started");
     }
 
-    /** A retry without a budget, first attempt succeeds: the baseline of the budget's overhead. */
+    /**
+     * A retry without a budget, first attempt succeeds: the baseline of the budget's overhead.
+     *
+     * @return the task's value
+     * @throws Exception never: the task succeeds
+     */
     @Benchmark
     public Object retryNoRetry_noBudget() throws Exception {
         return plainRetry.call(CALLABLE);
     }
 
-    /** The same retry drawing on a (full) budget: the first attempt's deposit is a read. */
+    /**
+     * The same retry drawing on a (full) budget: the first attempt's deposit is a read.
+     *
+     * @return the task's value
+     * @throws Exception never: the task succeeds
+     */
     @Benchmark
     public Object retryNoRetry_fluxgate() throws Exception {
         return budgetedRetry.call(CALLABLE);
     }
 
-    /** The task called directly, on the caller's thread. */
+    /**
+     * The task called directly, on the caller's thread.
+     *
+     * @return the task's value
+     * @throws Exception never: the task succeeds
+     */
     @Benchmark
     public Object hedgeNotNeeded_direct() throws Exception {
         return CALLABLE.call();
@@ -78,21 +91,32 @@ public class RetryHedgeBenchmark {
     /**
      * A hedge that is not needed, synchronous: the attempt runs on the hedge's executor (a thread hand-off
      * there and back) and answers before the delay.
+     *
+     * @return the task's value
+     * @throws Exception never: the task succeeds
      */
     @Benchmark
     public Object hedgeNotNeeded_fluxgate() throws Exception {
         return hedge.call(CALLABLE);
     }
 
-    /** An already-completed stage, joined directly. */
+    /**
+     * An already-completed stage, joined directly.
+     *
+     * @return the stage's value
+     */
     @Benchmark
     public Object hedgeNotNeededAsync_direct() {
-        return ASYNC.get().join();
+        return DONE.join();
     }
 
-    /** A hedge that is not needed, asynchronous: the stage is complete, so no timer is even scheduled. */
+    /**
+     * A hedge that is not needed, asynchronous: the stage is complete, so no timer is even scheduled.
+     *
+     * @return the stage's value
+     */
     @Benchmark
     public Object hedgeNotNeededAsync_fluxgate() {
-        return hedge.callAsync(ASYNC).join();
+        return hedge.callAsync(() -> DONE).join();
     }
 }

@@ -21,7 +21,7 @@ public final class FluxgatePatternProperties {
      * {@code fluxgate.retry.budgets.<name>}.
      *
      * @param instances retries by name, built at startup
-     * @param budgets retry budgets by name, built at startup; a retry names one with {@code budget}
+     * @param budgets retry budgets by name, built at startup; a retry draws on the one its properties name
      */
     @ConfigurationProperties(prefix = "fluxgate.retry", ignoreUnknownFields = false)
     public record Retries(Map<String, RetryProperties> instances, Map<String, RetryBudgetProperties> budgets) {
@@ -164,7 +164,11 @@ public final class FluxgatePatternProperties {
      */
     @ConfigurationProperties(prefix = "fluxgate.hedge", ignoreUnknownFields = false)
     public record Hedges(Map<String, HedgeProperties> instances) {
-        /** Replaces an absent map with an empty one. */
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances hedges by name; null when none are configured
+         */
         public Hedges {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
         }

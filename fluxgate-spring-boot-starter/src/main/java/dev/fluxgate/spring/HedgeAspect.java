@@ -9,6 +9,7 @@ import org.aspectj.lang.ProceedingJoinPoint;
 import org.aspectj.lang.annotation.Around;
 import org.aspectj.lang.annotation.Aspect;
 import org.springframework.core.MethodClassKey;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 
 /**
@@ -76,7 +77,7 @@ public class HedgeAspect implements Ordered {
         };
     }
 
-    private static Plan plan(Invocations.Target t) {
+    private static @Nullable Plan plan(Invocations.Target t) {
         var annotation = Invocations.find(t, dev.fluxgate.spring.annotation.Hedge.class);
         if (annotation == null) {
             return null;
