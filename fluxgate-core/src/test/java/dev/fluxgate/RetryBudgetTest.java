@@ -344,14 +344,16 @@ class RetryBudgetTest {
     void depositsAndRetriesAllocateNothing() {
         com.sun.management.ThreadMXBean mx =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        RetryBudget b = budget().ratio(0.2).minRetriesPerSecond(10).maxTokens(50).build();
+        AtomicLong now = new AtomicLong(); // a ticker whose advance allocates nothing (no Duration)
+        RetryBudget b = RetryBudget.builder("inventory").ratio(0.2).minRetriesPerSecond(10).maxTokens(50)
+                .ticker(now::get).build();
         Runnable round = () -> {
             for (int i = 0; i < 10; i++) {
                 b.recordFirstAttempt(); // full, then below the cap
             }
             b.tryAcquireRetry();
             b.tryAcquireRetry();
-            ticker.advanceMillis(1);
+            now.addAndGet(1_000_000);
         };
         for (int i = 0; i < 200_000; i++) { // warm up past JIT compilation
             round.run();
