@@ -28,6 +28,8 @@ CASES = [
     ('closedTime', 'CLOSED success, time window 60 s'),
     ('closedTime1h', 'CLOSED success, time window 1 h (span independence)'),
     ('mixed', 'CLOSED, 10% failures, count window 100'),
+    ('closedDecaying', 'CLOSED success, decaying window, half-life 41.6 s (no peer has one)'),
+    ('mixedDecaying', 'CLOSED, 10% failures, decaying window (no peer has one)'),
     ('open', 'OPEN rejection (exception created and caught)'),
     ('openPermit', 'OPEN rejection through the permit API (no exception)'),
     ('halfOpenAdmit', 'HALF_OPEN admission (probe admitted and settled)'),
@@ -37,6 +39,9 @@ CASES = [
     ('hedgeNotNeeded', 'Hedge not needed, sync (attempt on the executor, answers before the delay) against a plain call'),
     ('hedgeNotNeededAsync', 'Hedge not needed, async (already-completed stage) against joining the stage directly'),
 ]
+
+# Cases no peer has, compared with Fluxgate's own case: case -> (the other case, its label).
+OWN = {'closedDecaying': ('closedTime', 'time 60 s'), 'mixedDecaying': ('mixed', 'count 100')}
 
 
 def load(results):
@@ -190,10 +195,14 @@ def main():
             bop = data.get((case, impl, 1), {}).get('bop')
             ratios = []
             for t in threads:
-                r = ratio(case, t) if impl == 'fluxgate' and case not in ('floor', 'closedTime1h') else None
+                r = ratio(case, t) if impl == 'fluxgate' and case not in ('floor', 'closedTime1h') + tuple(OWN) else None
                 if impl == 'fluxgate' and case == 'closedTime1h':
                     r = ratio('closedTime1h', t, ('closedTime', 'fluxgate'))
                     ratios.append(f'{fmt(r, 2)}x vs 60 s' if r else '')
+                    continue
+                if impl == 'fluxgate' and case in OWN:
+                    r = ratio(case, t, (OWN[case][0], 'fluxgate'))
+                    ratios.append(f'{fmt(r, 2)}x vs {OWN[case][1]}' if r else '')
                     continue
                 ratios.append(f'**{fmt(r, 2)}x**' if r else '')
             w(f'| {title if i == 0 else ""} | {PEER_NAMES.get(impl, impl)} | ' + ' | '.join(cells) +

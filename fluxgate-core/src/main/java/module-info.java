@@ -7,5 +7,8 @@ module dev.fluxgate {
     // @NullMarked and @Nullable: needed to compile, not at run time; transitive because @Nullable is
     // part of the exported API, so a reader that has JSpecify sees it.
     requires static transitive org.jspecify;
+    // RetryAfter.of(HttpResponse, ...) names a java.net.http type (so transitive) but touches it only when
+    // given a response (so static: a JDK module, optional at run time; the rest of RetryAfter works without it).
+    requires static transitive java.net.http;
     exports dev.fluxgate;
 }

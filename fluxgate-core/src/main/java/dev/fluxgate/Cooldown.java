@@ -3,6 +3,7 @@ package dev.fluxgate;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How long an {@link State#OPEN} breaker waits before it lets a probe through.
@@ -12,6 +13,15 @@ import java.util.random.RandomGenerator;
  * the breaker last closed: the wait is {@code min(initial * multiplier^reopens, max)}. Jitter, when
  * added with {@link #withJitter}, is drawn once per open period, so every caller of that period
  * sees the same {@link CallNotPermittedException#retryAfter()}.
+ *
+ * <p><b>A delay the failure asks for.</b> {@link #withDelayFrom(RetryDelay, Duration)} lets the failure
+ * that tripped the breaker set the open period, as a server's {@code Retry-After} does: when the breaker
+ * opens (from CLOSED or from HALF_OPEN), the last failure recorded in the window before the move (the
+ * one that tripped it, or the latest before a tripping success) is asked for a delay; if it asks for one,
+ * the open period lasts that delay, clamped to the cap (the breaker has to wait something, and a probe
+ * after the cap costs a single call; it is neither jittered nor grown, and it counts from the trip);
+ * otherwise this cooldown decides as usual. {@link CallNotPermittedException#retryAfter()} reports the
+ * open period so chosen.
  *
  * <p>Cooldowns are immutable and safe for concurrent use.
  */
@@ -24,13 +34,24 @@ public final class Cooldown {
     private final long maxNanos;
     private final double jitter;
     private final String description;
+    /** What a tripping failure asks for, or null. */
+    private final @Nullable RetryDelay delayFrom;
+    /** The cap of {@link #delayFrom}'s delays; 0 when there is none. */
+    private final long maxDelayNanos;
 
     private Cooldown(long initialNanos, double multiplier, long maxNanos, double jitter, String description) {
+        this(initialNanos, multiplier, maxNanos, jitter, description, null, 0);
+    }
+
+    private Cooldown(long initialNanos, double multiplier, long maxNanos, double jitter, String description,
+            @Nullable RetryDelay delayFrom, long maxDelayNanos) {
         this.initialNanos = initialNanos;
         this.multiplier = multiplier;
         this.maxNanos = maxNanos;
         this.jitter = jitter;
         this.description = description;
+        this.delayFrom = delayFrom;
+        this.maxDelayNanos = maxDelayNanos;
     }
 
     /**
@@ -100,7 +121,48 @@ public final class Cooldown {
         }
         String base = jitter == 0 ? description : description.substring(0, description.lastIndexOf(".withJitter("));
         return new Cooldown(initialNanos, multiplier, maxNanos, ratio,
-                ratio == 0 ? base : base + ".withJitter(" + ratio + ")");
+                ratio == 0 ? base : base + ".withJitter(" + ratio + ")", delayFrom, maxDelayNanos);
+    }
+
+    /**
+     * Returns this cooldown with the open period taken from the failure that tripped the breaker, when it
+     * asks for a delay (see the class comment): at most {@code max}, falling back to this cooldown.
+     *
+     * <pre>{@code
+     * CircuitBreaker.builder("catalog")
+     *     .failureOnResult(r -> r instanceof HttpResponse<?> h && (h.statusCode() == 429 || h.statusCode() >= 500))
+     *     .cooldown(Cooldown.fixed(Duration.ofSeconds(30)).withDelayFrom(RetryAfter.httpResponse(), Duration.ofMinutes(5)))
+     *     .build();
+     * }</pre>
+     *
+     * <p>The function runs for each failure the breaker records (not for successes), outside its lock;
+     * one that throws is logged and asks for nothing. Replaces a delay function set before.
+     *
+     * @param delay what a failure asks for: an exception, or a result that {@code failureOnResult} counts
+     *     as a failure
+     * @param max the longest open period a failure may ask for; a longer one is clamped to it
+     * @return the cooldown
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code max} is not positive, or this cooldown is
+     *     {@link #manual()} (it never ends by itself, so there is nothing to replace)
+     */
+    public Cooldown withDelayFrom(RetryDelay delay, Duration max) {
+        Objects.requireNonNull(delay, "delay");
+        Tripper.positive("cooldown max delay", max);
+        if (isManual()) {
+            throw new IllegalArgumentException("a manual() cooldown never ends by itself; withDelayFrom needs one that does");
+        }
+        return new Cooldown(initialNanos, multiplier, maxNanos, jitter, description, delay, max.toNanos());
+    }
+
+    /** What a tripping failure asks for, or null when this cooldown asks nothing of failures. */
+    @Nullable RetryDelay delayFrom() {
+        return delayFrom;
+    }
+
+    /** The cap of {@link #delayFrom()}'s delays, in nanoseconds. */
+    long maxDelayNanos() {
+        return maxDelayNanos;
     }
 
     /** Whether this cooldown never ends by itself. */
@@ -128,16 +190,18 @@ public final class Cooldown {
     @Override
     public boolean equals(Object o) {
         return o instanceof Cooldown c && c.initialNanos == initialNanos && c.multiplier == multiplier
-                && c.maxNanos == maxNanos && c.jitter == jitter;
+                && c.maxNanos == maxNanos && c.jitter == jitter && Objects.equals(c.delayFrom, delayFrom)
+                && c.maxDelayNanos == maxDelayNanos;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(initialNanos, multiplier, maxNanos, jitter);
+        return Objects.hash(initialNanos, multiplier, maxNanos, jitter, delayFrom, maxDelayNanos);
     }
 
     @Override
     public String toString() {
-        return description;
+        return delayFrom == null ? description
+                : description + ".withDelayFrom(" + delayFrom + ", " + Durations.format(Duration.ofNanos(maxDelayNanos)) + ")";
     }
 }

@@ -107,6 +107,10 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private final @Nullable Predicate<Object> failureOnResult;
     private final Tripper tripper;
     private final Cooldown cooldown;
+    /** What a failure asks the open period to be ({@link Cooldown#withDelayFrom}), or null. */
+    private final @Nullable RetryDelay delayFrom;
+    /** The cap of {@link #delayFrom}'s delays. */
+    private final Duration maxDelay;
     private final Permit permit;
     private final int maxHalfOpenCalls;
     private final int closeAfterSuccesses;
@@ -154,6 +158,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private int halfOpenSuccesses; // guarded by lock
     /** Probe outcomes recorded in the current half-open period (successes and failures). */
     private int halfOpenSettled; // guarded by lock
+    /** The open period the window's last failure asked for (capped), or {@link #NO_DELAY}. */
+    private long lastFailureDelayNanos = NO_DELAY; // guarded by lock
     private long successes; // guarded by lock
     private long failures; // guarded by lock
     private long stale; // guarded by lock
@@ -161,6 +167,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     // ---- the quiet path (see recordFastSuccess) ----
     private static final long NOT_QUIET = -1L;
+    /** A failure that asks for no particular open period (or a breaker that does not ask). */
+    private static final long NO_DELAY = -1L;
     /**
      * The generation bits of a CLOSED window that one more untimed success cannot change (a count
      * window full of such successes), already judged by the tripper; {@link #NOT_QUIET} otherwise. Set
@@ -178,6 +186,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         this.failureOnResult = b.failureOnResult;
         this.tripper = tripper;
         this.cooldown = b.cooldown;
+        this.delayFrom = cooldown.delayFrom();
+        this.maxDelay = Duration.ofNanos(cooldown.maxDelayNanos());
         this.permit = b.permit;
         this.maxHalfOpenCalls = b.maxHalfOpenCalls;
         this.closeAfterSuccesses = b.closeAfterSuccesses;
@@ -528,7 +538,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         // does not make every success take the lock.
         if ((s == CLOSED || s == METRICS_ONLY) && !configTimed) {
             recordFastSuccess(permit);
-        } else if (recordLocked(permit, false, durationNanos)) {
+        } else if (recordLocked(permit, false, durationNanos, NO_DELAY)) {
             deliverTransitions();
         }
         callEvent(Event.SUCCESS, durationNanos, null, null);
@@ -555,7 +565,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             callEvent(Event.IGNORED, durationNanos, error, null);
             return;
         }
-        recordFailure(permit, durationNanos, error);
+        recordFailure(permit, durationNanos, error, null);
     }
 
     @Override
@@ -577,14 +587,18 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             failed = true;
         }
         if (failed) {
-            recordFailure(permit, durationNanos, null);
+            recordFailure(permit, durationNanos, null, result);
         } else {
             recordSuccess(permit, durationNanos);
         }
     }
 
-    private void recordFailure(long permit, long durationNanos, @Nullable Throwable error) {
-        if (recordLocked(permit, true, durationNanos)) {
+    /** {@code error} when the call threw, else the {@code result} that failureOnResult counts as a failure. */
+    private void recordFailure(long permit, long durationNanos, @Nullable Throwable error, @Nullable Object result) {
+        // The delay function is user code: it runs here, before the lock, never under it.
+        RetryDelay delayFrom = this.delayFrom;
+        long delay = delayFrom == null ? NO_DELAY : askedDelayNanos(delayFrom, result, error);
+        if (recordLocked(permit, true, durationNanos, delay)) {
             deliverTransitions();
         }
         callEvent(Event.FAILURE, durationNanos, error, null);
@@ -603,6 +617,15 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             throw new IllegalArgumentException("not a permit: " + permit + " (was the call rejected?)");
         }
         return StateWord.state(permit);
+    }
+
+    /** The open period a failure asks for, capped, or {@link #NO_DELAY}. */
+    private long askedDelayNanos(RetryDelay delayFrom, @Nullable Object result, @Nullable Throwable error) {
+        Duration asked = NamedDelay.asked(delayFrom, result, error, LOG, owner(name));
+        if (asked == null) {
+            return NO_DELAY;
+        }
+        return asked.compareTo(maxDelay) >= 0 ? maxDelay.toNanos() : asked.toNanos(); // clamped: the breaker must wait something
     }
 
     /**
@@ -637,7 +660,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             if (tryLock()) {
                 boolean moved;
                 try {
-                    moved = recordUnderLock(permit, false, 0);
+                    moved = recordUnderLock(permit, false, 0, NO_DELAY);
                 } finally {
                     unlock();
                 }
@@ -650,7 +673,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
         int buffered = stripes().add(gen(permit), System.identityHashCode(Thread.currentThread()));
         if (buffered < 0) {
-            if (recordLocked(permit, false, 0)) {
+            if (recordLocked(permit, false, 0, NO_DELAY)) {
                 deliverTransitions();
             }
         } else if (buffered >= DRAIN_THRESHOLD && tryLock()) {
@@ -683,18 +706,21 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         return s;
     }
 
-    /** Records one outcome and decides, under the lock. Returns whether a transition was queued. */
-    private boolean recordLocked(long permit, boolean failure, long durationNanos) {
+    /**
+     * Records one outcome and decides, under the lock. {@code delayNanos}: the open period a failure asks
+     * for, or {@link #NO_DELAY}. Returns whether a transition was queued.
+     */
+    private boolean recordLocked(long permit, boolean failure, long durationNanos, long delayNanos) {
         lock();
         try {
-            return recordUnderLock(permit, failure, durationNanos);
+            return recordUnderLock(permit, failure, durationNanos, delayNanos);
         } finally {
             unlock();
         }
     }
 
     /** Records one outcome and decides. Caller holds the lock. Returns whether a transition was queued. */
-    private boolean recordUnderLock(long permit, boolean failure, long durationNanos) {
+    private boolean recordUnderLock(long permit, boolean failure, long durationNanos, long delayNanos) {
         long w = word();
         drainStripes();
         if (failure) {
@@ -707,6 +733,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             return false;
         }
         ensureWindow(w);
+        if (failure) {
+            lastFailureDelayNanos = delayNanos; // the last failure decides: one that asks nothing clears an earlier ask
+        }
         if (StateWord.isProbe(permit)) {
             // The probe keeps its slot: the period admits at most maxHalfOpenCalls probes in total.
             halfOpenSettled++;
@@ -774,6 +803,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             windowGen = g;
             unquiet();
             store.clear();
+            lastFailureDelayNanos = NO_DELAY;
             halfOpenSuccesses = 0;
             halfOpenSettled = 0;
         }
@@ -814,13 +844,15 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         long now = ticker.read();
         // reopens counts HALF_OPEN -> OPEN moves since the last close and feeds the exponential cooldown.
         int nextReopens = to == State.OPEN && StateWord.state(seen) == HALF_OPEN ? reopens + 1 : 0;
+        // What the tripping failure asked for, else the cooldown's own wait (read before ensureWindow clears it).
+        long asked = to == State.OPEN ? lastFailureDelayNanos : NO_DELAY;
         for (;;) {
             long w = word();
             if (gen(w) != gen(seen)) {
                 return false;
             }
             if (to == State.OPEN) {
-                long wait = cooldown.delayNanos(nextReopens, random); // random: PluggedRandom, never throws
+                long wait = asked != NO_DELAY ? asked : cooldown.delayNanos(nextReopens, random); // random: PluggedRandom, never throws
                 cooldownNanos = wait;
                 openUntilNanos = BreakerDurations.deadline(now, wait);
             }
@@ -830,7 +862,11 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 stateSinceNanos = now;
                 transitions.incrementAndGet();
                 ensureWindow(nw);
-                String why = to == State.OPEN && cooldown.isManual() ? reason + "; cooldown manual()" : reason;
+                String why = to != State.OPEN ? reason
+                        : cooldown.isManual() ? reason + "; cooldown manual()"
+                        : asked != NO_DELAY ? reason + "; open " + Durations.format(Duration.ofNanos(cooldownNanos))
+                                + " as the failure asked (" + delayFrom + ")"
+                        : reason;
                 moves.offer(new Move(StateWord.stateOf(w), to, before, why));
                 return true;
             }
@@ -977,8 +1013,23 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
 
         @Override
+        public double effectiveCalls() {
+            return store.effectiveCalls();
+        }
+
+        @Override
+        public double failureRate() {
+            return store.failureRate();
+        }
+
+        @Override
         public int slowCalls(Duration threshold) {
             return store.slowCalls(threshold);
+        }
+
+        @Override
+        public double slowRate(Duration threshold) {
+            return store.slowRate(threshold);
         }
 
         @Override

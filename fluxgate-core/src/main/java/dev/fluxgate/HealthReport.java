@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The aggregate health of a service's breakers and bulkheads, for a <b>readiness</b> probe.
+ * The aggregate health of a service's breakers, bulkheads and rate limiters, for a <b>readiness</b> probe.
  *
  * <pre>{@code
  * HealthReport report = HealthReport.of(registry, List.of(paymentsBulkhead));
@@ -20,7 +20,8 @@ import java.util.Optional;
  * <p>Each breaker maps to a status by its state: {@link State#CLOSED}, {@link State#METRICS_ONLY} and
  * {@link State#DISABLED} are {@link Status#UP}; {@link State#HALF_OPEN} is {@link Status#DEGRADED}
  * (probing a recovering dependency); {@link State#OPEN} and {@link State#FORCED_OPEN} are
- * {@link Status#DOWN}. A bulkhead is UP while it has a free slot and DEGRADED when full. The
+ * {@link Status#DOWN}. A bulkhead is UP while it has a free slot and DEGRADED when full; a rate limiter
+ * likewise UP while it holds a permit and DEGRADED when it has none (callers wait or are refused). The
  * overall status is the worst of all (UP when there is nothing to report).
  *
  * <p><b>A passed cooldown is recovery, not an outage.</b> Building a report reads each breaker, and
@@ -121,21 +122,41 @@ public final class HealthReport {
             long rejectedCalls) {
     }
 
+    /**
+     * One rate limiter's health.
+     *
+     * @param name the limiter's name
+     * @param status UP while a permit is free, DEGRADED when none is
+     * @param availablePermits permits free now (negative while callers wait for permits reserved ahead)
+     * @param burst the most permits it holds
+     * @param permittedCalls acquisitions granted since it was built
+     * @param rejectedCalls acquisitions refused since it was built
+     */
+    public record RateLimiterHealth(String name, Status status, long availablePermits, int burst,
+            long permittedCalls, long rejectedCalls) {
+    }
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final Status status;
     private final List<BreakerHealth> breakers;
     private final List<BulkheadHealth> bulkheads;
+    private final List<RateLimiterHealth> rateLimiters;
 
-    private HealthReport(List<BreakerHealth> breakers, List<BulkheadHealth> bulkheads) {
+    private HealthReport(List<BreakerHealth> breakers, List<BulkheadHealth> bulkheads,
+            List<RateLimiterHealth> rateLimiters) {
         this.breakers = List.copyOf(breakers);
         this.bulkheads = List.copyOf(bulkheads);
+        this.rateLimiters = List.copyOf(rateLimiters);
         Status worst = Status.UP;
         for (BreakerHealth b : breakers) {
             worst = worst.worst(b.status());
         }
         for (BulkheadHealth b : bulkheads) {
             worst = worst.worst(b.status());
+        }
+        for (RateLimiterHealth r : rateLimiters) {
+            worst = worst.worst(r.status());
         }
         this.status = worst;
     }
@@ -169,8 +190,23 @@ public final class HealthReport {
      * @return a report taken now
      */
     public static HealthReport of(Collection<? extends CircuitBreaker> breakers, Collection<Bulkhead> bulkheads) {
+        return of(breakers, bulkheads, List.of());
+    }
+
+    /**
+     * The health of {@code breakers}, {@code bulkheads} and {@code rateLimiters}, each sorted by name.
+     *
+     * @param breakers the breakers
+     * @param bulkheads the bulkheads
+     * @param rateLimiters the rate limiters
+     * @return the report
+     * @throws NullPointerException if an argument is null
+     */
+    public static HealthReport of(Collection<? extends CircuitBreaker> breakers, Collection<Bulkhead> bulkheads,
+            Collection<RateLimiter> rateLimiters) {
         Objects.requireNonNull(breakers, "breakers");
         Objects.requireNonNull(bulkheads, "bulkheads");
+        Objects.requireNonNull(rateLimiters, "rateLimiters");
         List<BreakerHealth> b = new ArrayList<>(breakers.size());
         for (CircuitBreaker cb : breakers) {
             State state = cb.state(); // makes a due OPEN to HALF_OPEN move first, so the metrics below follow it
@@ -186,7 +222,14 @@ public final class HealthReport {
                     bulkhead.maxConcurrentCalls(), bulkhead.rejectedCalls()));
         }
         h.sort(Comparator.comparing(BulkheadHealth::name));
-        return new HealthReport(b, h);
+        List<RateLimiterHealth> r = new ArrayList<>(rateLimiters.size());
+        for (RateLimiter limiter : rateLimiters) {
+            long free = limiter.availablePermits();
+            r.add(new RateLimiterHealth(limiter.name(), free > 0 ? Status.UP : Status.DEGRADED, free,
+                    limiter.limit().burst(), limiter.permittedCalls(), limiter.rejectedCalls()));
+        }
+        r.sort(Comparator.comparing(RateLimiterHealth::name));
+        return new HealthReport(b, h, r);
     }
 
     /** {@return the worst status of all components; UP when there are none} */
@@ -205,10 +248,19 @@ public final class HealthReport {
     }
 
     /**
+     * The rate limiters, sorted by name.
+     *
+     * @return the rate limiters' health
+     */
+    public List<RateLimiterHealth> rateLimiters() {
+        return rateLimiters;
+    }
+
+    /**
      * The report as JSON, for example
      * {@code {"status":"DOWN","breakers":[{"name":"payments","status":"DOWN","state":"OPEN",
      * "failureRate":null,"calls":0,"timeInStateMillis":1500,"timeInState":"PT1.5S",
-     * "averageDuration":"not measured"}],"bulkheads":[]}}.
+     * "averageDuration":"not measured"}],"bulkheads":[],"rateLimiters":[]}}.
      * Names are escaped as JSON requires; a NaN failure rate is {@code null}; {@code averageDuration}
      * is an ISO-8601 duration, {@code null} when the window is empty, and {@code "not measured"} when
      * the breaker's window does not measure durations (rather than a zero that reads as a measurement).
@@ -239,6 +291,16 @@ public final class HealthReport {
             json.append(",\"status\":\"").append(b.status()).append("\",\"availablePermits\":").append(b.availablePermits())
                     .append(",\"maxConcurrentCalls\":").append(b.maxConcurrentCalls())
                     .append(",\"rejectedCalls\":").append(b.rejectedCalls()).append('}');
+        }
+        json.append("],\"rateLimiters\":[");
+        for (int i = 0; i < rateLimiters.size(); i++) {
+            RateLimiterHealth r = rateLimiters.get(i);
+            json.append(i == 0 ? "" : ",").append("{\"name\":");
+            string(json, r.name());
+            json.append(",\"status\":\"").append(r.status()).append("\",\"availablePermits\":").append(r.availablePermits())
+                    .append(",\"burst\":").append(r.burst())
+                    .append(",\"permittedCalls\":").append(r.permittedCalls())
+                    .append(",\"rejectedCalls\":").append(r.rejectedCalls()).append('}');
         }
         return json.append("]}").toString();
     }
@@ -272,6 +334,7 @@ public final class HealthReport {
 
     @Override
     public String toString() {
-        return "HealthReport(" + status + ", " + breakers.size() + " breakers, " + bulkheads.size() + " bulkheads)";
+        return "HealthReport(" + status + ", " + breakers.size() + " breakers, " + bulkheads.size() + " bulkheads, "
+                + rateLimiters.size() + " rate limiters)";
     }
 }

@@ -21,7 +21,8 @@ import java.util.Optional;
  * A late (stale) outcome is counted in the lifetime counters only, never in the window.
  *
  * <p>Window figures ({@link #calls()}, {@link #failures()}, rates, durations, the failure streak)
- * cover the calls recorded in the current state since the last transition or reset. Lifetime
+ * cover the calls recorded in the current state since the last transition or reset (on a
+ * {@link Window#decaying decaying} window each weighted by its age; see {@link #effectiveCalls()}). Lifetime
  * counters ({@link #successfulCalls()} and the like) count since the breaker was built.
  *
  * <p><b>Durations.</b> The window keeps durations only when its configuration uses them (a
@@ -35,32 +36,54 @@ import java.util.Optional;
 public interface Metrics {
 
     /**
-     * Calls in the window: successes and tracked failures. Ignored errors are not recorded.
+     * Calls in the window: successes and tracked failures. Ignored errors are not recorded. On a
+     * {@link Window#decaying decaying} window, the effective (weighted) count rounded down; see
+     * {@link #effectiveCalls()}.
      *
      * @return the calls in the window
      */
     int calls();
 
     /**
-     * Tracked failures in the window, including results judged failures by {@code failureOnResult}.
+     * Tracked failures in the window, including results judged failures by {@code failureOnResult}. On a
+     * {@link Window#decaying decaying} window, their effective (weighted) count rounded down.
      *
      * @return the failures in the window
      */
     int failures();
+
+    /**
+     * The effective number of calls in the window: {@link #calls()} for a count or time window; for a
+     * {@link Window#decaying decaying} window the sum of the calls' weights {@code 2^(-age / halfLife)},
+     * a real number of which {@link #calls()} is the whole part. {@link Tripper#minRequests} compares
+     * this figure, and the rates divide by it.
+     *
+     * @return the effective number of calls, 0 when the window is empty
+     */
+    default double effectiveCalls() {
+        return calls();
+    }
 
     /** {@return the successful calls in the window} */
     default int successes() {
         return calls() - failures();
     }
 
-    /** {@return {@code failures() / calls()}, or {@link Double#NaN} when the window is empty} */
+    /**
+     * {@code failures() / calls()}, or {@link Double#NaN} when the window is empty. On a
+     * {@link Window#decaying decaying} window, the effective failures over {@link #effectiveCalls()},
+     * from the exact weighted sums.
+     *
+     * @return the failure rate, or NaN when the window is empty
+     */
     default double failureRate() {
         int calls = calls();
         return calls == 0 ? Double.NaN : (double) failures() / calls;
     }
 
     /**
-     * Calls in the window that took at least {@code threshold}.
+     * Calls in the window that took at least {@code threshold} (on a {@link Window#decaying decaying}
+     * window, their effective count rounded down).
      *
      * @param threshold one of the breaker's {@link CircuitBreaker#slowCallThresholds()}
      * @return the slow calls in the window
@@ -73,7 +96,9 @@ public interface Metrics {
     int slowCalls(Duration threshold);
 
     /**
-     * {@code slowCalls(threshold) / calls()}, or {@link Double#NaN} when the window is empty.
+     * {@code slowCalls(threshold) / calls()}, or {@link Double#NaN} when the window is empty. On a
+     * {@link Window#decaying decaying} window, the effective slow calls over {@link #effectiveCalls()},
+     * from the exact weighted sums.
      *
      * @param threshold one of the breaker's {@link CircuitBreaker#slowCallThresholds()}
      * @return the share of slow calls in the window, or NaN
@@ -98,7 +123,8 @@ public interface Metrics {
     /**
      * Mean duration of the calls in the window; empty when the window does not measure durations
      * ({@link #durationsMeasured()} is false) and when it holds no calls (there is no mean of nothing,
-     * as the rates are {@link Double#NaN} then).
+     * as the rates are {@link Double#NaN} then). On a {@link Window#decaying decaying} window, the mean
+     * weighted by the calls' weights, rounded to the nanosecond.
      *
      * @return the mean duration, or empty
      */

@@ -239,6 +239,29 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
         return ofHedges(Hedge.builder("defaults"));
     }
 
+    /**
+     * A registry of rate limiters whose defaults are {@code defaults} (its name is not used; its listeners
+     * are given to every limiter). Each limiter has its own permits. Removing a limiter drops its listeners.
+     *
+     * @param defaults the shared defaults
+     * @return the registry
+     * @throws IllegalArgumentException if the defaults cannot build a limiter
+     */
+    public static Registry<RateLimiter, RateLimiter.Builder> ofRateLimiters(RateLimiter.Builder defaults) {
+        RateLimiter.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
+        shared.copy("defaults").build(); // fail now, not at the first get(), if the defaults are impossible
+        return new Registry<>("RateLimiter", shared::copy, RateLimiter.Builder::build, RateLimiter::removeAllListeners);
+    }
+
+    /**
+     * A registry of rate limiters with the built-in defaults (see {@link RateLimiter#builder(String)}).
+     *
+     * @return the registry
+     */
+    public static Registry<RateLimiter, RateLimiter.Builder> ofRateLimiters() {
+        return ofRateLimiters(RateLimiter.builder("defaults"));
+    }
+
     // ---- the contract ----
 
     /**

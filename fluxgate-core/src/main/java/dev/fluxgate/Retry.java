@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * {@link CallNotPermittedException} (an open breaker inside the retry) is not retried unless
  * {@link Builder#retryOnRejection(boolean)} asks for it; {@link Builder#waitForRetryAfter(boolean)}
  * then waits at least its {@code retryAfter()}, and gives up at once when the breaker will not
- * recover by itself. {@link Error}s are never retried (they are counted and reported to
+ * recover by itself (see <b>Delays the outcome asks for</b>). {@link Error}s are never retried (they are counted and reported to
  * listeners as failures without retry, like any exception that is not retried). A result is retried when
  * {@link Builder#retryOnResult} matches it; when the attempts run out the caller gets the last
  * result.
@@ -54,6 +54,19 @@ import org.jspecify.annotations.Nullable;
  * call that gives up), and listeners hear {@link RetryListener#onBudgetExhausted} instead of
  * {@link RetryListener#onExhausted}. The budget is asked last, once every other rule allows the retry,
  * so no token is spent on a retry that would not have started anyway.
+ * <p><b>Delays the outcome asks for.</b> With {@link Builder#delayFrom(RetryDelay)} (a server's
+ * {@code Retry-After} through {@link RetryAfter}, or any function of the result or the exception), each
+ * retried outcome is asked how long to wait: when it asks for a delay, the retry waits
+ * {@code max(asked, backoff)} (the delay is a floor, "not before": a server that keeps answering
+ * {@code Retry-After: 1} still sees the backoff grow); when it asks for none, the backoff alone. A delay
+ * longer than {@link Builder#maxDelay(Duration) maxDelay} (default 1 minute) stops the retries at once
+ * and the caller gets that attempt's failure or result: a retry after the cap, before the time the
+ * server named, would only be refused again, and sleeping for an hour is rarely what a caller wants
+ * (a longer wait is the caller's decision: raise the cap). {@code waitForRetryAfter(true)} is the same
+ * mechanism with {@link RetryDelay#breakerRetryAfter()}, consulted before {@code delayFrom}'s
+ * function. The delay counts against {@code maxDuration} like any wait. The function is called only for
+ * outcomes that will be retried, once per retry, on the thread that saw the outcome; one that throws
+ * is logged and asks for nothing.
  *
  * <p><b>Waiting.</b> The synchronous methods wait through a {@link Sleeper} ({@link Thread#sleep}
  * by default; tests pass one that advances a fake ticker). An interrupt during the wait stops the
@@ -113,6 +126,8 @@ public final class Retry implements Policy {
     private static final long STOP = -1;
     /** A retry the budget denied: stop, as {@link #STOP}, but heard as budget exhaustion. */
     private static final long DENIED = -2;
+    /** The default {@link Builder#maxDelay(Duration)}. */
+    private static final Duration DEFAULT_MAX_DELAY = Duration.ofMinutes(1);
     private static final System.Logger LOG = System.getLogger(Retry.class.getName());
 
     private final String name;
@@ -125,7 +140,9 @@ public final class Retry implements Policy {
     private final Tracker abortOn;
     private final @Nullable Predicate<Object> retryOnResult;
     private final boolean retryOnRejection;
-    private final boolean waitForRetryAfter;
+    /** What the retried outcomes ask for (waitForRetryAfter's rejection delay first); null: the backoff alone. */
+    private final @Nullable RetryDelay delayFrom;
+    private final Duration maxDelay;
     private final Sleeper sleeper;
     private final @Nullable ScheduledExecutorService scheduler;
     private final Ticker ticker;
@@ -150,7 +167,8 @@ public final class Retry implements Policy {
         this.abortOn = b.abortOn;
         this.retryOnResult = b.retryOnResult;
         this.retryOnRejection = b.retryOnRejection;
-        this.waitForRetryAfter = b.waitForRetryAfter;
+        this.delayFrom = b.effectiveDelay();
+        this.maxDelay = b.maxDelay;
         this.sleeper = b.sleeper;
         this.scheduler = b.scheduler; // null: the shared scheduler, attempts run on the common pool
         this.ticker = b.ticker;
@@ -304,7 +322,7 @@ public final class Retry implements Policy {
                 execution.succeeded(attempt);
                 return result;
             }
-            long delay = execution.afterRetryableResult();
+            long delay = execution.afterRetryableResult(result);
             if (delay < 0) {
                 return result; // STOP or DENIED
             }
@@ -408,7 +426,7 @@ public final class Retry implements Policy {
                 emit(l -> l.onNotRetried(Retry.this, n, error));
                 return STOP;
             }
-            long delay = nextDelay(error);
+            long delay = nextDelay(null, error);
             if (delay < 0) {
                 giveUp(error, delay);
                 return delay;
@@ -421,8 +439,8 @@ public final class Retry implements Policy {
             return delay;
         }
 
-        long afterRetryableResult() {
-            long delay = nextDelay(null);
+        long afterRetryableResult(Object result) {
+            long delay = nextDelay(result, null);
             if (delay < 0) {
                 giveUp(null, delay);
                 return delay;
@@ -440,17 +458,19 @@ public final class Retry implements Policy {
             }
         }
 
-        private long nextDelay(@Nullable Throwable error) {
+        private long nextDelay(@Nullable Object result, @Nullable Throwable error) {
             if (attempts >= maxAttempts) {
                 return STOP;
             }
             long delay = backoff.delayNanos(attempts, previousDelay, random);
-            if (waitForRetryAfter && error instanceof CallNotPermittedException rejected) {
-                Duration after = rejected.retryAfter().orElse(null);
-                if (after == null) {
-                    return STOP; // only a manual command reopens that breaker: waiting is pointless
+            if (delayFrom != null) {
+                Duration asked = NamedDelay.asked(delayFrom, result, error, LOG, owner);
+                if (asked != null) {
+                    if (asked.compareTo(maxDelay) > 0) {
+                        return STOP; // longer than the caller will wait (a breaker that never recovers asks FOREVER)
+                    }
+                    delay = Math.max(delay, asked.toNanos()); // at most maxDelay: cannot overflow
                 }
-                delay = Math.max(delay, after.toNanos());
             }
             if (maxDurationNanos != Long.MAX_VALUE && ticker.read() - startNanos > maxDurationNanos - delay) {
                 return STOP; // the next attempt would start after the deadline
@@ -552,7 +572,7 @@ public final class Retry implements Policy {
                         return;
                     }
                 } else if (retryable(value)) {
-                    delay = afterRetryableResult();
+                    delay = afterRetryableResult(value);
                     if (delay < 0) {
                         result.complete(value);
                         return;
@@ -591,6 +611,8 @@ public final class Retry implements Policy {
         private @Nullable Predicate<Object> retryOnResult;
         private boolean retryOnRejection;
         private boolean waitForRetryAfter;
+        private @Nullable RetryDelay delayFrom;
+        private Duration maxDelay = DEFAULT_MAX_DELAY;
         private Sleeper sleeper = Sleeper.threadSleep();
         private @Nullable ScheduledExecutorService scheduler;
         private Ticker ticker = Ticker.system();
@@ -691,9 +713,13 @@ public final class Retry implements Policy {
 
         /**
          * Whether a retried rejection waits at least its {@link CallNotPermittedException#retryAfter()}
-         * (implies {@link #retryOnRejection(boolean) retryOnRejection(true)} when true). Default false.
+         * (implies {@link #retryOnRejection(boolean) retryOnRejection(true)} when true). It is
+         * {@link #delayFrom(RetryDelay)} with {@link RetryDelay#breakerRetryAfter()}, consulted before the
+         * function given there: the wait is {@code max(retryAfter, backoff)}, and a rejection whose
+         * breaker recovers only by a manual command, or whose retryAfter is longer than
+         * {@link #maxDelay(Duration)}, ends the retries at once. Default false.
          *
-         * @param waitForRetryAfter true to wait at least the rejection's {@code retryAfter()}
+         * @param waitForRetryAfter whether to wait for a rejecting breaker's retryAfter
          * @return this builder
          */
         public Builder waitForRetryAfter(boolean waitForRetryAfter) {
@@ -702,6 +728,55 @@ public final class Retry implements Policy {
                 this.retryOnRejection = true;
             }
             return this;
+        }
+
+        /**
+         * Asks each retried outcome how long to wait before the next attempt: the retry waits
+         * {@code max(asked, backoff)}, the backoff alone when the outcome asks for nothing, and gives up
+         * (the caller gets that outcome) when the delay is longer than {@link #maxDelay(Duration)}.
+         *
+         * <pre>{@code
+         * Retry.builder("catalog")
+         *     .retryOnResult(r -> r instanceof HttpResponse<?> h && (h.statusCode() == 429 || h.statusCode() == 503))
+         *     .delayFrom(RetryAfter.httpResponse())
+         *     .maxDelay(Duration.ofSeconds(30))
+         *     .build();
+         * }</pre>
+         *
+         * <p>Replaces a function set before; {@link #waitForRetryAfter(boolean)} composes with it (its
+         * rejection delay is consulted first). Default: none.
+         *
+         * @param delayFrom the delay function, see {@link RetryDelay} and {@link RetryAfter}
+         * @return this builder
+         * @throws NullPointerException if {@code delayFrom} is null
+         */
+        public Builder delayFrom(RetryDelay delayFrom) {
+            this.delayFrom = Objects.requireNonNull(delayFrom, "delayFrom");
+            return this;
+        }
+
+        /**
+         * The longest delay an outcome may ask for ({@link #delayFrom}, {@link #waitForRetryAfter}): one
+         * longer stops the retries at once and the caller gets that attempt's outcome, rather than a
+         * thread (or a scheduled attempt) waiting for an hour. A delay equal to it is waited. It does not
+         * bound the backoff, which has its own maximum. Default 1 minute.
+         *
+         * @param maxDelay positive, at most {@code Long.MAX_VALUE} nanoseconds (about 292 years)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxDelay} is not positive or longer than 292 years
+         * @throws NullPointerException if {@code maxDelay} is null
+         */
+        public Builder maxDelay(Duration maxDelay) {
+            this.maxDelay = Tripper.positive("maxDelay", maxDelay);
+            return this;
+        }
+
+        /** The delay function of the built retry: the rejection's first when waitForRetryAfter, then delayFrom's. */
+        @Nullable RetryDelay effectiveDelay() {
+            if (!waitForRetryAfter) {
+                return delayFrom;
+            }
+            return delayFrom == null ? RetryDelay.breakerRetryAfter() : RetryDelay.breakerRetryAfter().orElse(delayFrom);
         }
 
         /**
@@ -798,6 +873,8 @@ public final class Retry implements Policy {
             b.retryOnResult = retryOnResult;
             b.retryOnRejection = retryOnRejection;
             b.waitForRetryAfter = waitForRetryAfter;
+            b.delayFrom = delayFrom;
+            b.maxDelay = maxDelay;
             b.sleeper = sleeper;
             b.scheduler = scheduler;
             b.ticker = ticker;

@@ -71,7 +71,8 @@ public abstract class Tripper {
     }
 
     /**
-     * Fires when the window holds at least {@code n} calls.
+     * Fires when the window holds at least {@code n} calls; on a {@link Window#decaying decaying} window,
+     * when its effective (weighted) count {@link Metrics#effectiveCalls()} is at least {@code n}.
      *
      * @param n the calls needed, at least 1
      * @return a tripper on the window's size
@@ -274,6 +275,13 @@ public abstract class Tripper {
         return String.format(Locale.ROOT, "%.2f", value);
     }
 
+    /** The window's calls for an explanation: a whole count, or a decaying window's effective count (2 decimals). */
+    static String calls(Metrics metrics) {
+        double effective = metrics.effectiveCalls();
+        int whole = metrics.calls();
+        return effective == whole ? Integer.toString(whole) : format(effective);
+    }
+
     // ---- rules ----
 
     private static final class InState extends Tripper {
@@ -348,12 +356,12 @@ public abstract class Tripper {
 
         @Override
         public boolean shouldTrip(State state, Metrics metrics) {
-            return metrics.calls() > 0 && metrics.failureRate() >= ratio;
+            return metrics.effectiveCalls() > 0 && metrics.failureRate() >= ratio;
         }
 
         @Override
         public String explain(State state, Metrics metrics) {
-            return "failureRate >= " + ratio + " (" + format(metrics.failureRate()) + " of " + metrics.calls()
+            return "failureRate >= " + ratio + " (" + format(metrics.failureRate()) + " of " + calls(metrics)
                     + " calls)";
         }
 
@@ -384,7 +392,7 @@ public abstract class Tripper {
 
         @Override
         public boolean shouldTrip(State state, Metrics metrics) {
-            return metrics.calls() > 0 && metrics.slowRate(threshold) >= ratio;
+            return metrics.effectiveCalls() > 0 && metrics.slowRate(threshold) >= ratio;
         }
 
         @Override
@@ -400,7 +408,7 @@ public abstract class Tripper {
         @Override
         public String explain(State state, Metrics metrics) {
             return "slowRate(" + Durations.format(threshold) + ") >= " + ratio + " (" + format(metrics.slowRate(threshold))
-                    + " of " + metrics.calls() + " calls)";
+                    + " of " + calls(metrics) + " calls)";
         }
 
         @Override
@@ -467,7 +475,8 @@ public abstract class Tripper {
                 long avg = live.averageNanos(); // a breaker's own view: no Optional, no Duration, on every decision
                 return avg >= 0 && avg >= thresholdNanos;
             }
-            return metrics.calls() > 0 && metrics.averageDuration().map(d -> d.compareTo(threshold) >= 0).orElse(false);
+            return metrics.effectiveCalls() > 0
+                    && metrics.averageDuration().map(d -> d.compareTo(threshold) >= 0).orElse(false);
         }
 
         @Override
@@ -478,7 +487,7 @@ public abstract class Tripper {
         @Override
         public String explain(State state, Metrics metrics) {
             return "avgLatency >= " + Durations.format(threshold) + " (" + metrics.averageDuration().map(d -> Durations.format(d.truncatedTo(ChronoUnit.MILLIS))).orElse("no average") + " over "
-                    + metrics.calls() + " calls)";
+                    + calls(metrics) + " calls)";
         }
 
         @Override

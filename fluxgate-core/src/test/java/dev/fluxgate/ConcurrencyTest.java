@@ -154,9 +154,13 @@ class ConcurrencyTest {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         CircuitBreaker count = CircuitBreaker.ofDefaults("alloc-count");
         CircuitBreaker time = CircuitBreaker.builder("alloc-time").window(Window.time(Duration.ofSeconds(60))).build();
+        // A cooldown that asks failures for a delay does no work for successes.
+        CircuitBreaker delayed = CircuitBreaker.builder("alloc-delay")
+                .cooldown(Cooldown.fixed(Duration.ofSeconds(60)).withDelayFrom(RetryAfter.httpResponse(), Duration.ofMinutes(5)))
+                .build();
         Supplier<String> task = () -> "ok";
         Runnable noop = () -> { };
-        for (CircuitBreaker cb : List.of(count, time)) {
+        for (CircuitBreaker cb : List.of(count, time, delayed)) {
             for (int i = 0; i < 200_000; i++) { // warm up past JIT compilation
                 cb.get(task);
                 cb.run(noop);

@@ -34,7 +34,7 @@ class HealthReportOrderingTest {
 
         assertThat(report.breakers()).extracting(HealthReport.BreakerHealth::name).containsExactlyElementsOf(SORTED);
         assertThat(report.bulkheads()).extracting(HealthReport.BulkheadHealth::name).containsExactlyElementsOf(SORTED);
-        assertThat(report).hasToString("HealthReport(UP, 7 breakers, 7 bulkheads)");
+        assertThat(report).hasToString("HealthReport(UP, 7 breakers, 7 bulkheads, 0 rate limiters)");
     }
 
     @Test

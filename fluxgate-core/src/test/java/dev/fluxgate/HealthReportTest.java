@@ -79,7 +79,7 @@ class HealthReportTest {
                 + "\"state\":\"OPEN\",\"failureRate\":null,\"calls\":0,\"timeInStateMillis\":250,"
                 + "\"timeInState\":\"PT0.25S\",\"averageDuration\":\"not measured\"}],"
                 + "\"bulkheads\":[{\"name\":\"email\",\"status\":\"UP\","
-                + "\"availablePermits\":3,\"maxConcurrentCalls\":3,\"rejectedCalls\":0}]}");
+                + "\"availablePermits\":3,\"maxConcurrentCalls\":3,\"rejectedCalls\":0}],\"rateLimiters\":[]}");
     }
 
     @Test
@@ -96,6 +96,26 @@ class HealthReportTest {
     void anEmptyReportIsUp() {
         HealthReport report = HealthReport.of(List.of(), List.of());
         assertThat(report.status()).isEqualTo(HealthReport.Status.UP);
-        assertThat(report.toJson()).isEqualTo("{\"status\":\"UP\",\"breakers\":[],\"bulkheads\":[]}");
+        assertThat(report.toJson()).isEqualTo("{\"status\":\"UP\",\"breakers\":[],\"bulkheads\":[],\"rateLimiters\":[]}");
+    }
+
+    @Test
+    void aRateLimiterIsUpWhileItHoldsAPermitAndDegradedWhenItHasNone() {
+        RateLimiter api = RateLimiter.builder("api").rate(2, Duration.ofSeconds(1)).ticker(ticker).build();
+        RateLimiter db = RateLimiter.builder("db").rate(5, Duration.ofSeconds(1)).ticker(ticker).build();
+        api.tryAcquire(2);
+        api.tryAcquire();
+        HealthReport report = HealthReport.of(List.of(), List.of(), List.of(db, api));
+        assertThat(report.status()).isEqualTo(HealthReport.Status.DEGRADED);
+        assertThat(report.rateLimiters()).containsExactly(
+                new HealthReport.RateLimiterHealth("api", HealthReport.Status.DEGRADED, 0, 2, 1, 1),
+                new HealthReport.RateLimiterHealth("db", HealthReport.Status.UP, 5, 5, 0, 0));
+        assertThat(report.toJson()).isEqualTo("{\"status\":\"DEGRADED\",\"breakers\":[],\"bulkheads\":[],"
+                + "\"rateLimiters\":[{\"name\":\"api\",\"status\":\"DEGRADED\",\"availablePermits\":0,\"burst\":2,"
+                + "\"permittedCalls\":1,\"rejectedCalls\":1},{\"name\":\"db\",\"status\":\"UP\",\"availablePermits\":5,"
+                + "\"burst\":5,\"permittedCalls\":0,\"rejectedCalls\":0}]}");
+        assertThat(report).hasToString("HealthReport(DEGRADED, 0 breakers, 0 bulkheads, 2 rate limiters)");
+        ticker.advance(Duration.ofMillis(500));
+        assertThat(HealthReport.of(List.of(), List.of(), List.of(api)).status()).isEqualTo(HealthReport.Status.UP);
     }
 }

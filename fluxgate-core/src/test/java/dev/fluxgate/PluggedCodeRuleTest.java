@@ -2,6 +2,7 @@ package dev.fluxgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -98,11 +99,13 @@ class PluggedCodeRuleTest {
                 Arguments.of("CircuitBreaker", "failureOnResult", "test", (Scenario) PluggedCodeRuleTest::breakerResultPredicate),
                 Arguments.of("CircuitBreaker", "fallback", "apply", (Scenario) PluggedCodeRuleTest::breakerFallback),
                 Arguments.of("CircuitBreaker", "random source", "nextDouble", (Scenario) PluggedCodeRuleTest::breakerRandom),
+                Arguments.of("CircuitBreaker", "delay function", "delayFor", (Scenario) PluggedCodeRuleTest::breakerDelay),
                 Arguments.of("Retry", "listener", "onRetry", (Scenario) PluggedCodeRuleTest::retryListener),
                 Arguments.of("Retry", "retryOn", "tracks", (Scenario) PluggedCodeRuleTest::retryOn),
                 Arguments.of("Retry", "abortOn", "tracks", (Scenario) PluggedCodeRuleTest::abortOn),
                 Arguments.of("Retry", "retryOnResult", "test", (Scenario) PluggedCodeRuleTest::retryOnResult),
                 Arguments.of("Retry", "random source", "nextDouble", (Scenario) PluggedCodeRuleTest::retryRandom),
+                Arguments.of("Retry", "delay function", "delayFor", (Scenario) PluggedCodeRuleTest::retryDelay),
                 Arguments.of("Fallback", "fallback", "apply", (Scenario) PluggedCodeRuleTest::fallbackAnswer),
                 Arguments.of("Fallback", "predicate", "when", (Scenario) PluggedCodeRuleTest::fallbackPredicate),
                 Arguments.of("Fallback", "predicate", "onResult", (Scenario) PluggedCodeRuleTest::fallbackResultPredicate),
@@ -201,6 +204,20 @@ class PluggedCodeRuleTest {
         assertThat(cb.get(() -> "result")).isEqualTo("result");
 
         assertThat(cb.metrics().failedCalls()).as("the safe answer: a failure").isEqualTo(1);
+    }
+
+    private static void breakerDelay(Throwable boom) {
+        TestTicker ticker = new TestTicker();
+        CircuitBreaker cb = breaker().ticker(ticker).cooldown(Cooldown.fixed(Duration.ofSeconds(10))
+                .withDelayFrom((result, failure) -> {
+                    throw sneaky(boom);
+                }, Duration.ofMinutes(5))).build();
+
+        WindowTest.fail(cb);
+
+        assertThat(cb.state()).isEqualTo(State.OPEN);
+        assertThat(((CallNotPermittedException) catchThrowable(() -> cb.run(() -> { }))).retryAfter())
+                .as("the safe answer: no delay asked, the cooldown decides").contains(Duration.ofSeconds(10));
     }
 
     private static void breakerFallback(Throwable boom) {
@@ -303,6 +320,19 @@ class PluggedCodeRuleTest {
         })).isEqualTo("result");
 
         assertThat(attempts).as("the safe answer: not retried").hasSize(1);
+    }
+
+    private static void retryDelay(Throwable boom) {
+        List<Long> slept = new ArrayList<>();
+        Retry r = Retry.builder("rule").maxAttempts(2).sleeper(slept::add).backoff(Backoff.constant(Duration.ofMillis(100)))
+                .delayFrom((result, failure) -> {
+                    throw sneaky(boom);
+                }).build();
+        List<Integer> attempts = new ArrayList<>();
+
+        assertThat(r.get(failingOnce(attempts))).isEqualTo("ok");
+
+        assertThat(slept).as("the safe answer: no delay asked, the backoff decides").containsExactly(100_000_000L);
     }
 
     private static void retryRandom(Throwable boom) {

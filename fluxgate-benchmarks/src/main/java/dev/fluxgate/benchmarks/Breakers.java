@@ -77,6 +77,16 @@ public final class Breakers {
         return fluxgateCount().window(Window.time(span));
     }
 
+    /**
+     * Fluxgate with a decaying window whose half-life is 60 s * ln 2 (41.6 s): it weighs the past as much,
+     * in total, as a time window of 60 s.
+     *
+     * @return a builder for that breaker
+     */
+    public static CircuitBreaker.Builder fluxgateDecaying() {
+        return fluxgateCount().window(Window.decaying(Duration.ofMillis(41_589)));
+    }
+
     // ---- Resilience4j ----
 
     /**

@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The CLOSED paths: success with a count window and with a time window, success through the low-level
+ * The CLOSED paths: success with a count window, a time window and a decaying window (no peer has
+ * one: its rows compare with Fluxgate's own time and count windows), success through the low-level
  * permit APIs, and a mix with 10% failures; plus the floor (a direct call) and the floor plus one
  * uncontended atomic update. Every thread calls the same breaker. Method names read
  * {@code case_implementation}; {@code report.py} groups them by case.
@@ -32,6 +33,7 @@ public class ClosedBenchmark {
     CircuitBreaker fluxgateCount;
     CircuitBreaker fluxgateTime;
     CircuitBreaker fluxgateTime1h;
+    CircuitBreaker fluxgateDecaying;
     io.github.resilience4j.circuitbreaker.CircuitBreaker r4jSyncCount;
     io.github.resilience4j.circuitbreaker.CircuitBreaker r4jLockFreeCount;
     io.github.resilience4j.circuitbreaker.CircuitBreaker r4jSyncTime;
@@ -51,6 +53,7 @@ public class ClosedBenchmark {
         fluxgateCount = Breakers.fluxgateCount().build();
         fluxgateTime = Breakers.fluxgateTime(Duration.ofSeconds(60)).build();
         fluxgateTime1h = Breakers.fluxgateTime(Duration.ofHours(1)).build();
+        fluxgateDecaying = Breakers.fluxgateDecaying().build();
         r4jSyncCount = Breakers.r4j(Breakers.r4jCount(SYNCHRONIZED));
         r4jLockFreeCount = Breakers.r4j(Breakers.r4jCount(LOCK_FREE));
         r4jSyncTime = Breakers.r4j(Breakers.r4jTime(SYNCHRONIZED));
@@ -64,7 +67,7 @@ public class ClosedBenchmark {
     /** Every breaker must still be CLOSED: 10% failures never trip any of them. */
     @TearDown
     public void verify() {
-        for (CircuitBreaker cb : new CircuitBreaker[] {fluxgateCount, fluxgateTime, fluxgateTime1h}) {
+        for (CircuitBreaker cb : new CircuitBreaker[] {fluxgateCount, fluxgateTime, fluxgateTime1h, fluxgateDecaying}) {
             Breakers.check(cb.state() == State.CLOSED, cb + " left CLOSED");
         }
         for (var cb : new io.github.resilience4j.circuitbreaker.CircuitBreaker[] {
@@ -267,6 +270,33 @@ public class ClosedBenchmark {
     @Benchmark
     public Object closedTime_failsafe() {
         return failsafeTime.get(Breakers.FAILSAFE_TASK);
+    }
+
+    // ---- CLOSED success, decaying window (half-life 60 s * ln 2), and with 10% failures ----
+
+    /**
+     * Fluxgate {@code get}, decaying window.
+     *
+     * @return the call's result
+     */
+    @Benchmark
+    public Object closedDecaying_fluxgate() {
+        return fluxgateDecaying.get(TASK);
+    }
+
+    /**
+     * Fluxgate {@code get}, decaying window, every tenth call fails.
+     *
+     * @param t the thread's task source
+     * @return the call's result or failure
+     */
+    @Benchmark
+    public Object mixedDecaying_fluxgate(PerThread t) {
+        try {
+            return fluxgateDecaying.get(t.nextTask());
+        } catch (RuntimeException e) {
+            return e;
+        }
     }
 
     // ---- CLOSED, 10% failures, count window ----

@@ -46,6 +46,7 @@ public final class RetainedSize {
         Map<String, Long> sizes = new LinkedHashMap<>();
         sizes.put("fluxgate, count window 100", retained(() -> Breakers.fluxgateCount().build()));
         sizes.put("fluxgate, time window 60 s", retained(() -> Breakers.fluxgateTime(Duration.ofSeconds(60)).build()));
+        sizes.put("fluxgate, decaying window (half-life 41.6 s)", retained(() -> Breakers.fluxgateDecaying().build()));
         sizes.put("fluxgate, count window 100, after contended use", retained(() -> contended(
                 Breakers.fluxgateCount().build())));
         sizes.put("resilience4j, count window 100", retained(() -> Breakers.r4j(Breakers.r4jCount(SYNCHRONIZED))));

@@ -4,6 +4,7 @@ import dev.fluxgate.Metrics;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** An immutable copy of a breaker's window figures and lifetime counters. */
 public final class MetricsSnapshot implements Metrics {
@@ -36,9 +37,17 @@ public final class MetricsSnapshot implements Metrics {
     private final long averageNanos;
     private final int streak;
     private final Lifetime lifetime;
+    private final double effectiveCalls;
+    private final double effectiveFailures;
+    /** The weighted slow calls per threshold (a decaying window), or null when they are the whole counts in {@code slow}. */
+    /** The weighted slow-call sums of a decaying window; null for a window of whole counts. */
+    private final double @Nullable [] effectiveSlow;
 
     MetricsSnapshot(int calls, int failures, long[] thresholds, int[] slow, boolean measured, long averageNanos,
-            int streak, Lifetime lifetime) {
+            int streak, Lifetime lifetime, double effectiveCalls, double effectiveFailures, double @Nullable [] effectiveSlow) {
+        this.effectiveCalls = effectiveCalls;
+        this.effectiveFailures = effectiveFailures;
+        this.effectiveSlow = effectiveSlow;
         this.calls = calls;
         this.failures = failures;
         this.thresholds = thresholds;
@@ -62,6 +71,25 @@ public final class MetricsSnapshot implements Metrics {
     @Override
     public int slowCalls(Duration threshold) {
         return slow[WindowStore.index(measured, thresholds, threshold)];
+    }
+
+    @Override
+    public double effectiveCalls() {
+        return effectiveCalls;
+    }
+
+    @Override
+    public double failureRate() {
+        return effectiveCalls == 0 ? Double.NaN : effectiveFailures / effectiveCalls;
+    }
+
+    @Override
+    public double slowRate(Duration threshold) {
+        int i = WindowStore.index(measured, thresholds, threshold); // first: fails even when empty
+        if (effectiveCalls == 0) {
+            return Double.NaN;
+        }
+        return (effectiveSlow == null ? slow[i] : effectiveSlow[i]) / effectiveCalls;
     }
 
     @Override
@@ -121,8 +149,11 @@ public final class MetricsSnapshot implements Metrics {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "Metrics[calls=%d, failures=%d, failureRate=%.3f, streak=%d, avg=%s, "
-                + "rejected=%d, transitions=%d]", calls, failures, failureRate(), streak, !measured ? "not measured"
+        boolean weighted = effectiveSlow != null; // a decaying window: show the real sums
+        String c = weighted ? String.format(Locale.ROOT, "%.2f", effectiveCalls) : Integer.toString(calls);
+        String f = weighted ? String.format(Locale.ROOT, "%.2f", effectiveFailures) : Integer.toString(failures);
+        return String.format(Locale.ROOT, "Metrics[calls=%s, failures=%s, failureRate=%.3f, streak=%d, avg=%s, "
+                + "rejected=%d, transitions=%d]", c, f, failureRate(), streak, !measured ? "not measured"
                         : averageNanos < 0 ? "none" : Duration.ofNanos(averageNanos),
                 lifetime.rejected(), lifetime.transitions());
     }

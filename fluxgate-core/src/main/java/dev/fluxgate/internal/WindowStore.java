@@ -3,6 +3,7 @@ package dev.fluxgate.internal;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The mutable store behind a {@code Window}. Not thread-safe: the owning breaker reads and writes it
@@ -12,7 +13,10 @@ public abstract class WindowStore {
 
     /** Slow-call thresholds in nanoseconds, ascending; a call is slow for threshold i when its duration is >= it. */
     protected final long[] thresholds;
-    /** Window totals, kept incrementally so that reads are O(1). */
+    /**
+     * Window totals, kept incrementally so that reads are O(1). A weighted store keeps its own real
+     * sums and these as their whole parts.
+     */
     protected int calls;
     /** Tracked failures in the window. */
     protected int failures;
@@ -200,8 +204,61 @@ public abstract class WindowStore {
      *
      * @return the mean duration in nanoseconds, or -1
      */
-    public final long averageNanos() {
+    public long averageNanos() {
         return timed && calls > 0 ? totalDurationNanos / calls : -1L;
+    }
+
+    /**
+     * The effective number of calls: {@link #calls()} for a window that counts whole calls, the sum of
+     * the weights for a decaying one.
+     *
+     * @return the effective number of calls, 0 when empty
+     */
+    public double effectiveCalls() {
+        return calls;
+    }
+
+    /**
+     * The effective number of tracked failures; see {@link #effectiveCalls()}.
+     *
+     * @return the effective number of failures
+     */
+    public double effectiveFailures() {
+        return failures;
+    }
+
+    /**
+     * The effective number of slow calls for the i-th tracked threshold; see {@link #effectiveCalls()}.
+     *
+     * @param i the index of the threshold, in ascending order
+     * @return the effective number of slow calls
+     */
+    protected double effectiveSlow(int i) {
+        return slow[i];
+    }
+
+    /**
+     * Effective failures over effective calls.
+     *
+     * @return the failure rate, or NaN when the window is empty
+     */
+    public final double failureRate() {
+        double c = effectiveCalls();
+        return c == 0 ? Double.NaN : effectiveFailures() / c;
+    }
+
+    /**
+     * Effective slow calls over effective calls.
+     *
+     * @param threshold one of the tracked slow-call thresholds
+     * @return the slow rate, or NaN when the window is empty
+     * @throws IllegalStateException if this store does not keep durations
+     * @throws IllegalArgumentException if {@code threshold} is not tracked
+     */
+    public final double slowRate(Duration threshold) {
+        int i = index(timed, thresholds, threshold); // first: an unknown threshold fails even when empty
+        double c = effectiveCalls();
+        return c == 0 ? Double.NaN : effectiveSlow(i) / c;
     }
 
     /**
@@ -211,7 +268,24 @@ public abstract class WindowStore {
      * @return a snapshot that does not change afterwards
      */
     public final MetricsSnapshot snapshot(MetricsSnapshot.Lifetime lifetime) {
-        return new MetricsSnapshot(calls, failures, thresholds, slow.clone(), timed, averageNanos(), streak, lifetime);
+        double @Nullable [] effectiveSlow = null;
+        if (weighted()) {
+            effectiveSlow = new double[slow.length];
+            for (int i = 0; i < slow.length; i++) {
+                effectiveSlow[i] = effectiveSlow(i);
+            }
+        }
+        return new MetricsSnapshot(calls, failures, thresholds, slow.clone(), timed, averageNanos(), streak, lifetime,
+                effectiveCalls(), effectiveFailures(), effectiveSlow);
+    }
+
+    /**
+     * Whether the effective figures are weighted (real numbers) rather than the whole counts.
+     *
+     * @return true for a decaying window
+     */
+    protected boolean weighted() {
+        return false;
     }
 
     /** Why slow calls cannot be counted in a window that keeps no durations. */

@@ -5,6 +5,7 @@ import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.Hedge;
 import dev.fluxgate.Policy;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.RetryBudget;
@@ -21,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * Binds circuit breakers, retries and bulkheads to a Micrometer {@link MeterRegistry}.
+ * Binds circuit breakers, retries, bulkheads and rate limiters to a Micrometer {@link MeterRegistry}.
  *
  * <pre>{@code
  * CircuitBreakerMeters meters = CircuitBreakerMeters.create().withTags(Tags.of("app", "shop"));
@@ -47,9 +48,9 @@ import java.util.function.Function;
  * for the names under each preset.
  *
  * <p>Binding a registry follows it: a breaker added later is bound when it is created, a breaker
- * {@linkplain Registry#remove(String) removed} loses its meters. The registries of retries, bulkheads and
- * thread-pool bulkheads are followed the same way ({@link #bindRetries}, {@link #bindBulkheads},
- * {@link #bindThreadPoolBulkheads}). Gauges hold their
+ * {@linkplain Registry#remove(String) removed} loses its meters. The registries of retries, bulkheads,
+ * thread-pool bulkheads and rate limiters are followed the same way ({@link #bindRetries},
+ * {@link #bindBulkheads}, {@link #bindThreadPoolBulkheads}, {@link #bindRateLimiters}). Gauges hold their
  * breaker weakly, so meters never keep a dropped breaker alive.
  *
  * <p>Per-call meters come from {@link dev.fluxgate.Listener} call events; binding a breaker therefore
@@ -190,6 +191,19 @@ public final class CircuitBreakerMeters {
                 p -> PolicyMeters.bind(p, meterRegistry, naming, tags));
     }
 
+    /**
+     * Registers the meters of {@link #bind(RateLimiter, MeterRegistry)} for every rate limiter in
+     * {@code registry}, now and as they are added, and removes a limiter's meters when it is removed from
+     * the registry.
+     *
+     * @param registry the rate limiters
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} stops following the registry and removes all its meters
+     */
+    public MeterBinding bindRateLimiters(Registry<RateLimiter, ?> registry, MeterRegistry meterRegistry) {
+        return follow(registry, meterRegistry, RateLimiter::name, r -> PolicyMeters.bind(r, meterRegistry, naming, tags));
+    }
+
     private <P extends Policy> MeterBinding follow(Registry<P, ?> registry, MeterRegistry meterRegistry,
             Function<P, String> nameOf, Function<P, MeterBinding> bindOne) {
         Objects.requireNonNull(registry, "registry");
@@ -283,6 +297,37 @@ public final class CircuitBreakerMeters {
      */
     public MeterBinding bindHedges(Registry<Hedge, ?> registry, MeterRegistry meterRegistry) {
         return follow(registry, meterRegistry, Hedge::name, h -> PolicyMeters.bind(h, meterRegistry, tags));
+    }
+
+    /**
+     * Registers meters for {@code limiter}: permits available now, acquisitions permitted and rejected
+     * ({@code fluxgate.ratelimiter.calls}, {@code kind} = permitted, rejected) and the total wait granted
+     * ({@code fluxgate.ratelimiter.wait.time}, seconds). They read the limiter's own counters, so nothing is
+     * added to its call path.
+     *
+     * @param limiter the rate limiter
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(RateLimiter limiter, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(limiter, "limiter");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(limiter, meterRegistry, naming, tags);
+    }
+
+    /**
+     * Registers meters for a per-key rate limiter, one set for all its keys (never one per key): keys
+     * tracked ({@code fluxgate.ratelimiter.keys}), acquisitions permitted and rejected and the total wait,
+     * as for a single limiter.
+     *
+     * @param limiter the per-key rate limiter
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(RateLimiter.PerKey<?> limiter, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(limiter, "limiter");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(limiter, meterRegistry, tags);
     }
 
     /**

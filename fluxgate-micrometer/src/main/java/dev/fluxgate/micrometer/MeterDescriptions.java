@@ -46,6 +46,13 @@ final class MeterDescriptions {
     static final String POOL_QUEUE_CAPACITY = "The most tasks the thread-pool bulkhead's queue holds";
     static final String POOL_REJECTED = "Tasks the thread-pool bulkhead rejected because its threads and queue were full";
 
+    static final String RATE_LIMITER_AVAILABLE = "Permits the rate limiter holds now (negative while callers wait"
+            + " for permits reserved ahead of the rate)";
+    static final String RATE_LIMITER_CALLS = "Acquisitions of permits the rate limiter granted or refused"
+            + " (kind: permitted, rejected)";
+    static final String RATE_LIMITER_WAIT = "Time callers of the rate limiter were told to wait for their permits, in total";
+    static final String RATE_LIMITER_KEYS = "Keys the per-key rate limiter tracks now";
+
     /** The failure rate's description: a ratio or, under Resilience4j's names, a percentage. */
     static String failureRate(MeterNaming naming) {
         return "Failure rate of the circuit breaker's window, " + scale(naming) + " (NaN when the window is empty)";

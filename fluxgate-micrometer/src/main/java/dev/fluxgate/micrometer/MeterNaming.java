@@ -36,13 +36,18 @@ package dev.fluxgate.micrometer;
  *   <tr><td>fluxgate.bulkhead.{max.thread.pool.size, active.thread.count, available.thread.count,
  *       queue.depth, queue.capacity}</td><td>resilience4j.bulkhead.(the same)</td>
  *       <td>gauges of a thread-pool bulkhead</td></tr>
+ *   <tr><td>fluxgate.ratelimiter.available.permissions</td><td>resilience4j.ratelimiter.available.permissions</td>
+ *       <td>gauge (negative while callers wait for permits reserved ahead)</td></tr>
  * </table>
  *
  * <p>Under both presets, {@code fluxgate.retry.retries} (attempts after the first),
  * {@code fluxgate.bulkhead.calls} ({@code kind} = permitted, rejected) and
- * {@code fluxgate.bulkhead.thread.pool.rejected.calls} count what Resilience4j does not publish, and so do
- * the meters of the patterns Resilience4j does not have: {@code fluxgate.retry.budget.*} (a retry budget),
- * {@code fluxgate.retry.budget.exhausted.calls} (a retry with a budget) and {@code fluxgate.hedge.*}.
+ * {@code fluxgate.bulkhead.thread.pool.rejected.calls}, {@code fluxgate.ratelimiter.calls} ({@code kind} =
+ * permitted, rejected), {@code fluxgate.ratelimiter.wait.time} (seconds callers were told to wait for
+ * permits) and {@code fluxgate.ratelimiter.keys} (keys a per-key limiter tracks) count what Resilience4j
+ * does not publish, and so do the meters of the patterns Resilience4j does not have:
+ * {@code fluxgate.retry.budget.*} (a retry budget), {@code fluxgate.retry.budget.exhausted.calls} (a retry
+ * with a budget) and {@code fluxgate.hedge.*}.
  */
 public enum MeterNaming {
     /** {@code fluxgate.circuitbreaker.*}, rates as ratios from 0 to 1. */
@@ -70,6 +75,10 @@ public enum MeterNaming {
 
     String bulkheadMax() {
         return root + ".bulkhead.max.allowed.concurrent.calls";
+    }
+
+    String rateLimiterAvailable() {
+        return root + ".ratelimiter.available.permissions";
     }
 
     /** Thread-pool bulkhead meters: {@code suffix} is e.g. {@code queue.depth}. */

@@ -2,6 +2,7 @@ package dev.fluxgate.micrometer;
 
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.Hedge;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Retry;
 import dev.fluxgate.RetryBudget;
 import dev.fluxgate.ThreadPoolBulkhead;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Meters for retries and bulkheads. They read the policies' own lifetime counters (lock-free sums),
+ * Meters for retries, bulkheads and rate limiters. They read the policies' own lifetime counters (lock-free sums),
  * so binding adds nothing to the call path; every meter holds its policy weakly.
  */
 final class PolicyMeters implements MeterBinding {
@@ -123,6 +124,40 @@ final class PolicyMeters implements MeterBinding {
         m.add(FunctionCounter.builder(rejected, pool, ThreadPoolBulkhead::rejectedCalls).tags(m.tags)
                 .description(MeterDescriptions.POOL_REJECTED).register(registry));
         return m;
+    }
+
+    static final String RATE_LIMITER_CALLS = "fluxgate.ratelimiter.calls";
+    static final String RATE_LIMITER_WAIT = "fluxgate.ratelimiter.wait.time";
+    static final String RATE_LIMITER_KEYS = "fluxgate.ratelimiter.keys";
+
+    static MeterBinding bind(RateLimiter limiter, MeterRegistry registry, MeterNaming naming, Tags userTags) {
+        PolicyMeters m = new PolicyMeters(registry, limiter.name(), userTags);
+        m.removeEarlier(List.of(naming.rateLimiterAvailable(), RATE_LIMITER_CALLS, RATE_LIMITER_WAIT));
+        m.gauge(naming.rateLimiterAvailable(), limiter, RateLimiter::availablePermits,
+                MeterDescriptions.RATE_LIMITER_AVAILABLE);
+        m.limiterCounts(limiter, RateLimiter::permittedCalls, RateLimiter::rejectedCalls,
+                r -> r.totalWaitTime().toNanos() / 1e9);
+        return m;
+    }
+
+    static MeterBinding bind(RateLimiter.PerKey<?> limiter, MeterRegistry registry, Tags userTags) {
+        PolicyMeters m = new PolicyMeters(registry, limiter.name(), userTags);
+        m.removeEarlier(List.of(RATE_LIMITER_KEYS, RATE_LIMITER_CALLS, RATE_LIMITER_WAIT));
+        m.gauge(RATE_LIMITER_KEYS, limiter, RateLimiter.PerKey::size, MeterDescriptions.RATE_LIMITER_KEYS);
+        m.limiterCounts(limiter, RateLimiter.PerKey::permittedCalls, RateLimiter.PerKey::rejectedCalls,
+                r -> r.totalWaitTime().toNanos() / 1e9);
+        return m;
+    }
+
+    /** Calls by kind and the total wait: one family for single and per-key limiters alike. */
+    private <T> void limiterCounts(T limiter, ToDoubleFunction<T> permitted, ToDoubleFunction<T> rejected,
+            ToDoubleFunction<T> waitSeconds) {
+        add(FunctionCounter.builder(RATE_LIMITER_CALLS, limiter, permitted).tags(tags).tag("kind", "permitted")
+                .description(MeterDescriptions.RATE_LIMITER_CALLS).register(registry));
+        add(FunctionCounter.builder(RATE_LIMITER_CALLS, limiter, rejected).tags(tags).tag("kind", "rejected")
+                .description(MeterDescriptions.RATE_LIMITER_CALLS).register(registry));
+        add(FunctionCounter.builder(RATE_LIMITER_WAIT, limiter, waitSeconds).tags(tags).baseUnit("seconds")
+                .description(MeterDescriptions.RATE_LIMITER_WAIT).register(registry));
     }
 
     private void removeEarlier(List<String> names) {

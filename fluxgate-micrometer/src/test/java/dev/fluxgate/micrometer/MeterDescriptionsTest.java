@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Retry;
 import dev.fluxgate.ThreadPoolBulkhead;
 import dev.fluxgate.Tripper;
@@ -49,6 +50,8 @@ class MeterDescriptionsTest {
         meters.bind(dev.fluxgate.Hedge.builder("search").build(), registry);
         meters.bind(Bulkhead.of("payments", 2), registry);
         meters.bind(pool, registry);
+        meters.bind(RateLimiter.of("payments", 10, Duration.ofSeconds(1)), registry);
+        meters.bind(RateLimiter.perKey(RateLimiter.builder("tenants")).build(), registry);
     }
 
     private static Map<String, Set<String>> descriptionsByName(MeterRegistry registry) {
@@ -66,7 +69,9 @@ class MeterDescriptionsTest {
             Map<String, Set<String>> descriptions = descriptionsByName(prometheus);
             assertThat(descriptions).containsKeys(naming.calls(), naming.state(), naming.retryCalls(),
                     naming.slowCallRate(), BreakerMeters.TRANSITIONS, "fluxgate.bulkhead.calls",
-                    "fluxgate.retry.budget.retries", "fluxgate.retry.budget.exhausted.calls", "fluxgate.hedge.calls");
+                    "fluxgate.retry.budget.retries", "fluxgate.retry.budget.exhausted.calls", "fluxgate.hedge.calls",
+                    naming.rateLimiterAvailable(), "fluxgate.ratelimiter.calls", "fluxgate.ratelimiter.wait.time",
+                    "fluxgate.ratelimiter.keys");
             descriptions.forEach((name, texts) -> assertThat(texts).as(name).hasSize(1)
                     .allSatisfy(text -> assertThat(text).isNotBlank().isNotEqualTo("null")));
         }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.Hedge;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.RetryBudget;
 import dev.fluxgate.ThreadPoolBulkhead;
+import dev.fluxgate.test.ManualTicker;
+import java.time.Duration;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Arrays;
@@ -189,5 +192,59 @@ class PolicyMetersTest {
             assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo(true);
             assertThat(queued.get(10, TimeUnit.SECONDS)).isEqualTo("queued");
         }
+    }
+
+    @Test
+    void rateLimiterPermitsCallsAndWaitsAreScraped() throws Exception {
+        ManualTicker ticker = new ManualTicker();
+        RateLimiter limiter = RateLimiter.builder("api").rate(10, Duration.ofSeconds(1)).burst(2).ticker(ticker)
+                .maxWait(Duration.ofMillis(500)).sleeper(nanos -> ticker.advance(Duration.ofNanos(nanos))).build();
+        MeterBinding binding = CircuitBreakerMeters.create().withTags("app", "shop").bind(limiter, prometheus);
+        assertThat(sample("fluxgate_ratelimiter_available_permissions{app=\"shop\",name=\"api\"}")).isEqualTo("2.0");
+        limiter.acquire(2);
+        limiter.acquire(); // waits 100 ms
+        assertThat(limiter.tryAcquire()).isFalse();
+
+        assertThat(sample("fluxgate_ratelimiter_available_permissions{app=\"shop\",name=\"api\"}")).isEqualTo("0.0");
+        assertThat(sample("fluxgate_ratelimiter_calls_total{app=\"shop\",kind=\"permitted\",name=\"api\"}")).isEqualTo("2.0");
+        assertThat(sample("fluxgate_ratelimiter_calls_total{app=\"shop\",kind=\"rejected\",name=\"api\"}")).isEqualTo("1.0");
+        assertThat(sample("fluxgate_ratelimiter_wait_time_seconds_total{app=\"shop\",name=\"api\"}")).isEqualTo("0.1");
+        binding.close();
+        assertThat(prometheus.getMeters()).isEmpty();
+    }
+
+    @Test
+    void resilience4jPresetNamesTheAvailablePermitsAsResilience4jDoes() {
+        RateLimiter limiter = RateLimiter.of("api", 5, Duration.ofSeconds(1));
+        CircuitBreakerMeters.create().withNaming(MeterNaming.RESILIENCE4J).bind(limiter, prometheus);
+        assertThat(sample("resilience4j_ratelimiter_available_permissions{name=\"api\"}")).isEqualTo("5.0");
+    }
+
+    @Test
+    void aPerKeyLimiterHasOneSetOfMetersForAllItsKeys() {
+        RateLimiter.PerKey<String> perTenant = RateLimiter.perKey(RateLimiter.builder("tenants")
+                .rate(1, Duration.ofSeconds(1))).build();
+        CircuitBreakerMeters.create().bind(perTenant, prometheus);
+        perTenant.tryAcquire("a");
+        perTenant.tryAcquire("a");
+        perTenant.tryAcquire("b");
+        assertThat(sample("fluxgate_ratelimiter_keys{name=\"tenants\"}")).isEqualTo("2.0");
+        assertThat(sample("fluxgate_ratelimiter_calls_total{kind=\"permitted\",name=\"tenants\"}")).isEqualTo("2.0");
+        assertThat(sample("fluxgate_ratelimiter_calls_total{kind=\"rejected\",name=\"tenants\"}")).isEqualTo("1.0");
+        assertThat(prometheus.scrape()).as("no meter per key").doesNotContain("\"a\"", "\"b\"");
+    }
+
+    @Test
+    void aRegistryOfRateLimitersIsFollowedAndARemovedLimiterLosesItsMeters() {
+        Registry<RateLimiter, RateLimiter.Builder> limiters = Registry.ofRateLimiters();
+        limiters.get("early");
+        MeterBinding binding = CircuitBreakerMeters.create().bindRateLimiters(limiters, prometheus);
+        limiters.get("late").tryAcquire();
+        assertThat(sample("fluxgate_ratelimiter_calls_total{kind=\"permitted\",name=\"late\"}")).isEqualTo("1.0");
+        assertThat(sample("fluxgate_ratelimiter_available_permissions{name=\"early\"}")).isEqualTo("100.0");
+        limiters.remove("late");
+        assertThat(prometheus.scrape()).doesNotContain("name=\"late\"");
+        binding.close();
+        assertThat(prometheus.getMeters()).isEmpty();
     }
 }

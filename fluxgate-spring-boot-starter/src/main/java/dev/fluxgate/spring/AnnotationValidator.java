@@ -23,7 +23,8 @@ final class AnnotationValidator implements SmartInitializingSingleton {
     private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(
             dev.fluxgate.spring.annotation.CircuitBreaker.class, dev.fluxgate.spring.annotation.Retry.class,
             dev.fluxgate.spring.annotation.Bulkhead.class, dev.fluxgate.spring.annotation.Timeout.class,
-            dev.fluxgate.spring.annotation.Hedge.class);
+            dev.fluxgate.spring.annotation.Hedge.class,
+            dev.fluxgate.spring.annotation.RateLimiter.class);
 
     private final ConfigurableListableBeanFactory beanFactory;
 
@@ -61,6 +62,9 @@ final class AnnotationValidator implements SmartInitializingSingleton {
             }
             if (annotation(user, method, dev.fluxgate.spring.annotation.Bulkhead.class) != null) {
                 Invocations.requireOperators(Invocations.kindOf(method, "Bulkhead"), false, "Bulkhead", method);
+            }
+            if (annotation(user, method, dev.fluxgate.spring.annotation.RateLimiter.class) != null) {
+                Invocations.requireOperators(Invocations.kindOf(method, "RateLimiter"), false, "RateLimiter", method);
             }
             if (annotation(user, method, dev.fluxgate.spring.annotation.Timeout.class) != null) {
                 Invocations.Kind kind = Invocations.kindOf(method, "Timeout");

@@ -152,13 +152,22 @@ final class BreakerSettings {
         Sourced<WindowType> type = pickType("window", p -> p.window() == null ? null
                 : p.window().type() != null ? p.window().type()
                 : p.window().size() != null ? WindowType.COUNT
-                : p.window().span() != null ? WindowType.TIME : null);
+                : p.window().span() != null ? WindowType.TIME
+                : p.window().halfLife() != null ? WindowType.DECAYING : null);
         if (type == null) {
             Sourced<Duration> bucket = pick("window.bucket", p -> p.window() == null ? null : p.window().bucket());
             if (bucket != null) {
                 throw new InvalidPropertyException(bucket.property(), "a bucket needs a time window: set window.span");
             }
             return null;
+        }
+        if (type.value() == WindowType.DECAYING) {
+            Sourced<Duration> halfLife = pick("window.half-life", p -> p.window() == null ? null : p.window().halfLife());
+            if (halfLife == null) {
+                throw new InvalidPropertyException(type.property() + ".half-life",
+                        "a decaying window needs a half-life, e.g. 10s");
+            }
+            return check(halfLife, () -> Window.decaying(halfLife.value()));
         }
         if (type.value() == WindowType.COUNT) {
             Sourced<Integer> size = pick("window.size", p -> p.window() == null ? null : p.window().size());

@@ -3,6 +3,7 @@ package dev.fluxgate.spring;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.Hedge;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.Timeout;
@@ -25,9 +26,11 @@ import org.springframework.context.annotation.Configuration;
  * {@code fluxgate.retry}, {@code fluxgate.bulkhead} and {@code fluxgate.timeout} configure (built at
  * startup too), and the aspects behind
  * {@link dev.fluxgate.spring.annotation.CircuitBreaker}, {@link dev.fluxgate.spring.annotation.Retry},
- * {@link dev.fluxgate.spring.annotation.Bulkhead} and {@link dev.fluxgate.spring.annotation.Timeout}; likewise
- * a {@link Registry} of hedges ({@code fluxgate.hedge}) behind {@link dev.fluxgate.spring.annotation.Hedge},
- * and the retry budgets of {@code fluxgate.retry.budgets} that retries name with {@code budget}.
+ * {@link dev.fluxgate.spring.annotation.Bulkhead} and {@link dev.fluxgate.spring.annotation.Timeout}; likewise a
+ * registry of rate limiters configured by {@code fluxgate.ratelimiter} and the aspect behind
+ * {@link dev.fluxgate.spring.annotation.RateLimiter}; a {@link Registry} of hedges ({@code fluxgate.hedge}) behind
+ * {@link dev.fluxgate.spring.annotation.Hedge}; and the retry budgets of {@code fluxgate.retry.budgets} that
+ * retries name with {@code budget}.
  * An unknown key under {@code fluxgate.*} stops the application with the closest valid key named; a
  * configured instance that no annotation or bean uses is logged as a warning (a typo in a name).
  *
@@ -41,7 +44,8 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration
 @EnableConfigurationProperties({FluxgateCircuitBreakerProperties.class, FluxgatePatternProperties.Retries.class,
         FluxgatePatternProperties.Bulkheads.class, FluxgatePatternProperties.Timeouts.class,
-        FluxgatePatternProperties.Hedges.class})
+        FluxgatePatternProperties.Hedges.class,
+        FluxgatePatternProperties.RateLimiters.class})
 public class FluxgateAutoConfiguration {
 
     /** Creates the configuration (called by Spring). */
@@ -161,6 +165,27 @@ public class FluxgateAutoConfiguration {
     }
 
     /**
+     * The rate limiters, with the core's defaults (100 per second); {@code fluxgate.ratelimiter.instances.<name>}
+     * applies on top of them to the limiter of that name.
+     *
+     * @return the registry
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public Registry<RateLimiter, RateLimiter.Builder> fluxgateRateLimiterRegistry() {
+        return Registry.ofRateLimiters();
+    }
+
+    /** The rate limiters of the registry with the instance properties applied; builds the configured ones now. */
+    @Bean
+    ConfiguredRateLimiters fluxgateConfiguredRateLimiters(Registry<RateLimiter, RateLimiter.Builder> registry,
+            FluxgatePatternProperties.RateLimiters properties) {
+        ConfiguredRateLimiters limiters = new ConfiguredRateLimiters(registry, properties);
+        limiters.initialize();
+        return limiters;
+    }
+
+    /**
      * The hedges, with the core's defaults (2 attempts, the second after 100 ms);
      * {@code fluxgate.hedge.instances.<name>} applies on top of them to the hedge of that name.
      *
@@ -221,6 +246,12 @@ public class FluxgateAutoConfiguration {
         @ConditionalOnMissingBean
         HedgeAspect fluxgateHedgeAspect(ConfiguredHedges hedges) {
             return new HedgeAspect(hedges::hedge);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        RateLimiterAspect fluxgateRateLimiterAspect(ConfiguredRateLimiters limiters) {
+            return new RateLimiterAspect(limiters::rateLimiter);
         }
     }
 }

@@ -113,7 +113,7 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
      *
      * @param baseConfig the config under {@code configs} this instance starts from (instances only);
      *     {@code configs.default} applies below it in any case
-     * @param window the sliding window: a count of calls or a span of time
+     * @param window the sliding window: a count of calls, a span of time, or a decaying half-life
      * @param recordExceptions class names of the exceptions that count as failures (subclasses
      *     included); when unset, every exception counts
      * @param ignoreExceptions class names of exceptions that never count, even when recorded above
@@ -147,14 +147,18 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
     /**
      * The sliding window.
      *
-     * @param type {@code count} or {@code time}; implied by {@code size} or {@code span} when unset
+     * @param type {@code count}, {@code time} or {@code decaying}; implied by {@code size}, {@code span} or
+     *     {@code half-life} when unset
      * @param size the number of calls a count window holds (built-in default 100); when no layer
      *     sets a tripper and the size is below 100, the default tripper becomes
      *     {@code minRequests(size) and failureRate(0.5)} (the built-in one could never fire)
      * @param span how far back a time window reaches
      * @param bucket the bucket width of a time window (default: span / 60, at least 1 ms)
+     * @param halfLife how long it takes a call's weight to halve in a decaying window
+     *     ({@code Window.decaying}); {@code tripper.min-requests} then compares the effective (weighted)
+     *     count of calls
      */
-    public record WindowProperties(WindowType type, Integer size, Duration span, Duration bucket) {
+    public record WindowProperties(WindowType type, Integer size, Duration span, Duration bucket, Duration halfLife) {
     }
 
     /** The kinds of window. */
@@ -162,7 +166,9 @@ public record FluxgateCircuitBreakerProperties(Map<String, BreakerProperties> co
         /** The last {@code size} calls. */
         COUNT,
         /** The calls of the last {@code span}. */
-        TIME
+        TIME,
+        /** Every call, weighted {@code 2^(-age / half-life)}: {@code Window.decaying(half-life)}. */
+        DECAYING
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.fluxgate.spring;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.Hedge;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.micrometer.CircuitBreakerMeters;
@@ -19,7 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Binds Fluxgate's breakers, retries and bulkheads to Micrometer when {@code fluxgate-micrometer} and
+ * Binds Fluxgate's breakers, retries, bulkheads and rate limiters to Micrometer when {@code fluxgate-micrometer} and
  * Micrometer are present: as {@link MeterBinder} beans, which Spring Boot binds to every
  * {@link MeterRegistry} bean, so nothing is bound when the application has none. Each registry is
  * followed: breakers, retries and bulkheads created later are bound when created, and one removed from
@@ -104,5 +105,18 @@ public class FluxgateMetricsAutoConfiguration {
     @Bean
     MeterBinder fluxgateRetryBudgetMeterBinder(CircuitBreakerMeters meters, ConfiguredPatterns patterns) {
         return meterRegistry -> patterns.budgets().values().forEach(b -> meters.bind(b, meterRegistry));
+    }
+
+    /**
+     * The rate limiters' meters.
+     *
+     * @param meters the meter factory
+     * @param limiters the rate limiters
+     * @return a binder that follows the registry
+     */
+    @Bean
+    public MeterBinder fluxgateRateLimiterMeterBinder(CircuitBreakerMeters meters,
+            Registry<RateLimiter, RateLimiter.Builder> limiters) {
+        return meterRegistry -> meters.bindRateLimiters(limiters, meterRegistry);
     }
 }

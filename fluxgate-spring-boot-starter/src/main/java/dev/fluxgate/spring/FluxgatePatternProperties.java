@@ -7,8 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Properties of the patterns beside the breaker: {@code fluxgate.retry}, {@code fluxgate.bulkhead},
- * {@code fluxgate.timeout} and {@code fluxgate.hedge}, each with {@code instances.<name>.*}, and the retry
- * budgets that retries share, {@code fluxgate.retry.budgets.<name>.*}. A name the annotations use but
+ * {@code fluxgate.timeout}, {@code fluxgate.ratelimiter} and {@code fluxgate.hedge}, each with
+ * {@code instances.<name>.*}, and the retry budgets that retries share, {@code fluxgate.retry.budgets.<name>.*}.
+ * A name the annotations use but
  * the properties do not list gets the core's defaults. Invalid values fail the application at
  * startup, naming the property.
  */
@@ -155,6 +156,36 @@ public final class FluxgatePatternProperties {
      * @param duration how long a call may take (default 1 s)
      */
     public record TimeoutProperties(Duration duration) {
+    }
+
+    /**
+     * Rate limiters under {@code fluxgate.ratelimiter.instances.<name>}.
+     *
+     * @param instances rate limiters by name, built at startup
+     */
+    @ConfigurationProperties(prefix = "fluxgate.ratelimiter", ignoreUnknownFields = false)
+    public record RateLimiters(Map<String, RateLimiterProperties> instances) {
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances rate limiters by name; null when none are configured
+         */
+        public RateLimiters {
+            instances = instances == null ? Map.of() : Map.copyOf(instances);
+        }
+    }
+
+    /**
+     * One rate limiter.
+     *
+     * @param permits permits earned per period (default 100; with {@code period}, the rate)
+     * @param period the period (default 1 s)
+     * @param burst the most permits held at once (default: {@code permits})
+     * @param shape smooth (permits evenly spaced, the default), or a period's permits at once at its start
+     * @param maxWait how long a call waits for a permit (default 0: reject at once)
+     */
+    public record RateLimiterProperties(Integer permits, Duration period, Integer burst,
+            dev.fluxgate.RateLimiter.Shape shape, Duration maxWait) {
     }
 
     /**

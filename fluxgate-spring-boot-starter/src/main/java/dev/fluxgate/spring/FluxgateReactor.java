@@ -3,11 +3,13 @@ package dev.fluxgate.spring;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.Hedge;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Retry;
 import dev.fluxgate.Timeout;
 import dev.fluxgate.reactor.BulkheadOperator;
 import dev.fluxgate.reactor.CircuitBreakerOperator;
 import dev.fluxgate.reactor.HedgeOperator;
+import dev.fluxgate.reactor.RateLimiterOperator;
 import dev.fluxgate.reactor.RetryOperator;
 import dev.fluxgate.reactor.TimeoutOperator;
 import java.util.function.Function;
@@ -45,5 +47,15 @@ final class FluxgateReactor {
 
     static Mono<Object> timeout(Mono<Object> mono, Timeout timeout) {
         return mono.transformDeferred(TimeoutOperator.<Object>of(timeout));
+    }
+
+    static Mono<Object> rateLimiter(Mono<Object> mono, RateLimiter limiter) {
+        RateLimiterOperator<Object> operator = RateLimiterOperator.of(limiter);
+        return mono.transformDeferred(operator);
+    }
+
+    static Flux<Object> rateLimiter(Flux<Object> flux, RateLimiter limiter) {
+        RateLimiterOperator<Object> operator = RateLimiterOperator.of(limiter);
+        return flux.transformDeferred(operator);
     }
 }

@@ -31,7 +31,7 @@ import org.springframework.util.ReflectionUtils;
  * Warns, once the singletons exist, about each configured instance that no annotation and no bean
  * uses: {@code instances.paymnets} next to {@code @CircuitBreaker(name = "payments")} means the
  * annotated calls run through a second breaker with the defaults while the configured one idles.
- * Likewise for retries, bulkheads and timeouts, and for a config no instance names as its base.
+ * Likewise for retries, bulkheads, timeouts and rate limiters, and for a config no instance names as its base.
  *
  * <p>Only a warning: code may get a breaker from the {@code CircuitBreakerRegistry} by name, which
  * nothing can see at startup.
@@ -43,7 +43,8 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
     private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(
             dev.fluxgate.spring.annotation.CircuitBreaker.class, dev.fluxgate.spring.annotation.Retry.class,
             dev.fluxgate.spring.annotation.Bulkhead.class, dev.fluxgate.spring.annotation.Timeout.class,
-            dev.fluxgate.spring.annotation.Hedge.class);
+            dev.fluxgate.spring.annotation.Hedge.class,
+            dev.fluxgate.spring.annotation.RateLimiter.class);
 
     private final ConfigurableListableBeanFactory beanFactory;
     private final FluxgateCircuitBreakerProperties breakers;
@@ -106,6 +107,14 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
                 warnings.add("Fluxgate: fluxgate.retry.budgets." + budget + " is configured, but no retry under"
                         + " fluxgate.retry.instances names it as its budget, so it limits nothing.");
             }
+        }
+        FluxgatePatternProperties.RateLimiters rateLimiters =
+                beanFactory.getBeanProvider(FluxgatePatternProperties.RateLimiters.class).getIfAvailable();
+        if (rateLimiters != null) {
+            unused(warnings, "fluxgate.ratelimiter.instances", rateLimiters.instances().keySet(),
+                    annotated.getOrDefault(dev.fluxgate.spring.annotation.RateLimiter.class, Set.of()),
+                    beanNames(dev.fluxgate.RateLimiter.class, dev.fluxgate.RateLimiter::name), "@RateLimiter",
+                    "RateLimiter");
         }
         Set<String> bases = new TreeSet<>();
         breakers.instances().values().forEach(i -> {
@@ -183,6 +192,8 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
         add(names, dev.fluxgate.spring.annotation.Bulkhead.class, element, dev.fluxgate.spring.annotation.Bulkhead::name);
         add(names, dev.fluxgate.spring.annotation.Timeout.class, element, dev.fluxgate.spring.annotation.Timeout::name);
         add(names, dev.fluxgate.spring.annotation.Hedge.class, element, dev.fluxgate.spring.annotation.Hedge::name);
+        add(names, dev.fluxgate.spring.annotation.RateLimiter.class, element,
+                dev.fluxgate.spring.annotation.RateLimiter::name);
     }
 
     private static <A extends Annotation> void add(Map<Class<? extends Annotation>, Set<String>> names, Class<A> type,
