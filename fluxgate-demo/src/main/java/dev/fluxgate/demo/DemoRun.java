@@ -5,8 +5,13 @@ import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.Durations;
 import dev.fluxgate.HealthReport;
+import dev.fluxgate.Hedge;
+import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Resilience;
 import dev.fluxgate.Retry;
+import dev.fluxgate.RetryAfter;
+import dev.fluxgate.RetryBudget;
+import dev.fluxgate.RetryListener;
 import dev.fluxgate.Timeout;
 import dev.fluxgate.Tracker;
 import dev.fluxgate.micrometer.CircuitBreakerMeters;
@@ -50,7 +55,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One demo run: two twin flaky services, the same load sent to both at the same moments, one
- * client through a circuit breaker (with a timeout) and one without, a live timeline, the
+ * client through Fluxgate's pipeline (retry with a budget and the server's Retry-After, hedge,
+ * circuit breaker, rate limiter, bulkhead, timeout) and one without, a live timeline, the
  * dashboard, and at the end the summary table, the HTML report and a trace of the unprotected
  * calls for {@code --trace}.
  *
@@ -72,6 +78,11 @@ public final class DemoRun {
 
     /** Calls the protected client may have in flight at once. */
     static final int BULKHEAD = 20;
+
+    /** The retry budget's parameters: retries may add 10% to the first attempts, plus 1 a second, at most 5 saved up. */
+    static final double BUDGET_RATIO = 0.1;
+    static final double BUDGET_PER_SECOND = 1;
+    static final int BUDGET_TOKENS = 5;
 
     private final Cli.Options options;
     private final Timeline timeline;
@@ -132,8 +143,11 @@ public final class DemoRun {
         AtomicReference<Instant> startedAt = new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicReference<HealthReport> health = new AtomicReference<>();
-        LongAdder retries = new LongAdder();
+        LongAdder outageRetries = new LongAdder();
+        LongAdder outageRetriesHeldBack = new LongAdder();
         List<String> notes = notes(scenario, timeout);
+        Scenario.Phase outage = scenario.phase(Scenario.OUTAGE);
+        int quota = Scenario.quota(scenario.rate());
 
         try (FlakyService withService = FlakyService.start(scenario);
                 FlakyService withoutService = FlakyService.start(scenario);
@@ -151,21 +165,54 @@ public final class DemoRun {
                                 "to", t.to().name(), "reason", t.reason())));
                     })
                     .build();
-            // The recommended order, outermost first: every retry goes through the breaker, the breaker
-            // counts timeouts, the bulkhead caps calls in flight, the timeout bounds one attempt.
+            // Retries may add 10% to the calls (plus 1 a second): a failing service is not sent twice the load.
+            RetryBudget budget = RetryBudget.builder("inventory")
+                    .ratio(BUDGET_RATIO).minRetriesPerSecond(BUDGET_PER_SECOND).maxTokens(BUDGET_TOKENS)
+                    .build();
+            long budgetBuilt = System.nanoTime();
             Retry retry = Retry.builder("inventory")
                     .maxAttempts(2)
                     .backoff(Backoff.exponential(Duration.ofMillis(50), 2.0, Duration.ofMillis(200)).withFullJitter())
                     .retryOn(Tracker.typeOf(IOException.class, TimeoutException.class))
-                    .retryOnResult(r -> r instanceof HttpResponse<?> response && response.statusCode() >= 500)
+                    .retryOnResult(r -> r instanceof HttpResponse<?> response
+                            && (response.statusCode() >= 500 || RetryAfter.asksToWait(response.statusCode())))
+                    .delayFrom(RetryAfter.httpResponse())   // a 429's Retry-After: wait at least that long
+                    .maxDelay(Duration.ofSeconds(2))
+                    .budget(budget)
                     .random(new Random(options.seed() + 1))
                     .build();
+            // A second attempt when the first is slower than 95% of recent calls: the slow tail waits no more.
+            Hedge hedge = Hedge.builder("inventory").maxAttempts(2).percentileDelay(0.95, Duration.ofMillis(100)).build();
+            // The service's quota, kept on this side: over it a fast local rejection, not a 429.
+            RateLimiter limiter = RateLimiter.builder("inventory").rate(quota, Duration.ofSeconds(1)).burst(quota / 4)
+                    .build();
             Bulkhead bulkhead = Bulkhead.of("inventory", BULKHEAD);
-            Resilience pipeline = Resilience.of(retry, breaker, bulkhead, Timeout.of(timeout));
-            health.set(HealthReport.of(List.of(breaker), List.of(bulkhead)));
+            // The recommended order, outermost first: every retry goes through the hedge and the breaker,
+            // each hedged attempt takes its own breaker permit, rate permit, bulkhead slot and timeout, the
+            // breaker counts timeouts, the timeout bounds one attempt.
+            Resilience pipeline = Resilience.of(retry, hedge, breaker, limiter, bulkhead, Timeout.of(timeout));
+            retry.addListener(new RetryListener() {
+                @Override
+                public void onRetry(Retry r, int attempt, @Nullable Throwable failure, Duration delay) {
+                    if (outage.contains(Duration.ofNanos(System.nanoTime() - origin.get()))) {
+                        outageRetries.increment();
+                    }
+                }
+
+                @Override
+                public void onBudgetExhausted(Retry r, int attempts, @Nullable Throwable lastFailure) {
+                    if (outage.contains(Duration.ofNanos(System.nanoTime() - origin.get()))) {
+                        outageRetriesHeldBack.increment();
+                    }
+                }
+            });
+            health.set(HealthReport.of(List.of(breaker), List.of(bulkhead), List.of(limiter)));
             CircuitBreakerMeters meters = CircuitBreakerMeters.create();
             meters.bind(breaker, registry);
             meters.bind(retry, registry);
+            meters.bind(budget, registry);
+            meters.bind(hedge, registry);
+            meters.bind(limiter, registry);
             meters.bind(bulkhead, registry);
             bindMeters(registry, with, withService, without, withoutService);
 
@@ -176,12 +223,9 @@ public final class DemoRun {
                 HttpClient withClient = client(httpThreads);
                 HttpClient withoutClient = client(httpThreads);
                 LoadGenerator.Caller protectedCaller = i -> {
-                    AtomicInteger attempts = new AtomicInteger();
+                    AtomicInteger attempts = new AtomicInteger(); // retries and hedges: fresh draws of the plan
                     return pipeline.<HttpResponse<Void>>callAsync(() -> {
                         int attempt = attempts.getAndIncrement();
-                        if (attempt > 0) {
-                            retries.increment();
-                        }
                         return withClient.sendAsync(HttpRequest.newBuilder(withService.uri(i, attempt)).GET().build(),
                                 HttpResponse.BodyHandlers.discarding());
                     }).thenApply(HttpResponse::statusCode);
@@ -216,7 +260,13 @@ public final class DemoRun {
                 httpThreads.shutdownNow();
             }
 
-            Summary result = Summary.of(scenario, with, withService, without, withoutService, retries.sum());
+            double budgetSeconds = (System.nanoTime() - budgetBuilt) / 1e9;
+            Summary result = Summary.of(scenario, with, withService, without, withoutService, new Summary.Pipeline(
+                    retry.retries(), outageRetries.sum(), outageRetriesHeldBack.sum(), budget.admittedRetries(),
+                    // The budget's own bound: saved-up tokens, a share of every first attempt, the floor per second.
+                    (long) Math.floor(BUDGET_TOKENS + BUDGET_RATIO * scenario.calls()
+                            + BUDGET_PER_SECOND * budgetSeconds + 1e-6),
+                    hedge.hedgedAttempts(), hedge.hedgeWins(), limiter.rejectedCalls(), quota));
             summary.set(result);
             timeline.line("");
             timeline.heading("Summary: the same " + scenario.calls() + " calls, with and without Fluxgate");
@@ -307,8 +357,9 @@ public final class DemoRun {
     private Map<String, Object> data(Scenario scenario, RunRecorder with, RunRecorder without, @Nullable Summary summary,
             List<String> notes, @Nullable Instant startedAt) {
         String subtitle = String.format(Locale.ROOT, "A real HTTP service on 127.0.0.1 went through %s over %s. Two clients"
-                + " sent it the same %d calls (%d a second) at the same moments: one through Fluxgate (retry,"
-                + " circuit breaker, bulkhead, timeout), one without. Seed %d%s.",
+                + " sent it the same %d calls (%d a second, three times that in the spike) at the same moments: one"
+                + " through Fluxgate (retry with a budget, hedge, circuit breaker, rate limiter, bulkhead, timeout),"
+                + " one without. Seed %d%s.",
                 phaseList(scenario), Durations.format(scenario.duration()), scenario.calls(), scenario.rate(),
                 options.seed(), startedAt == null ? "" : ", run at " + startedAt);
         return Report.data("Fluxgate demo: a circuit breaker in front of a flaky service", subtitle,
@@ -335,11 +386,19 @@ public final class DemoRun {
                 "Both runs went at the same time, each against its own instance of the same service with the same"
                         + " fault plan: call n failed, hung or succeeded alike for both (seed " + options.seed() + ").",
                 "In the outage about half the calls hang for " + Durations.format(scenario.hang())
-                        + " and most others fail with 503; in the partial recovery about a quarter still fail.",
-                "With Fluxgate: Resilience.of(retry, breaker, bulkhead, timeout) around java.net.http sendAsync:"
-                        + " one retry on errors and timeouts (50-200 ms backoff, full jitter), at most " + BULKHEAD
+                        + " and most others fail with 503; in the partial recovery about a quarter still fail. In the"
+                        + " slow tail every 10th call answers after " + Durations.format(Duration.ofMillis(Scenario.SLOW_MILLIS))
+                        + "; in the traffic spike the load triples and the service answers "
+                        + Scenario.quota(scenario.rate()) + " requests a second, 429 with Retry-After: 1 beyond.",
+                "With Fluxgate: Resilience.of(retry, hedge, breaker, rateLimiter, bulkhead, timeout) around"
+                        + " java.net.http sendAsync: one retry on errors, timeouts and 429s (50-200 ms backoff, full"
+                        + " jitter, at least the Retry-After), within a retry budget (10% of calls + 1/s, 5 saved up);"
+                        + " a hedged second attempt after the p95 of recent latencies; "
+                        + Scenario.quota(scenario.rate()) + " requests a second; at most " + BULKHEAD
                         + " calls in flight, " + Durations.format(timeout) + " per attempt. Without: the same client"
                         + " with its defaults (no retry, no timeout).",
+                "Retries in the outage 'without a budget' are those sent plus those the budget held back: what a"
+                        + " retry without one would have tried (some would have met the open breaker).",
                 "Latency is what the caller waited, rejections included; outcomes count in the second they"
                         + " completed. 'Wasted' requests are counted by the service itself.",
                 "The same seed plans the same faults and the same jitter; counts that depend on timing (when the"
@@ -350,7 +409,7 @@ public final class DemoRun {
 
     private void banner(Scenario scenario, BreakerSettings settings, Duration timeout, FlakyService service,
             Dashboard dashboard) {
-        timeline.heading("Fluxgate demo: a circuit breaker in front of a flaky HTTP service");
+        timeline.heading("Fluxgate demo: a circuit breaker and friends in front of a flaky HTTP service");
         StringBuilder phases = new StringBuilder();
         for (Scenario.Phase p : scenario.phases()) {
             if (phases.length() > 0) {
@@ -360,15 +419,19 @@ public final class DemoRun {
                     .append(Durations.format(p.end()));
         }
         timeline.line("  service    " + "http://127.0.0.1:" + service.port() + "/inventory/{n}" + " (the unprotected client has a twin)");
-        timeline.line("  scenario   " + phases + "; in the outage calls fail or hang "
-                + Durations.format(scenario.hang()));
-        timeline.line(String.format(Locale.ROOT, "  load       %d calls/s from each client at the same moments,"
+        timeline.line("  scenario   " + phases);
+        timeline.line("             in the outage calls fail or hang " + Durations.format(scenario.hang())
+                + "; in the slow tail every 10th call takes " + Durations.format(Duration.ofMillis(Scenario.SLOW_MILLIS))
+                + "; in the spike 3x the load against a quota of " + Scenario.quota(scenario.rate()) + "/s (429 beyond)");
+        timeline.line(String.format(Locale.ROOT, "  load       %d calls/s (3x in the spike) from each client at the same moments,"
                 + " %d calls each, seed %d", scenario.rate(), scenario.calls(), scenario.seed()));
         timeline.line("  with       breaker 'inventory': window " + settings.describe().get("window") + ", opens on "
                 + Format.percent(settings.failureRate()) + " failures of >= " + settings.minCalls() + " calls, cooldown "
                 + Durations.format(settings.cooldown()) + ", " + settings.probes() + " probes;");
-        timeline.line("             inside a retry (1 retry, jittered backoff), around a bulkhead (" + BULKHEAD
-                + " calls) and a " + Durations.format(timeout) + " timeout");
+        timeline.line("             inside a retry (1 retry, jittered backoff or Retry-After, a retry budget) and a hedge"
+                + " (p95 delay),");
+        timeline.line("             around a rate limiter (" + Scenario.quota(scenario.rate()) + "/s), a bulkhead ("
+                + BULKHEAD + " calls) and a " + Durations.format(timeout) + " timeout");
         timeline.line("  without    the same java.net.http client: no breaker, no retry, no timeout");
         timeline.line("  dashboard  " + dashboard.uri() + "   metrics " + dashboard.uri().resolve("/metrics")
                 + "   health " + dashboard.uri().resolve("/health"));

@@ -13,14 +13,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The downstream: a real HTTP service (the JDK's {@link HttpServer}) on a loopback ephemeral port,
  * answering {@code GET /inventory/{call}} as its {@link Scenario} planned for that call: 200 after a
- * short latency, 503, or a hang that ends in 504.
+ * short latency (or a long one, in the slow tail), 503, or a hang that ends in 504. In a phase with a
+ * quota it first takes a token from a bucket that refills at the quota and holds half a second of it;
+ * a request that finds none is answered {@code 429 Too Many Requests} with {@code Retry-After: 1} at once.
  *
- * <p>It counts, per phase, the requests it received and those it failed: what reached the service
- * is measured here, where it lands, not guessed by the client.
+ * <p>It counts, per phase, the requests it received, those it failed and those it refused over the
+ * quota: what reached the service is measured here, where it lands, not guessed by the client.
  *
  * <p>Thread-safe; each request runs on its own pooled thread, so hanging requests pile up the way
  * they do on a real server.
@@ -32,13 +37,21 @@ public final class FlakyService implements AutoCloseable {
     private final ExecutorService workers;
     private final AtomicLongArray received;
     private final AtomicLongArray failed;
+    private final AtomicLongArray throttled;
+    private final @Nullable Quota[] quotas;
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicInteger maxBusy = new AtomicInteger();
 
-    private FlakyService(Scenario scenario) throws IOException {
+    private FlakyService(Scenario scenario, LongSupplier clock) throws IOException {
         this.scenario = scenario;
         this.received = new AtomicLongArray(scenario.phases().size());
         this.failed = new AtomicLongArray(scenario.phases().size());
+        this.throttled = new AtomicLongArray(scenario.phases().size());
+        this.quotas = new Quota[scenario.phases().size()];
+        for (int i = 0; i < quotas.length; i++) {
+            int quota = scenario.phases().get(i).quota();
+            quotas[i] = quota == 0 ? null : new Quota(quota, clock);
+        }
         this.workers = Executors.newCachedThreadPool(Daemons.named("downstream"));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         server.createContext("/inventory/", this::handle);
@@ -59,7 +72,12 @@ public final class FlakyService implements AutoCloseable {
      * @throws IOException if the server cannot start
      */
     public static FlakyService start(Scenario scenario) throws IOException {
-        return new FlakyService(scenario);
+        return new FlakyService(scenario, System::nanoTime);
+    }
+
+    /** {@link #start(Scenario)} with the quota's bucket on {@code clock} (nanoseconds): tests freeze it. */
+    static FlakyService start(Scenario scenario, LongSupplier clock) throws IOException {
+        return new FlakyService(scenario, clock);
     }
 
     /**
@@ -118,6 +136,16 @@ public final class FlakyService implements AutoCloseable {
         return failed.get(phase);
     }
 
+    /**
+     * Requests answered 429 (over the quota) during phase {@code phase}.
+     *
+     * @param phase an index into the scenario's phases
+     * @return the requests refused over the quota in that phase
+     */
+    public long throttled(int phase) {
+        return throttled.get(phase);
+    }
+
     /** {@return the requests received in all phases} */
     public long receivedTotal() {
         long sum = 0;
@@ -153,6 +181,13 @@ public final class FlakyService implements AutoCloseable {
             int attempt = parseAttempt(exchange.getRequestURI().getQuery());
             int phase = scenario.phases().indexOf(scenario.phaseOf(index));
             received.incrementAndGet(phase);
+            Quota quota = quotas[phase];
+            if (quota != null && !quota.tryTake()) {
+                throttled.incrementAndGet(phase);
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                respond(exchange, 429, "quota exceeded");
+                return;
+            }
             Scenario.Fault fault = scenario.fault(index, attempt);
             int latency = scenario.latencyMillis(index, attempt);
             if (fault != Scenario.Fault.OK) {
@@ -180,6 +215,43 @@ public final class FlakyService implements AutoCloseable {
             }
         } finally {
             busy.decrementAndGet();
+        }
+    }
+
+    /**
+     * A token bucket of {@code perSecond} tokens a second holding half a second of them (it starts
+     * full): the service's own accounting, independent of the client's limiter.
+     */
+    private static final class Quota {
+        private final double perNano;
+        private final double capacity;
+        private final LongSupplier clock;
+        private final ReentrantLock lock = new ReentrantLock();
+        private double tokens;
+        private long last;
+
+        Quota(int perSecond, LongSupplier clock) {
+            this.perNano = perSecond / 1e9;
+            this.capacity = Math.max(1, perSecond / 2.0);
+            this.clock = clock;
+            this.tokens = capacity;
+            this.last = clock.getAsLong();
+        }
+
+        boolean tryTake() {
+            lock.lock();
+            try {
+                long now = clock.getAsLong();
+                tokens = Math.min(capacity, tokens + (now - last) * perNano);
+                last = now;
+                if (tokens < 1) {
+                    return false;
+                }
+                tokens--;
+                return true;
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

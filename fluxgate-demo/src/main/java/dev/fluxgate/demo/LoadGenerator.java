@@ -1,7 +1,6 @@
 package dev.fluxgate.demo;
 
-import dev.fluxgate.BulkheadFullException;
-import dev.fluxgate.CallNotPermittedException;
+import dev.fluxgate.RejectedException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
@@ -131,7 +130,7 @@ public final class LoadGenerator {
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof CallNotPermittedException || cause instanceof BulkheadFullException) {
+        if (cause instanceof RejectedException) { // breaker, bulkhead, rate limiter: refused locally
             return RunRecorder.Outcome.REJECTED;
         }
         if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {

@@ -30,7 +30,7 @@ public final class RunRecorder {
         FAILURE,
         /** The client gave up waiting. */
         TIMEOUT,
-        /** Refused before reaching the downstream (the breaker was open, or the bulkhead full). */
+        /** Refused before reaching the downstream (the breaker was open, the bulkhead full, no rate permit). */
         REJECTED
     }
 

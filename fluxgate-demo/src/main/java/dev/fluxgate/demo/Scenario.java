@@ -1,14 +1,16 @@
 package dev.fluxgate.demo;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
- * The script the downstream follows: four phases (healthy, an outage, a partial recovery, healthy
- * again) and, drawn once from a seeded {@link Random}, the fault of every call the load will make.
+ * The script the downstream follows: six phases (healthy, an outage, a partial recovery, healthy
+ * again, a slow tail, a traffic spike over the service's quota) and, drawn once from a seeded
+ * {@link Random}, the fault of every call the load will make.
  *
  * <p>Faults are planned per call, by the call's index, not per arriving request: both clients send
  * call {@code i} at the same moment and the downstream answers it the same way, so the protected
@@ -39,9 +41,15 @@ public final class Scenario {
      * @param hangChance chance that a call hangs
      * @param minLatencyMillis fastest answer
      * @param maxLatencyMillis slowest answer (when not hanging)
+     * @param slowEvery every {@code slowEvery}-th call of the phase (its first attempt only) is slow; 0 for none
+     * @param slowMillis how long a slow call takes to answer 200
+     * @param load calls per second in this phase, as a multiple of the scenario's rate
+     * @param quota requests per second (of this phase's calls) the service answers; beyond it, 429 with
+     *     {@code Retry-After}; 0 for no quota
      */
     public record Phase(String name, boolean healthy, Duration start, Duration end, double errorChance,
-            double hangChance, int minLatencyMillis, int maxLatencyMillis) {
+            double hangChance, int minLatencyMillis, int maxLatencyMillis, int slowEvery, int slowMillis,
+            int load, int quota) {
 
         /**
          * Validates the phase.
@@ -54,6 +62,10 @@ public final class Scenario {
          * @param hangChance chance that a call hangs
          * @param minLatencyMillis fastest answer
          * @param maxLatencyMillis slowest answer (when not hanging)
+         * @param slowEvery every {@code slowEvery}-th call of the phase is slow, 0 for none; not negative
+         * @param slowMillis how long a slow call takes
+         * @param load the rate multiple, at least 1
+         * @param quota requests per second the service answers, 0 for no quota; not negative
          */
         public Phase {
             Objects.requireNonNull(name, "name");
@@ -62,6 +74,27 @@ public final class Scenario {
             if (end.compareTo(start) <= 0) {
                 throw new IllegalArgumentException("phase " + name + " must end after it starts");
             }
+            if (slowEvery < 0 || load < 1 || quota < 0) {
+                throw new IllegalArgumentException("phase " + name + ": slowEvery and quota must be >= 0 and load >= 1,"
+                        + " were " + slowEvery + ", " + quota + ", " + load);
+            }
+        }
+
+        /**
+         * A phase at the scenario's rate, with no slow calls and no quota.
+         *
+         * @param name shown in the timeline and the report
+         * @param healthy whether the service is meant to be healthy in this phase
+         * @param start offset from the start of the run
+         * @param end offset from the start of the run (exclusive), after {@code start}
+         * @param errorChance chance that a call answers 503
+         * @param hangChance chance that a call hangs
+         * @param minLatencyMillis fastest answer
+         * @param maxLatencyMillis slowest answer (when not hanging)
+         */
+        public Phase(String name, boolean healthy, Duration start, Duration end, double errorChance,
+                double hangChance, int minLatencyMillis, int maxLatencyMillis) {
+            this(name, healthy, start, end, errorChance, hangChance, minLatencyMillis, maxLatencyMillis, 0, 0, 1, 0);
         }
 
         /**
@@ -75,6 +108,13 @@ public final class Scenario {
         }
     }
 
+    /** Phase names the summary looks up. */
+    static final String OUTAGE = "outage";
+    static final String PARTIAL_RECOVERY = "partial recovery";
+    static final String HEALTHY_AGAIN = "healthy again";
+    static final String SLOW_TAIL = "slow tail";
+    static final String TRAFFIC_SPIKE = "traffic spike";
+
     private final List<Phase> phases;
     private final Duration duration;
     private final int rate;
@@ -83,38 +123,72 @@ public final class Scenario {
     private final byte[] faults;
     private final short[] latencies;
     private final byte[] phaseOfCall;
+    private final long[] scheduled;
 
     private Scenario(Duration duration, int rate, long seed) {
         this.duration = duration;
         this.rate = rate;
         this.seed = seed;
-        this.phases = phases(duration);
+        this.phases = phases(duration, rate);
         // A hang outlives any sensible client timeout but not the run: 2 s, less on short runs.
         this.hang = Duration.ofMillis(Math.max(500, Math.min(2_000, duration.toMillis() / 15)));
-        int calls = Math.toIntExact(duration.toMillis() * rate / 1000);
+        this.scheduled = schedule(phases, rate);
+        int calls = scheduled.length;
         this.faults = new byte[calls];
         this.latencies = new short[calls];
         this.phaseOfCall = new byte[calls];
         Random random = new Random(seed);
+        int firstOfPhase = 0;
         for (int i = 0; i < calls; i++) {
             int p = phaseIndexAt(scheduledAt(i));
+            if (i > 0 && p != phaseOfCall[i - 1]) {
+                firstOfPhase = i;
+            }
             Phase phase = phases.get(p);
             double u = random.nextDouble();
             Fault fault = u < phase.hangChance() ? Fault.HANG
                     : u < phase.hangChance() + phase.errorChance() ? Fault.ERROR : Fault.OK;
             int latency = phase.minLatencyMillis()
                     + random.nextInt(phase.maxLatencyMillis() - phase.minLatencyMillis() + 1);
+            // Slow calls are keyed on the call's place in its phase, not drawn: exactly one in slowEvery,
+            // so the tail is there at every seed and run length.
+            if (phase.slowEvery() > 0 && (i - firstOfPhase) % phase.slowEvery() == phase.slowEvery() / 2) {
+                fault = Fault.OK;
+                latency = phase.slowMillis();
+            }
             faults[i] = (byte) fault.ordinal();
             latencies[i] = (short) (fault == Fault.ERROR ? Math.max(1, latency / 4) : latency);
             phaseOfCall[i] = (byte) p;
         }
     }
 
+    /** The moments of every call, in nanoseconds from the start: each phase at its own multiple of the rate. */
+    private static long[] schedule(List<Phase> phases, int rate) {
+        long[] at = new long[0];
+        int n = 0;
+        for (Phase phase : phases) {
+            long perSecond = (long) rate * phase.load();
+            long start = phase.start().toNanos();
+            long end = phase.end().toNanos();
+            // The phase's k-th call at start + k / perSecond; the first one no earlier than the phase starts.
+            long first = Math.floorDiv(start * perSecond + 999_999_999L, 1_000_000_000L);
+            for (long k = first; k * 1_000_000_000L / perSecond < end; k++) {
+                if (n == at.length) {
+                    at = Arrays.copyOf(at, Math.max(16, n * 2));
+                }
+                at[n++] = k * 1_000_000_000L / perSecond;
+            }
+        }
+        return Arrays.copyOf(at, n);
+    }
+
     /**
-     * The standard scenario: 20% healthy, 35% outage, 20% partial recovery, 25% healthy again.
+     * The standard scenario: 20% healthy, 30% outage, 12.5% partial recovery, 12.5% healthy again, 12.5%
+     * slow tail (every 10th call takes 1 s), 12.5% traffic spike (three times the rate against a quota of
+     * 1.5 times it).
      *
      * @param duration the whole run, at least 5 seconds
-     * @param rate calls per second the load makes, 1 to 1000
+     * @param rate calls per second the load makes, 1 to 1000 (three times that in the traffic spike)
      * @param seed seed of the fault plan
      * @return the scenario
      */
@@ -129,15 +203,61 @@ public final class Scenario {
         return new Scenario(duration, rate, seed);
     }
 
-    private static List<Phase> phases(Duration d) {
+    private static List<Phase> phases(Duration d, int rate) {
         Duration a = scale(d, 0.20);
-        Duration b = scale(d, 0.55);
-        Duration c = scale(d, 0.75);
+        Duration b = scale(d, 0.50);
+        Duration c = scale(d, 0.625);
+        Duration e = scale(d, 0.75);
+        Duration f = scale(d, 0.875);
         return List.of(
                 new Phase("healthy", true, Duration.ZERO, a, 0.01, 0.0, 10, 40),
-                new Phase("outage", false, a, b, 0.40, 0.50, 20, 200),
-                new Phase("partial recovery", false, b, c, 0.22, 0.04, 30, 150),
-                new Phase("healthy again", true, c, d, 0.01, 0.0, 10, 40));
+                new Phase(OUTAGE, false, a, b, 0.40, 0.50, 20, 200),
+                new Phase(PARTIAL_RECOVERY, false, b, c, 0.22, 0.04, 30, 150),
+                new Phase(HEALTHY_AGAIN, true, c, e, 0.01, 0.0, 10, 40),
+                // Slow, not failing: every 10th call answers 200 after 1 s, far above a hedge's delay.
+                new Phase(SLOW_TAIL, true, e, f, 0.01, 0.0, 10, 40, 10, SLOW_MILLIS, 1, 0),
+                // Three times the load; the service answers 1.5 times the rate and 429 beyond.
+                new Phase(TRAFFIC_SPIKE, true, f, d, 0.01, 0.0, 10, 40, 0, 0, 3, quota(rate)));
+    }
+
+    /** How long a slow call of the slow tail takes. */
+    static final int SLOW_MILLIS = 1_000;
+
+    /**
+     * The quota the service enforces in the traffic spike, in requests per second: 1.5 times the rate.
+     *
+     * @param rate the scenario's rate
+     * @return the quota
+     */
+    static int quota(int rate) {
+        return Math.max(1, rate * 3 / 2);
+    }
+
+    /**
+     * The phase called {@code name}, by index.
+     *
+     * @param name a phase's name
+     * @return its index in {@link #phases()}
+     * @throws IllegalArgumentException if there is none
+     */
+    public int indexOf(String name) {
+        for (int i = 0; i < phases.size(); i++) {
+            if (phases.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no phase " + name);
+    }
+
+    /**
+     * The phase called {@code name}.
+     *
+     * @param name a phase's name
+     * @return the phase
+     * @throws IllegalArgumentException if there is none
+     */
+    public Phase phase(String name) {
+        return phases.get(indexOf(name));
     }
 
     private static Duration scale(Duration d, double fraction) {
@@ -154,7 +274,7 @@ public final class Scenario {
         return duration;
     }
 
-    /** {@return the calls per second the load makes} */
+    /** {@return the calls per second the load makes (a phase may make a multiple of it)} */
     public int rate() {
         return rate;
     }
@@ -181,7 +301,7 @@ public final class Scenario {
      * @return the offset at which it is sent
      */
     public Duration scheduledAt(int index) {
-        return Duration.ofNanos(index * 1_000_000_000L / rate);
+        return Duration.ofNanos(scheduled[index]);
     }
 
     /**

@@ -70,6 +70,29 @@ class FlakyServiceTest {
     }
 
     @Test
+    void inTheTrafficSpikeItAnswers429WithRetryAfterOnceItsQuotaIsSpentAndCountsThem() throws Exception {
+        int spike = scenario.indexOf(Scenario.TRAFFIC_SPIKE);
+        int call = first(Scenario.Fault.OK, Scenario.TRAFFIC_SPIKE);
+        int quota = scenario.phases().get(spike).quota();
+        // Time stands still for this service's bucket: it holds half a second of the quota and never refills.
+        try (FlakyService frozen = FlakyService.start(scenario, () -> 0L)) {
+            for (int i = 0; i < quota / 2; i++) {
+                assertThat(status(frozen.uri(call))).isEqualTo(200);
+            }
+            HttpResponse<Void> refused = client.send(HttpRequest.newBuilder(frozen.uri(call)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+            assertThat(status(frozen.uri(call, 1))).as("a retry is a request like any other").isEqualTo(429);
+            assertThat(frozen.throttled(spike)).isEqualTo(2);
+            assertThat(frozen.received(spike)).isEqualTo(quota / 2 + 2);
+            // Outside the spike there is no quota.
+            assertThat(status(frozen.uri(first(Scenario.Fault.OK, "healthy")))).isEqualTo(200);
+            assertThat(frozen.throttled(0)).isZero();
+        }
+    }
+
+    @Test
     void unknownCallsAre404AndWarmUpIsNotCounted() throws Exception {
         long total = service.receivedTotal();
         assertThat(status(service.uri(scenario.calls()))).isEqualTo(404);

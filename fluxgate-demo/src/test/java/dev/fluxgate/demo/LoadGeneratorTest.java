@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fluxgate.BulkheadFullException;
 import dev.fluxgate.CallNotPermittedException;
+import dev.fluxgate.RateLimitedException;
 import dev.fluxgate.State;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
@@ -25,6 +26,10 @@ class LoadGeneratorTest {
                 .isEqualTo(RunRecorder.Outcome.REJECTED);
         assertThat(LoadGenerator.classify(null, new BulkheadFullException("inventory", "full")))
                 .isEqualTo(RunRecorder.Outcome.REJECTED);
+        assertThat(LoadGenerator.classify(null, new CompletionException(
+                new RateLimitedException("inventory", 1, Duration.ofMillis(20)))))
+                .isEqualTo(RunRecorder.Outcome.REJECTED);
+        assertThat(LoadGenerator.classify(429, null)).isEqualTo(RunRecorder.Outcome.FAILURE);
         assertThat(LoadGenerator.classify(null, new CompletionException(new TimeoutException())))
                 .isEqualTo(RunRecorder.Outcome.TIMEOUT);
         assertThat(LoadGenerator.classify(null, new HttpTimeoutException("slow")))
@@ -46,8 +51,9 @@ class LoadGeneratorTest {
         load.run();
         assertThat(load.awaitCompletion(Duration.ofSeconds(5))).isTrue();
         assertThat(sent).doesNotContain(false);
-        assertThat(recorder.count(RunRecorder.Outcome.SUCCESS)).isEqualTo(180);
-        assertThat(recorder.count(RunRecorder.Outcome.FAILURE)).isEqualTo(20);
+        int failures = (scenario.calls() + 9) / 10; // calls 0, 10, 20, ...
+        assertThat(recorder.count(RunRecorder.Outcome.SUCCESS)).isEqualTo(scenario.calls() - failures);
+        assertThat(recorder.count(RunRecorder.Outcome.FAILURE)).isEqualTo(failures);
         assertThat(recorder.inFlight()).isZero();
     }
 }

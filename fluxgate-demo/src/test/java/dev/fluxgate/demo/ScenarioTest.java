@@ -52,9 +52,10 @@ class ScenarioTest {
             Scenario s = Scenario.standard(d, 40, 1);
             List<Scenario.Phase> phases = s.phases();
             assertThat(phases).extracting(Scenario.Phase::name)
-                    .containsExactly("healthy", "outage", "partial recovery", "healthy again");
+                    .containsExactly("healthy", "outage", "partial recovery", "healthy again", "slow tail",
+                            "traffic spike");
             assertThat(phases.get(0).start()).isEqualTo(Duration.ZERO);
-            assertThat(phases.get(3).end()).isEqualTo(d);
+            assertThat(phases.get(5).end()).isEqualTo(d);
             for (int i = 1; i < phases.size(); i++) {
                 assertThat(phases.get(i).start()).isEqualTo(phases.get(i - 1).end());
             }
@@ -65,8 +66,8 @@ class ScenarioTest {
     @Test
     void theOutageMostlyFailsOrHangsAndHealthyPhasesMostlySucceed() {
         Scenario s = Scenario.standard(Duration.ofSeconds(60), 40, 42);
-        int[] bad = new int[4];
-        int[] all = new int[4];
+        int[] bad = new int[6];
+        int[] all = new int[6];
         for (int i = 0; i < s.calls(); i++) {
             int p = s.phases().indexOf(s.phaseOf(i));
             all[p]++;
@@ -78,12 +79,68 @@ class ScenarioTest {
         assertThat((double) bad[1] / all[1]).isGreaterThan(0.8);
         assertThat((double) bad[2] / all[2]).isBetween(0.1, 0.45);
         assertThat((double) bad[3] / all[3]).isLessThan(0.05);
+        assertThat((double) bad[4] / all[4]).isLessThan(0.05);
+        assertThat((double) bad[5] / all[5]).isLessThan(0.05);
+    }
+
+    @Test
+    void inTheSlowTailExactlyEveryTenthCallIsSlowAndSucceedsAndItsRetriesAndHedgesAreFast() {
+        for (long seed : new long[] {1, 42, 7_777}) {
+            Scenario s = Scenario.standard(Duration.ofSeconds(10), 40, seed);
+            Scenario.Phase tail = s.phase(Scenario.SLOW_TAIL);
+            int inPhase = 0;
+            int slow = 0;
+            for (int i = 0; i < s.calls(); i++) {
+                if (s.phaseOf(i) != tail) {
+                    assertThat(s.latencyMillis(i)).isLessThan(Scenario.SLOW_MILLIS);
+                    continue;
+                }
+                boolean expectSlow = inPhase % 10 == 5;
+                inPhase++;
+                if (expectSlow) {
+                    slow++;
+                    assertThat(s.fault(i)).isEqualTo(Scenario.Fault.OK);
+                    assertThat(s.latencyMillis(i)).isEqualTo(Scenario.SLOW_MILLIS);
+                } else {
+                    assertThat(s.latencyMillis(i)).isLessThanOrEqualTo(tail.maxLatencyMillis());
+                }
+                for (int attempt = 1; attempt <= 3; attempt++) {
+                    assertThat(s.latencyMillis(i, attempt)).isLessThanOrEqualTo(tail.maxLatencyMillis());
+                }
+            }
+            assertThat(inPhase).isEqualTo(50); // 1.25 s at 40 calls a second
+            assertThat(slow).isEqualTo(5);    // more than 1%: the p99 of the phase is a slow call
+        }
+    }
+
+    @Test
+    void theTrafficSpikeTriplesTheLoadAgainstAQuotaOfOneAndAHalfTimesTheRate() {
+        Scenario s = Scenario.standard(Duration.ofSeconds(10), 40, 42);
+        Scenario.Phase spike = s.phase(Scenario.TRAFFIC_SPIKE);
+        assertThat(spike.load()).isEqualTo(3);
+        assertThat(spike.quota()).isEqualTo(60);
+        assertThat(s.phases()).filteredOn(p -> p != spike).allSatisfy(p -> {
+            assertThat(p.load()).isEqualTo(1);
+            assertThat(p.quota()).isZero();
+        });
+        int first = -1;
+        int n = 0;
+        for (int i = 0; i < s.calls(); i++) {
+            if (s.phaseOf(i) == spike) {
+                first = first < 0 ? i : first;
+                n++;
+            }
+        }
+        assertThat(n).isEqualTo(150); // 1.25 s at 120 calls a second
+        assertThat(first + n).isEqualTo(s.calls());
+        assertThat(s.scheduledAt(first)).isEqualTo(spike.start());
+        assertThat(s.scheduledAt(first + 12).minus(s.scheduledAt(first))).isEqualTo(Duration.ofMillis(100));
     }
 
     @Test
     void callsAreScheduledEvenlyAtTheRateAndBelongToThePhaseOfTheirMoment() {
         Scenario s = Scenario.standard(Duration.ofSeconds(10), 40, 42);
-        assertThat(s.calls()).isEqualTo(400);
+        assertThat(s.calls()).isEqualTo(8_750 * 40 / 1000 + 1_250 * 120 / 1000); // 3x the rate in the spike
         assertThat(s.scheduledAt(0)).isEqualTo(Duration.ZERO);
         assertThat(s.scheduledAt(40)).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.scheduledAt(79)).isEqualTo(Duration.ofMillis(1975));
