@@ -79,8 +79,8 @@ public final class DemoRun {
     /** Calls the protected client may have in flight at once. */
     static final int BULKHEAD = 20;
 
-    /** The retry budget's parameters: retries may add 10% to the first attempts, plus 1 a second, at most 5 saved up. */
-    static final double BUDGET_RATIO = 0.1;
+    /** The retry budget's parameters: retries may add 20% to the first attempts, plus 1 a second, at most 5 saved up. */
+    static final double BUDGET_RATIO = 0.2;
     static final double BUDGET_PER_SECOND = 1;
     static final int BUDGET_TOKENS = 5;
 
@@ -165,7 +165,7 @@ public final class DemoRun {
                                 "to", t.to().name(), "reason", t.reason())));
                     })
                     .build();
-            // Retries may add 10% to the calls (plus 1 a second): a failing service is not sent twice the load.
+            // Retries may add 20% to the calls (plus 1 a second): a failing service is not sent twice the load.
             RetryBudget budget = RetryBudget.builder("inventory")
                     .ratio(BUDGET_RATIO).minRetriesPerSecond(BUDGET_PER_SECOND).maxTokens(BUDGET_TOKENS)
                     .build();
@@ -392,7 +392,7 @@ public final class DemoRun {
                         + Scenario.quota(scenario.rate()) + " requests a second, 429 with Retry-After: 1 beyond.",
                 "With Fluxgate: Resilience.of(retry, hedge, breaker, rateLimiter, bulkhead, timeout) around"
                         + " java.net.http sendAsync: one retry on errors, timeouts and 429s (50-200 ms backoff, full"
-                        + " jitter, at least the Retry-After), within a retry budget (10% of calls + 1/s, 5 saved up);"
+                        + " jitter, at least the Retry-After), within a retry budget (20% of calls + 1/s, 5 saved up);"
                         + " a hedged second attempt after the p95 of recent latencies; "
                         + Scenario.quota(scenario.rate()) + " requests a second; at most " + BULKHEAD
                         + " calls in flight, " + Durations.format(timeout) + " per attempt. Without: the same client"

@@ -86,6 +86,37 @@ class DemoRunTest {
     }
 
     @Test
+    void theServiceAnsweredTheProtectedClientFewer429sThanTheUnprotectedOne() {
+        Summary.Figures f = result.summary().figures();
+        // The unprotected client sends three times the rate against 1.5 times it: the service's bucket
+        // (half a second of quota) runs dry unless its 150 spike calls spread over 2 s instead of 1.25 s.
+        // The protected one keeps to the quota on its side.
+        assertThat(f.throttledUnprotected()).isPositive();
+        assertThat(f.throttledProtected()).isLessThan(f.throttledUnprotected());
+    }
+
+    @Test
+    void theHedgedClientsP99InTheSlowTailIsBelowTheUnhedgedOne() {
+        Summary.Figures f = result.summary().figures();
+        // Every 10th call of the slow tail takes 1 s at the service: the unprotected p99 is at least that,
+        // by construction; a hedged second attempt (never slow) answers it long before.
+        assertThat(f.slowTailP99Unprotected()).isGreaterThanOrEqualTo(Scenario.SLOW_MILLIS);
+        assertThat(f.slowTailP99Protected()).isLessThan(f.slowTailP99Unprotected());
+    }
+
+    @Test
+    void theRetriesStayedWithinTheRetryBudgetsBound() {
+        Summary.Figures f = result.summary().figures();
+        assertThat(f.outageRetries()).isLessThanOrEqualTo(f.retriesAdmitted());
+        // The budget's contract: at most maxTokens + ratio x first attempts + floor x seconds.
+        assertThat(f.retriesAdmitted()).isLessThanOrEqualTo(f.retryBudgetBound());
+        // ... a real bound: below one retry per call (it would take minutes of floor to reach that).
+        assertThat(f.retryBudgetBound()).isLessThan(result.summary().rows().stream()
+                .filter(r -> r.measure().equals("calls sent by the callers")).map(r -> Long.parseLong(r.withBreaker()))
+                .findFirst().orElseThrow());
+    }
+
+    @Test
     void theConsoleShowsTheTimelineTransitionsSummaryAndReportPath() {
         String out = console.toString(StandardCharsets.UTF_8);
         long lines = out.lines().filter(l -> l.matches("\\[\\s*\\d+%]\\s+\\d+s .*")).count();
@@ -103,6 +134,11 @@ class DemoRunTest {
         assertThat(html).contains("Chart.js v" + Report.CHART_JS_VERSION); // inlined from the WebJar
         assertThat(html).doesNotContain("<script src", "<link ");
         assertThat(html).contains("wasted: requests it failed or hung on", "\"transitions\":[{");
+        assertThat(html).contains("requests it answered 429 (over its quota of 60/s)",
+                "caller latency p99, calls sent in the slow tail (hedged / not)", "hedged attempts sent / won",
+                "retries sent in the outage, within a retry budget",
+                "retries in the outage without a budget (sent + held back)",
+                "\"name\":\"slow tail\"", "\"name\":\"traffic spike\"");
         assertThat(result.trace()).exists();
     }
 
@@ -115,7 +151,8 @@ class DemoRunTest {
                 "fluxgate_circuitbreaker_transitions_total{from=\"closed\",name=\"inventory\",to=\"open\"}",
                 "fluxgate_retry_retries_total{name=\"inventory\"}",
                 "fluxgate_bulkhead_calls_total{kind=\"rejected\",name=\"inventory\"}",
-                "fluxgate_demo_calls_total{outcome=\"rejected\",run=\"protected\"}");
+                "fluxgate_demo_calls_total{outcome=\"rejected\",run=\"protected\"}",
+                "fluxgate_ratelimiter_", "fluxgate_hedge_", "fluxgate_retry_budget_");
         String health = get(client, result.dashboard().resolve("/health"));
         assertThat(health).startsWith("{\"status\":").contains("\"name\":\"inventory\"", "\"bulkheads\"");
     }

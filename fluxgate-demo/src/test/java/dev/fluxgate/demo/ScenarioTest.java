@@ -91,7 +91,7 @@ class ScenarioTest {
             int inPhase = 0;
             int slow = 0;
             for (int i = 0; i < s.calls(); i++) {
-                if (s.phaseOf(i) != tail) {
+                if (!s.phaseOf(i).equals(tail)) {
                     assertThat(s.latencyMillis(i)).isLessThan(Scenario.SLOW_MILLIS);
                     continue;
                 }
@@ -119,14 +119,14 @@ class ScenarioTest {
         Scenario.Phase spike = s.phase(Scenario.TRAFFIC_SPIKE);
         assertThat(spike.load()).isEqualTo(3);
         assertThat(spike.quota()).isEqualTo(60);
-        assertThat(s.phases()).filteredOn(p -> p != spike).allSatisfy(p -> {
+        assertThat(s.phases()).filteredOn(p -> !p.equals(spike)).allSatisfy(p -> {
             assertThat(p.load()).isEqualTo(1);
             assertThat(p.quota()).isZero();
         });
         int first = -1;
         int n = 0;
         for (int i = 0; i < s.calls(); i++) {
-            if (s.phaseOf(i) == spike) {
+            if (s.phaseOf(i).equals(spike)) {
                 first = first < 0 ? i : first;
                 n++;
             }
