@@ -146,7 +146,7 @@ class ScenarioTest {
         assertThat(s.scheduledAt(79)).isEqualTo(Duration.ofMillis(1975));
         assertThat(s.phaseOf(79).name()).isEqualTo("healthy");
         assertThat(s.phaseOf(80).name()).isEqualTo("outage");
-        assertThat(s.phaseAt(Duration.ofSeconds(99)).name()).isEqualTo("healthy again");
+        assertThat(s.phaseAt(Duration.ofSeconds(99)).name()).isEqualTo("traffic spike"); // the last phase
     }
 
     @Test
