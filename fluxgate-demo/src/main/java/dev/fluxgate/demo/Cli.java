@@ -26,7 +26,7 @@ public final class Cli {
                                 the phases scale with it
               --seed N          seed of the fault plan and the breaker's jitter (default 42);
                                 the same seed plans the same faults
-              --rate N          calls per second each client sends (default 40)
+              --rate N          calls per second each client sends (default 40; 3x in the traffic spike)
               --out DIR         where report.html and trace.csv go (default target/fluxgate-demo)
               --serve           keep the live dashboard, /metrics and /health up after the run
                                 (Ctrl-C stops)

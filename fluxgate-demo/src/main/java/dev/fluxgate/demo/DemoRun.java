@@ -167,7 +167,9 @@ public final class DemoRun {
                     .build();
             // Retries may add 20% to the calls (plus 1 a second): a failing service is not sent twice the load.
             RetryBudget budget = RetryBudget.builder("inventory")
-                    .ratio(BUDGET_RATIO).minRetriesPerSecond(BUDGET_PER_SECOND).maxTokens(BUDGET_TOKENS)
+                    .ratio(BUDGET_RATIO)
+                    .minRetriesPerSecond(BUDGET_PER_SECOND)
+                    .maxTokens(BUDGET_TOKENS)
                     .build();
             long budgetBuilt = System.nanoTime();
             Retry retry = Retry.builder("inventory")
@@ -182,15 +184,21 @@ public final class DemoRun {
                     .random(new Random(options.seed() + 1))
                     .build();
             // A second attempt when the first is slower than 95% of recent calls: the slow tail waits no more.
-            Hedge hedge = Hedge.builder("inventory").maxAttempts(2).percentileDelay(0.95, Duration.ofMillis(100)).build();
+            Hedge hedge = Hedge.builder("inventory")
+                    .maxAttempts(2)
+                    .percentileDelay(0.95, Duration.ofMillis(100))   // 100 ms until 20 calls are measured
+                    .build();
             // The service's quota, kept on this side: over it a fast local rejection, not a 429.
-            RateLimiter limiter = RateLimiter.builder("inventory").rate(quota, Duration.ofSeconds(1)).burst(quota / 4)
+            RateLimiter limiter = RateLimiter.builder("inventory")
+                    .rate(quota, Duration.ofSeconds(1))
+                    .burst(Math.max(1, quota / 4))
                     .build();
             Bulkhead bulkhead = Bulkhead.of("inventory", BULKHEAD);
             // The recommended order, outermost first: every retry goes through the hedge and the breaker,
             // each hedged attempt takes its own breaker permit, rate permit, bulkhead slot and timeout, the
             // breaker counts timeouts, the timeout bounds one attempt.
             Resilience pipeline = Resilience.of(retry, hedge, breaker, limiter, bulkhead, Timeout.of(timeout));
+            // For the summary, not part of the pipeline: retries sent and held back while the outage lasts.
             retry.addListener(new RetryListener() {
                 @Override
                 public void onRetry(Retry r, int attempt, @Nullable Throwable failure, Duration delay) {
