@@ -63,7 +63,7 @@ import org.jspecify.annotations.Nullable;
  * and the caller gets that attempt's failure or result: a retry after the cap, before the time the
  * server named, would only be refused again, and sleeping for an hour is rarely what a caller wants
  * (a longer wait is the caller's decision: raise the cap). {@code waitForRetryAfter(true)} is the same
- * mechanism with {@link RetryDelay#breakerRetryAfter()}, consulted before {@code delayFrom}'s
+ * mechanism with {@link RetryDelay#rejectionRetryAfter()}, consulted before {@code delayFrom}'s
  * function. The delay counts against {@code maxDuration} like any wait. The function is called only for
  * outcomes that will be retried, once per retry, on the thread that saw the outcome; one that throws
  * is logged and asks for nothing.
@@ -712,14 +712,16 @@ public final class Retry implements Policy {
         }
 
         /**
-         * Whether a retried rejection waits at least its {@link CallNotPermittedException#retryAfter()}
-         * (implies {@link #retryOnRejection(boolean) retryOnRejection(true)} when true). It is
-         * {@link #delayFrom(RetryDelay)} with {@link RetryDelay#breakerRetryAfter()}, consulted before the
-         * function given there: the wait is {@code max(retryAfter, backoff)}, and a rejection whose
-         * breaker recovers only by a manual command, or whose retryAfter is longer than
+         * Whether a retried rejection waits at least its {@code retryAfter()}: an open breaker's
+         * {@link CallNotPermittedException#retryAfter()} or a rate limiter's
+         * {@link RateLimitedException#retryAfter()} (implies {@link #retryOnRejection(boolean)
+         * retryOnRejection(true)} when true). It is {@link #delayFrom(RetryDelay)} with
+         * {@link RetryDelay#rejectionRetryAfter()}, consulted before the function given there: the wait is
+         * {@code max(retryAfter, backoff)}, and a rejection that no wait admits (a breaker that recovers
+         * only by a manual command, permits the limiter cannot grant), or whose retryAfter is longer than
          * {@link #maxDelay(Duration)}, ends the retries at once. Default false.
          *
-         * @param waitForRetryAfter whether to wait for a rejecting breaker's retryAfter
+         * @param waitForRetryAfter whether to wait for a rejecting breaker's or rate limiter's retryAfter
          * @return this builder
          */
         public Builder waitForRetryAfter(boolean waitForRetryAfter) {
@@ -776,7 +778,7 @@ public final class Retry implements Policy {
             if (!waitForRetryAfter) {
                 return delayFrom;
             }
-            return delayFrom == null ? RetryDelay.breakerRetryAfter() : RetryDelay.breakerRetryAfter().orElse(delayFrom);
+            return delayFrom == null ? RetryDelay.rejectionRetryAfter() : RetryDelay.rejectionRetryAfter().orElse(delayFrom);
         }
 
         /**
