@@ -183,7 +183,7 @@ public final class Scenario {
     }
 
     /**
-     * The standard scenario: 20% healthy, 30% outage, 12.5% partial recovery, 12.5% healthy again, 12.5%
+     * The standard scenario: 15% healthy, 30% outage, 20% partial recovery, 10% healthy again, 12.5%
      * slow tail (every 10th call takes 1 s), 12.5% traffic spike (three times the rate against a quota of
      * 1.5 times it).
      *
@@ -204,9 +204,11 @@ public final class Scenario {
     }
 
     private static List<Phase> phases(Duration d, int rate) {
-        Duration a = scale(d, 0.20);
-        Duration b = scale(d, 0.50);
-        Duration c = scale(d, 0.625);
+        // The partial recovery keeps 20% (12 s of the default run): shorter, a breaker that reopens on a
+        // failed probe spends most of it open and the phase shows only rejections, not the recovery.
+        Duration a = scale(d, 0.15);
+        Duration b = scale(d, 0.45);
+        Duration c = scale(d, 0.65);
         Duration e = scale(d, 0.75);
         Duration f = scale(d, 0.875);
         return List.of(

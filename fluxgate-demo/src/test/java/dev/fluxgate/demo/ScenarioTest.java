@@ -59,7 +59,9 @@ class ScenarioTest {
             for (int i = 1; i < phases.size(); i++) {
                 assertThat(phases.get(i).start()).isEqualTo(phases.get(i - 1).end());
             }
-            assertThat(phases.get(1).start()).isEqualTo(Duration.ofMillis(d.toMillis() / 5));
+            assertThat(phases.get(1).start()).isEqualTo(Duration.ofMillis(d.toMillis() * 15 / 100));
+            assertThat(phases.get(3).start()).as("the partial recovery keeps a fifth of the run")
+                    .isEqualTo(phases.get(2).start().plus(Duration.ofMillis(d.toMillis() / 5)));
         }
     }
 
@@ -143,9 +145,9 @@ class ScenarioTest {
         assertThat(s.calls()).isEqualTo(8_750 * 40 / 1000 + 1_250 * 120 / 1000); // 3x the rate in the spike
         assertThat(s.scheduledAt(0)).isEqualTo(Duration.ZERO);
         assertThat(s.scheduledAt(40)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(s.scheduledAt(79)).isEqualTo(Duration.ofMillis(1975));
-        assertThat(s.phaseOf(79).name()).isEqualTo("healthy");
-        assertThat(s.phaseOf(80).name()).isEqualTo("outage");
+        assertThat(s.scheduledAt(59)).isEqualTo(Duration.ofMillis(1475));
+        assertThat(s.phaseOf(59).name()).isEqualTo("healthy");
+        assertThat(s.phaseOf(60).name()).isEqualTo("outage");
         assertThat(s.phaseAt(Duration.ofSeconds(99)).name()).isEqualTo("traffic spike"); // the last phase
     }
 
