@@ -20,6 +20,9 @@ import dev.fluxgate.Tracker;
 import dev.fluxgate.Tripper;
 import dev.fluxgate.Window;
 import dev.fluxgate.test.ManualTicker;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -165,6 +168,27 @@ class GrafanaDashboardTest {
                 assertThat(target.path("datasource").path("uid").asText()).isEqualTo("${datasource}");
             }
         }
+    }
+
+    @Test
+    void theReadmesPercentileQueryWorksOnceTheCallTimersHistogramIsOn() throws Exception {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // What management.metrics.distribution.percentiles-histogram.fluxgate.circuitbreaker.calls=true does.
+        prometheus.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                return id.getName().equals("fluxgate.circuitbreaker.calls")
+                        ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+                        : config;
+            }
+        });
+        CircuitBreaker cb = CircuitBreaker.builder("payments").build();
+        CircuitBreakerMeters.create().bind(cb, prometheus);
+        cb.call(() -> "ok");
+        String p99 = "histogram_quantile(0.99, sum by (name, le) "
+                + "(rate(fluxgate_circuitbreaker_calls_seconds_bucket[$__rate_interval])))";
+        assertThat(PromQl.problems(p99, "{{name}}", Scrape.parse(prometheus.scrape()))).isEmpty();
+        assertThat(PromQl.problems(p99, "{{name}}", scrape)).as("off by default").isNotEmpty();
     }
 
     /** Every panel but the row headers, which hold no queries. */
