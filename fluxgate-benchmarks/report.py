@@ -18,6 +18,7 @@ PEER_NAMES = {
     'failsafe': 'Failsafe',
     'direct': 'direct call',
     'directPlusAtomic': 'direct call + 1 uncontended atomic',
+    'noBudget': 'Fluxgate retry without a budget',
 }
 
 CASES = [
@@ -34,6 +35,9 @@ CASES = [
     ('halfOpenAdmit', 'HALF_OPEN admission (probe admitted and settled)'),
     ('halfOpenReject', 'HALF_OPEN rejection (every probe slot taken)'),
     ('async', 'Async success, already-completed stage'),
+    ('retryNoRetry', 'Retry, first attempt succeeds: with a retry budget (Fluxgate) against the same retry without'),
+    ('hedgeNotNeeded', 'Hedge not needed, sync (attempt on the executor, answers before the delay) against a plain call'),
+    ('hedgeNotNeededAsync', 'Hedge not needed, async (already-completed stage) against joining the stage directly'),
 ]
 
 # Cases no peer has, compared with Fluxgate's own case: case -> (the other case, its label).

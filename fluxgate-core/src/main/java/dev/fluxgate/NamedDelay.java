@@ -7,10 +7,17 @@ import org.jspecify.annotations.Nullable;
 /** A {@link RetryDelay} with a readable {@code toString()}: it shows in configuration dumps and warnings. */
 final class NamedDelay implements RetryDelay {
 
-    static final RetryDelay BREAKER_RETRY_AFTER = new NamedDelay("breakerRetryAfter()", (result, failure) ->
-            failure instanceof CallNotPermittedException rejected
-                    ? Optional.of(rejected.retryAfter().orElse(FOREVER))
-                    : Optional.empty());
+    // Both rejections say "empty" for "no wait brings a call in": a manual-only breaker, permits the
+    // limiter cannot hold or a full key table. FOREVER makes the retry give up instead of waiting.
+    static final RetryDelay REJECTION_RETRY_AFTER = new NamedDelay("rejectionRetryAfter()", (result, failure) -> {
+        if (failure instanceof CallNotPermittedException rejected) {
+            return Optional.of(rejected.retryAfter().orElse(FOREVER));
+        }
+        if (failure instanceof RateLimitedException limited) {
+            return Optional.of(limited.retryAfter().orElse(FOREVER));
+        }
+        return Optional.empty();
+    });
 
     private final String description;
     private final RetryDelay delay;

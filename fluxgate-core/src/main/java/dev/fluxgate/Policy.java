@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * A resilience policy that can run a call, synchronously or asynchronously: what {@link Resilience}
  * composes into a pipeline. Every pattern is a policy: {@link CircuitBreaker}, {@link Retry},
- * {@link Timeout}, {@link Bulkhead}, {@link ThreadPoolBulkhead}, {@link Fallback}, and a
+ * {@link Timeout}, {@link Bulkhead}, {@link ThreadPoolBulkhead}, {@link Fallback}, {@link Hedge}, and a
  * {@link Resilience} pipeline itself; so every pattern composes the same way
  * ({@code Resilience.of(retry, breaker, bulkhead, timeout)}) and decorates the same way
  * ({@code policy.decorate(() -> fetch())}). Named instances of each pattern live in a {@link Registry}.

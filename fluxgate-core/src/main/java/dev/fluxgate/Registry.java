@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Named instances of one pattern that share a default configuration: the one way to look up a
- * breaker, a retry, a bulkhead, a thread-pool bulkhead or a timeout by name.
+ * breaker, a retry, a bulkhead, a thread-pool bulkhead, a timeout or a hedge by name.
  *
  * <pre>{@code
  * Registry<Retry, Retry.Builder> retries = Registry.ofRetries(Retry.builder("defaults").maxAttempts(4));
@@ -214,6 +214,29 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      */
     public static Registry<Timeout, Timeout.Builder> ofTimeouts() {
         return ofTimeouts(Timeout.builder("defaults"));
+    }
+
+    /**
+     * A registry of hedges whose defaults are {@code defaults} (its name is not used; its listeners are
+     * given to every hedge). Removing a hedge drops its listeners.
+     *
+     * @param defaults the shared configuration
+     * @return the registry
+     * @throws IllegalArgumentException if the defaults cannot build a hedge
+     */
+    public static Registry<Hedge, Hedge.Builder> ofHedges(Hedge.Builder defaults) {
+        Hedge.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
+        shared.copy("defaults").build(); // fail now, not at the first get(), if the defaults are impossible
+        return new Registry<>("Hedge", shared::copy, Hedge.Builder::build, Hedge::removeAllListeners);
+    }
+
+    /**
+     * A registry of hedges with the built-in defaults (see {@link Hedge#builder(String)}).
+     *
+     * @return the registry
+     */
+    public static Registry<Hedge, Hedge.Builder> ofHedges() {
+        return ofHedges(Hedge.builder("defaults"));
     }
 
     /**

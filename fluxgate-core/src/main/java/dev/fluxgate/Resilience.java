@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  *       {@link CircuitBreaker.Builder#trackLocalRejections(boolean) trackLocalRejections(true)});
  *   <li>the bulkhead holds its slot for the call and the timeout only, and the timeout, innermost,
  *       bounds one attempt (not the whole retried call).
+ *   <li>a {@link Hedge}, if any, goes between the retry and the breaker: each hedged attempt then takes
+ *       its own breaker permit, bulkhead slot and timeout, and a retry retries the whole hedged call.
  * </ul>
  *
  * <p>{@code null} policies are skipped, so optional ones cost nothing: {@code Resilience.of(fallback,

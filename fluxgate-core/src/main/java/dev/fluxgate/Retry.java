@@ -47,6 +47,13 @@ import org.jspecify.annotations.Nullable;
  * whichever comes first. On exhaustion the last exception is thrown (or fails the future) with
  * every earlier attempt's exception attached as {@linkplain Throwable#getSuppressed() suppressed}.
  *
+ * <p><b>Budget.</b> With a {@link RetryBudget} ({@link Builder#budget(RetryBudget)}), each call's first
+ * attempt deposits into the budget and each retry must take a token from it first. A retry the budget
+ * denies is not attempted: the caller gets the last failure (or the last retryable result) at once,
+ * the call is counted in {@link #budgetExhaustedCalls()} (and as failed with or without retry, as any
+ * call that gives up), and listeners hear {@link RetryListener#onBudgetExhausted} instead of
+ * {@link RetryListener#onExhausted}. The budget is asked last, once every other rule allows the retry,
+ * so no token is spent on a retry that would not have started anyway.
  * <p><b>Delays the outcome asks for.</b> With {@link Builder#delayFrom(RetryDelay)} (a server's
  * {@code Retry-After} through {@link RetryAfter}, or any function of the result or the exception), each
  * retried outcome is asked how long to wait: when it asks for a delay, the retry waits
@@ -56,7 +63,7 @@ import org.jspecify.annotations.Nullable;
  * and the caller gets that attempt's failure or result: a retry after the cap, before the time the
  * server named, would only be refused again, and sleeping for an hour is rarely what a caller wants
  * (a longer wait is the caller's decision: raise the cap). {@code waitForRetryAfter(true)} is the same
- * mechanism with {@link RetryDelay#breakerRetryAfter()}, consulted before {@code delayFrom}'s
+ * mechanism with {@link RetryDelay#rejectionRetryAfter()}, consulted before {@code delayFrom}'s
  * function. The delay counts against {@code maxDuration} like any wait. The function is called only for
  * outcomes that will be retried, once per retry, on the thread that saw the outcome; one that throws
  * is logged and asks for nothing.
@@ -117,6 +124,8 @@ public final class Retry implements Policy {
     }
 
     private static final long STOP = -1;
+    /** A retry the budget denied: stop, as {@link #STOP}, but heard as budget exhaustion. */
+    private static final long DENIED = -2;
     /** The default {@link Builder#maxDelay(Duration)}. */
     private static final Duration DEFAULT_MAX_DELAY = Duration.ofMinutes(1);
     private static final System.Logger LOG = System.getLogger(Retry.class.getName());
@@ -139,12 +148,14 @@ public final class Retry implements Policy {
     private final Ticker ticker;
     private final RandomGenerator random;
     private final List<RetryListener> listeners;
+    private final @Nullable RetryBudget budget;
 
     private final LongAdder successWithoutRetry = new LongAdder();
     private final LongAdder successWithRetry = new LongAdder();
     private final LongAdder failedWithoutRetry = new LongAdder();
     private final LongAdder failedWithRetry = new LongAdder();
     private final LongAdder retries = new LongAdder();
+    private final LongAdder budgetExhausted = new LongAdder();
 
     private Retry(Builder b) {
         this.name = b.name;
@@ -163,6 +174,7 @@ public final class Retry implements Policy {
         this.ticker = b.ticker;
         this.random = PluggedRandom.of(b.random, LOG, owner);
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+        this.budget = b.budget;
     }
 
     /**
@@ -235,6 +247,19 @@ public final class Retry implements Policy {
     }
 
     /**
+     * {@return the calls that ended because the {@linkplain Builder#budget(RetryBudget) retry budget}
+     * denied a retry (they are counted as failed with or without retry too)}
+     */
+    public long budgetExhaustedCalls() {
+        return budgetExhausted.sum();
+    }
+
+    /** {@return the retry budget this retry draws on, if it has one} */
+    public java.util.Optional<RetryBudget> budget() {
+        return java.util.Optional.ofNullable(budget);
+    }
+
+    /**
      * Adds a listener after build; it is notified after those already present.
      *
      * @param listener hears this retry's retries and outcomes
@@ -280,8 +305,8 @@ public final class Retry implements Policy {
                 // Throwable, not Exception: an Error is never retried but still counted and heard by
                 // listeners, as on the async path. The precise rethrow keeps the signature.
                 long delay = execution.afterFailure(e);
-                if (delay == STOP) {
-                    throw e;
+                if (delay < 0) {
+                    throw e; // STOP or DENIED
                 }
                 try {
                     sleeper.sleep(delay);
@@ -298,8 +323,8 @@ public final class Retry implements Policy {
                 return result;
             }
             long delay = execution.afterRetryableResult(result);
-            if (delay == STOP) {
-                return result;
+            if (delay < 0) {
+                return result; // STOP or DENIED
             }
             try {
                 sleeper.sleep(delay);
@@ -383,6 +408,9 @@ public final class Retry implements Policy {
 
         int begin() {
             int attempt = ++attempts;
+            if (attempt == 1 && budget != null) {
+                budget.recordFirstAttempt();
+            }
             if (!listeners.isEmpty()) {
                 emit(l -> l.onAttempt(Retry.this, attempt));
             }
@@ -399,9 +427,9 @@ public final class Retry implements Policy {
                 return STOP;
             }
             long delay = nextDelay(null, error);
-            if (delay == STOP) {
-                giveUp(error);
-                return STOP;
+            if (delay < 0) {
+                giveUp(error, delay);
+                return delay;
             }
             if (failures == null) {
                 failures = new ArrayList<>(4);
@@ -413,9 +441,9 @@ public final class Retry implements Policy {
 
         long afterRetryableResult(Object result) {
             long delay = nextDelay(result, null);
-            if (delay == STOP) {
-                giveUp(null);
-                return STOP;
+            if (delay < 0) {
+                giveUp(null, delay);
+                return delay;
             }
             retrying(null, delay);
             return delay;
@@ -447,16 +475,29 @@ public final class Retry implements Policy {
             if (maxDurationNanos != Long.MAX_VALUE && ticker.read() - startNanos > maxDurationNanos - delay) {
                 return STOP; // the next attempt would start after the deadline
             }
+            if (budget != null && !budget.tryAcquireRetry()) {
+                return DENIED; // asked last: no token is spent on a retry another rule stops
+            }
             return delay;
         }
 
         void giveUp(@Nullable Throwable last) {
+            giveUp(last, STOP);
+        }
+
+        /** Gives up: the attempts or the time ran out ({@link #STOP}), or the budget denied a retry ({@link #DENIED}). */
+        void giveUp(@Nullable Throwable last, long why) {
             if (last != null) {
                 attachEarlier(last);
             }
             (attempts == 1 ? failedWithoutRetry : failedWithRetry).increment();
             int n = attempts;
-            emit(l -> l.onExhausted(Retry.this, n, last));
+            if (why == DENIED) {
+                budgetExhausted.increment();
+                emit(l -> l.onBudgetExhausted(Retry.this, n, last));
+            } else {
+                emit(l -> l.onExhausted(Retry.this, n, last));
+            }
         }
 
         void succeeded(int attempt) {
@@ -526,13 +567,13 @@ public final class Retry implements Policy {
                 if (thrown != null) {
                     Throwable error = Calls.unwrap(thrown);
                     delay = afterFailure(error);
-                    if (delay == STOP) {
+                    if (delay < 0) {
                         result.completeExceptionally(error);
                         return;
                     }
                 } else if (retryable(value)) {
                     delay = afterRetryableResult(value);
-                    if (delay == STOP) {
+                    if (delay < 0) {
                         result.complete(value);
                         return;
                     }
@@ -577,6 +618,7 @@ public final class Retry implements Policy {
         private Ticker ticker = Ticker.system();
         private @Nullable RandomGenerator random;
         private final List<RetryListener> listeners = new ArrayList<>();
+        private @Nullable RetryBudget budget;
 
         private Builder(String name) {
             this.name = Plugged.requireName(name);
@@ -670,14 +712,16 @@ public final class Retry implements Policy {
         }
 
         /**
-         * Whether a retried rejection waits at least its {@link CallNotPermittedException#retryAfter()}
-         * (implies {@link #retryOnRejection(boolean) retryOnRejection(true)} when true). It is
-         * {@link #delayFrom(RetryDelay)} with {@link RetryDelay#breakerRetryAfter()}, consulted before the
-         * function given there: the wait is {@code max(retryAfter, backoff)}, and a rejection whose
-         * breaker recovers only by a manual command, or whose retryAfter is longer than
+         * Whether a retried rejection waits at least its {@code retryAfter()}: an open breaker's
+         * {@link CallNotPermittedException#retryAfter()} or a rate limiter's
+         * {@link RateLimitedException#retryAfter()} (implies {@link #retryOnRejection(boolean)
+         * retryOnRejection(true)} when true). It is {@link #delayFrom(RetryDelay)} with
+         * {@link RetryDelay#rejectionRetryAfter()}, consulted before the function given there: the wait is
+         * {@code max(retryAfter, backoff)}, and a rejection that no wait admits (a breaker that recovers
+         * only by a manual command, permits the limiter cannot grant), or whose retryAfter is longer than
          * {@link #maxDelay(Duration)}, ends the retries at once. Default false.
          *
-         * @param waitForRetryAfter whether to wait for a rejecting breaker's retryAfter
+         * @param waitForRetryAfter whether to wait for a rejecting breaker's or rate limiter's retryAfter
          * @return this builder
          */
         public Builder waitForRetryAfter(boolean waitForRetryAfter) {
@@ -734,7 +778,7 @@ public final class Retry implements Policy {
             if (!waitForRetryAfter) {
                 return delayFrom;
             }
-            return delayFrom == null ? RetryDelay.breakerRetryAfter() : RetryDelay.breakerRetryAfter().orElse(delayFrom);
+            return delayFrom == null ? RetryDelay.rejectionRetryAfter() : RetryDelay.rejectionRetryAfter().orElse(delayFrom);
         }
 
         /**
@@ -783,6 +827,20 @@ public final class Retry implements Policy {
         }
 
         /**
+         * Draws the retries on {@code budget}, which any number of retries may share (one budget per
+         * downstream): each call's first attempt deposits into it, each retry needs a token from it, and a
+         * denied retry ends the call at once with the last failure. A registry's default budget is
+         * shared by every retry of the registry. Default: no budget.
+         *
+         * @param budget the shared budget
+         * @return this builder
+         */
+        public Builder budget(RetryBudget budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /**
          * Adds a listener; listeners are notified in the order added.
          *
          * @param listener the listener to add
@@ -824,6 +882,7 @@ public final class Retry implements Policy {
             b.ticker = ticker;
             b.random = random;
             b.listeners.addAll(listeners);
+            b.budget = budget;
             return b;
         }
     }

@@ -103,14 +103,17 @@ public interface RetryDelay {
     }
 
     /**
-     * The {@link CallNotPermittedException#retryAfter()} of an open breaker's rejection: the cooldown
-     * left, or {@link #FOREVER} when only a manual command admits calls again (so a retry gives up
-     * instead of waiting for nothing). This is what {@link Retry.Builder#waitForRetryAfter(boolean)}
+     * The {@code retryAfter()} of a local rejection: an open breaker's
+     * {@link CallNotPermittedException#retryAfter()} (the cooldown left) or a rate limiter's
+     * {@link RateLimitedException#retryAfter()} (until the permits are free); {@link #FOREVER} when no
+     * wait admits the call (a breaker that only a manual command reopens, more permits than the limiter
+     * holds, a per-key limiter at its key cap), so a retry gives up instead of waiting for nothing.
+     * Other outcomes ask for nothing. This is what {@link Retry.Builder#waitForRetryAfter(boolean)}
      * consults.
      *
      * @return the delay function
      */
-    static RetryDelay breakerRetryAfter() {
-        return NamedDelay.BREAKER_RETRY_AFTER;
+    static RetryDelay rejectionRetryAfter() {
+        return NamedDelay.REJECTION_RETRY_AFTER;
     }
 }

@@ -11,6 +11,10 @@ import org.jspecify.annotations.Nullable;
  * {@link System.Logger} {@code dev.fluxgate.Retry} and ignored: it changes neither the call's outcome
  * nor what the other listeners hear.
  *
+ * <p>Each call that ends after a failure or a retryable result is heard once by exactly one of
+ * {@link #onExhausted}, {@link #onNotRetried} and {@link #onBudgetExhausted}; one that succeeds after a
+ * retry by {@link #onSuccessAfterRetries}.
+ *
  * <p>Memory consistency effects: actions of an attempt happen-before the listener calls about it,
  * and the calls about one call of the retry happen in the order of its attempts.
  */
@@ -66,5 +70,18 @@ public interface RetryListener {
      * @param failure the exception that was not retried
      */
     default void onNotRetried(Retry retry, int attempts, Throwable failure) {
+    }
+
+    /**
+     * The call gave up after {@code attempts} attempts because its {@link RetryBudget} denied the next
+     * retry (heard instead of {@link #onExhausted}): the retry was not attempted and the caller gets the
+     * last failure at once.
+     *
+     * @param retry the retry running the call
+     * @param attempts the attempts made, the first included
+     * @param lastFailure the last exception (with the earlier ones attached as suppressed), or
+     *     {@code null} when the last result was retryable; the caller gets that result
+     */
+    default void onBudgetExhausted(Retry retry, int attempts, @Nullable Throwable lastFailure) {
     }
 }

@@ -1,6 +1,5 @@
 package dev.fluxgate;
 
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -9,12 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -171,7 +167,7 @@ public final class Timeout implements Policy {
     @Override
     public <T> T call(Callable<T> task) throws Exception {
         Objects.requireNonNull(task, "task");
-        Future<T> future = (executor != null ? executor : Workers.EXECUTOR).submit(task);
+        Future<T> future = (executor != null ? executor : DefaultWorkers.EXECUTOR).submit(task);
         if (scheduler != null) {
             return awaitWithTimer(future, scheduler);
         }
@@ -338,19 +334,7 @@ public final class Timeout implements Policy {
     }
 
     /** The default workers: virtual threads where the JDK has them, else a cached pool of daemon threads. */
-    private static final class Workers {
-        static final ExecutorService EXECUTOR = create();
-
-        private static ExecutorService create() {
-            try {
-                // Reflection keeps the --release 17 build free of preview/unknown-API warnings.
-                Method virtual = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
-                return (ExecutorService) virtual.invoke(null);
-            } catch (ReflectiveOperationException | RuntimeException notAvailable) {
-                ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-                        new SynchronousQueue<>(), Calls.daemonThreads("fluxgate-timeout"));
-                return pool;
-            }
-        }
+    private static final class DefaultWorkers {
+        static final ExecutorService EXECUTOR = Workers.create("fluxgate-timeout");
     }
 }

@@ -34,6 +34,7 @@ class EveryPatternIsAPolicyTest {
         Bulkhead bulkhead = Bulkhead.of("bh", 2);
         ThreadPoolBulkhead pool = ThreadPoolBulkhead.of("tp", 1, 4);
         Timeout timeout = Timeout.builder("t").timeout(Duration.ofMinutes(1)).build();
+        Hedge hedge = Hedge.builder("h").delay(Duration.ofMinutes(1)).build();
         RateLimiter limiter = RateLimiter.of("rl", 1_000, Duration.ofSeconds(1));
         List<Object> nested = new CopyOnWriteArrayList<>();
         Resilience pipeline = Resilience.of(new Policy() {
@@ -57,7 +58,8 @@ class EveryPatternIsAPolicyTest {
                 new Pattern("thread-pool bulkhead", pool, OFF_THREAD::get),
                 new Pattern("timeout", timeout, OFF_THREAD::get),
                 new Pattern("rate limiter", limiter, limiter::permittedCalls),
-                new Pattern("pipeline", pipeline, () -> nested.size()));
+                new Pattern("pipeline", pipeline, () -> nested.size()),
+                new Pattern("hedge", hedge, hedge::successfulCalls));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -64,6 +64,9 @@ class RegistryContractTest {
                         () -> Registry.ofTimeouts(Timeout.builder("d").timeout(Duration.ofMillis(300))),
                         b -> b.timeout(Duration.ofSeconds(3)), Timeout::timeout, Duration.ofMillis(300),
                         Duration.ofSeconds(3), Timeout::name),
+                new Kind<Hedge, Hedge.Builder>("hedges",
+                        () -> Registry.ofHedges(Hedge.builder("d").maxAttempts(3)),
+                        b -> b.maxAttempts(5), Hedge::maxAttempts, 3, 5, Hedge::name),
                 new Kind<RateLimiter, RateLimiter.Builder>("rate limiters",
                         () -> Registry.ofRateLimiters(RateLimiter.builder("d").rate(10, Duration.ofSeconds(1))),
                         b -> b.rate(20, Duration.ofSeconds(1)), r -> r.limit().permits(), 10, 20, RateLimiter::name));

@@ -239,13 +239,34 @@ class RetryDelayTest {
     }
 
     @Test
-    void breakerRetryAfterAsksForeverWhenOnlyAManualCommandReopens() {
-        RetryDelay d = RetryDelay.breakerRetryAfter();
+    void waitForRetryAfterWaitsForARateLimitersRefusal() throws Exception {
+        RateLimiter limiter = RateLimiter.builder("quota").rate(1, Duration.ofSeconds(2)).burst(1).ticker(ticker).build();
+        assertThat(limiter.tryAcquire()).as("the only permit of this period").isTrue();
+        Retry r = retry().waitForRetryAfter(true).build();
+
+        assertThat(r.call(() -> limiter.call(() -> "ok"))).isEqualTo("ok");
+
+        assertThat(sleeps).as("the limiter's retryAfter, not the 100 ms backoff").containsExactly(nanos(Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void aRateLimitersRefusalThatNoWaitCuresEndsTheRetries() {
+        RateLimitedException tooMany = new RateLimitedException("quota", 50);
+        assertThat(RetryDelay.rejectionRetryAfter().delayFor(null, tooMany)).contains(RetryDelay.FOREVER);
+        Retry r = retry().waitForRetryAfter(true).build();
+
+        assertThatThrownBy(() -> r.call(failing(new AtomicInteger(), tooMany))).isSameAs(tooMany);
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void rejectionRetryAfterAsksForeverWhenOnlyAManualCommandReopens() {
+        RetryDelay d = RetryDelay.rejectionRetryAfter();
         assertThat(d.delayFor(null, new CallNotPermittedException("cb", State.FORCED_OPEN))).contains(RetryDelay.FOREVER);
         assertThat(d.delayFor(null, new CallNotPermittedException("cb", State.HALF_OPEN, Duration.ZERO))).contains(Duration.ZERO);
         assertThat(d.delayFor(null, new IOException("other"))).isEmpty();
         assertThat(d.delayFor("result", null)).isEmpty();
-        assertThat(d).hasToString("breakerRetryAfter()");
+        assertThat(d).hasToString("rejectionRetryAfter()");
     }
 
     @Test

@@ -42,9 +42,15 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void retryAndHedgeBenchmarksRunWithoutRetryingOrHedging() throws Exception {
+        assertThat(runAll(RetryHedgeBenchmark.class)).hasSize(6);
+    }
+
+    @Test
     void everyCaseHasFluxgateAndAtLeastOnePeer() {
         List<String> names = new ArrayList<>();
-        for (Class<?> c : List.of(ClosedBenchmark.class, StateBenchmark.class, RateLimiterBenchmark.class)) {
+        for (Class<?> c : List.of(ClosedBenchmark.class, StateBenchmark.class, RetryHedgeBenchmark.class,
+                RateLimiterBenchmark.class)) {
             for (Method m : c.getMethods()) {
                 if (m.isAnnotationPresent(Benchmark.class)) {
                     names.add(m.getName());

@@ -55,7 +55,7 @@ public final class NoHttpProbe {
             open = rejected.retryAfter().orElseThrow();
         }
         long[] slept = new long[1];
-        String result = Retry.builder("probe").maxAttempts(2).delayFrom(http.orElse(RetryDelay.breakerRetryAfter()))
+        String result = Retry.builder("probe").maxAttempts(2).delayFrom(http.orElse(RetryDelay.rejectionRetryAfter()))
                 .backoff(Backoff.constant(Duration.ofMillis(100))).retryOnResult("again"::equals)
                 .sleeper(n -> slept[0] += n).build()
                 .call(new java.util.concurrent.Callable<String>() {

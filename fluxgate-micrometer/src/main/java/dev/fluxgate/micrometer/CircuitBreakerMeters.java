@@ -3,10 +3,12 @@ package dev.fluxgate.micrometer;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Hedge;
 import dev.fluxgate.Policy;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
+import dev.fluxgate.RetryBudget;
 import dev.fluxgate.ThreadPoolBulkhead;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -28,6 +30,8 @@ import java.util.function.Function;
  * MeterBinding all = meters.bind(breakerRegistry, meterRegistry);  // every breaker, now and later
  * meters.bindRetries(retryRegistry, meterRegistry);                // every retry, now and later
  * meters.bindBulkheads(bulkheadRegistry, meterRegistry);           // every bulkhead, now and later
+ * meters.bindHedges(hedgeRegistry, meterRegistry);                 // every hedge, now and later
+ * meters.bind(retryBudget, meterRegistry);                         // a retry budget shared by retries
  * // Resilience4j's names, so existing dashboards keep working:
  * CircuitBreakerMeters.create().withNaming(MeterNaming.RESILIENCE4J).bind(breakerRegistry, meterRegistry);
  * }</pre>
@@ -249,6 +253,50 @@ public final class CircuitBreakerMeters {
         Objects.requireNonNull(bulkhead, "bulkhead");
         Objects.requireNonNull(meterRegistry, "meterRegistry");
         return PolicyMeters.bind(bulkhead, meterRegistry, naming, tags);
+    }
+
+    /**
+     * Registers meters for a retry budget, tagged with the budget's name: {@code fluxgate.retry.budget.retries}
+     * ({@code kind} = admitted, rejected) and the {@code fluxgate.retry.budget.tokens} gauge. (The retries
+     * that draw on it count the calls it ended, in {@code fluxgate.retry.budget.exhausted.calls}.) They
+     * read the budget's own counters, so nothing is added to its path.
+     *
+     * @param budget the budget, usually shared by several retries
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(RetryBudget budget, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(budget, meterRegistry, tags);
+    }
+
+    /**
+     * Registers meters for a hedge: {@code fluxgate.hedge.calls} ({@code kind} = successful, failed),
+     * {@code fluxgate.hedge.hedged.attempts}, {@code fluxgate.hedge.wins},
+     * {@code fluxgate.hedge.cancelled.attempts} and the {@code fluxgate.hedge.delay} time gauge. They read
+     * the hedge's own counters, so nothing is added to its call path.
+     *
+     * @param hedge the hedge
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(Hedge hedge, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(hedge, "hedge");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(hedge, meterRegistry, tags);
+    }
+
+    /**
+     * Registers the meters of {@link #bind(Hedge, MeterRegistry)} for every hedge in {@code registry}, now
+     * and as they are added, and removes a hedge's meters when it is removed from the registry.
+     *
+     * @param registry the hedges to follow
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} stops following the registry and removes all its meters
+     */
+    public MeterBinding bindHedges(Registry<Hedge, ?> registry, MeterRegistry meterRegistry) {
+        return follow(registry, meterRegistry, Hedge::name, h -> PolicyMeters.bind(h, meterRegistry, tags));
     }
 
     /**

@@ -22,6 +22,19 @@ final class MeterDescriptions {
             + " successful_with_retry, failed_without_retry, failed_with_retry)";
     static final String RETRY_RETRIES = "Attempts the retry made after the first attempt of a call";
 
+    static final String RETRY_BUDGET_EXHAUSTED = "Calls the retry ended because its retry budget denied a retry";
+    static final String BUDGET_RETRIES = "Retries the retry budget allowed or denied, over every retry that shares it"
+            + " (kind: admitted, rejected)";
+    static final String BUDGET_TOKENS = "Tokens in the retry budget now (a retry takes one; at most the budget's max tokens)";
+
+    static final String HEDGE_CALLS = "Calls through the hedge, by outcome (kind: successful, failed = every"
+            + " attempt started failed)";
+    static final String HEDGE_HEDGED = "Attempts the hedge started after its delay, beyond the first attempt of a call";
+    static final String HEDGE_WINS = "Calls won by an attempt the hedge started after its delay rather than by the first";
+    static final String HEDGE_CANCELLED = "Attempts the hedge cancelled because another attempt won or the caller gave up";
+    static final String HEDGE_DELAY = "The delay after which the hedge starts another attempt (fixed, or the"
+            + " percentile of recent latencies)";
+
     static final String BULKHEAD_AVAILABLE = "Free slots of the bulkhead";
     static final String BULKHEAD_MAX = "The most calls the bulkhead runs at once";
     static final String BULKHEAD_CALLS = "Calls the bulkhead admitted or rejected (kind: permitted, rejected)";

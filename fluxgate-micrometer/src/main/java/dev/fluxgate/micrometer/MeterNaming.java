@@ -45,7 +45,9 @@ package dev.fluxgate.micrometer;
  * {@code fluxgate.bulkhead.thread.pool.rejected.calls}, {@code fluxgate.ratelimiter.calls} ({@code kind} =
  * permitted, rejected), {@code fluxgate.ratelimiter.wait.time} (seconds callers were told to wait for
  * permits) and {@code fluxgate.ratelimiter.keys} (keys a per-key limiter tracks) count what Resilience4j
- * does not publish.
+ * does not publish, and so do the meters of the patterns Resilience4j does not have:
+ * {@code fluxgate.retry.budget.*} (a retry budget), {@code fluxgate.retry.budget.exhausted.calls} (a retry
+ * with a budget) and {@code fluxgate.hedge.*}.
  */
 public enum MeterNaming {
     /** {@code fluxgate.circuitbreaker.*}, rates as ratios from 0 to 1. */

@@ -1,17 +1,21 @@
 package dev.fluxgate.micrometer;
 
 import dev.fluxgate.Bulkhead;
+import dev.fluxgate.Hedge;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Retry;
+import dev.fluxgate.RetryBudget;
 import dev.fluxgate.ThreadPoolBulkhead;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
@@ -44,6 +48,50 @@ final class PolicyMeters implements MeterBinding {
                 MeterDescriptions.RETRY_CALLS);
         m.add(FunctionCounter.builder("fluxgate.retry.retries", retry, Retry::retries).tags(m.tags)
                 .description(MeterDescriptions.RETRY_RETRIES).register(registry));
+        if (retry.budget().isPresent()) {
+            m.removeEarlier(List.of(RETRY_BUDGET_EXHAUSTED));
+            m.add(FunctionCounter.builder(RETRY_BUDGET_EXHAUSTED, retry, Retry::budgetExhaustedCalls).tags(m.tags)
+                    .description(MeterDescriptions.RETRY_BUDGET_EXHAUSTED).register(registry));
+        }
+        return m;
+    }
+
+    static final String RETRY_BUDGET_EXHAUSTED = "fluxgate.retry.budget.exhausted.calls";
+    static final String BUDGET_RETRIES = "fluxgate.retry.budget.retries";
+    static final String BUDGET_TOKENS = "fluxgate.retry.budget.tokens";
+
+    static MeterBinding bind(RetryBudget budget, MeterRegistry registry, Tags userTags) {
+        PolicyMeters m = new PolicyMeters(registry, budget.name(), userTags);
+        m.removeEarlier(List.of(BUDGET_RETRIES, BUDGET_TOKENS));
+        m.add(FunctionCounter.builder(BUDGET_RETRIES, budget, RetryBudget::admittedRetries).tags(m.tags)
+                .tag("kind", "admitted").description(MeterDescriptions.BUDGET_RETRIES).register(registry));
+        m.add(FunctionCounter.builder(BUDGET_RETRIES, budget, RetryBudget::rejectedRetries).tags(m.tags)
+                .tag("kind", "rejected").description(MeterDescriptions.BUDGET_RETRIES).register(registry));
+        m.gauge(BUDGET_TOKENS, budget, RetryBudget::availableTokens, MeterDescriptions.BUDGET_TOKENS);
+        return m;
+    }
+
+    static final String HEDGE_CALLS = "fluxgate.hedge.calls";
+    static final String HEDGE_HEDGED = "fluxgate.hedge.hedged.attempts";
+    static final String HEDGE_WINS = "fluxgate.hedge.wins";
+    static final String HEDGE_CANCELLED = "fluxgate.hedge.cancelled.attempts";
+    static final String HEDGE_DELAY = "fluxgate.hedge.delay";
+
+    static MeterBinding bind(Hedge hedge, MeterRegistry registry, Tags userTags) {
+        PolicyMeters m = new PolicyMeters(registry, hedge.name(), userTags);
+        m.removeEarlier(List.of(HEDGE_CALLS, HEDGE_HEDGED, HEDGE_WINS, HEDGE_CANCELLED, HEDGE_DELAY));
+        m.add(FunctionCounter.builder(HEDGE_CALLS, hedge, Hedge::successfulCalls).tags(m.tags).tag("kind", "successful")
+                .description(MeterDescriptions.HEDGE_CALLS).register(registry));
+        m.add(FunctionCounter.builder(HEDGE_CALLS, hedge, Hedge::failedCalls).tags(m.tags).tag("kind", "failed")
+                .description(MeterDescriptions.HEDGE_CALLS).register(registry));
+        m.add(FunctionCounter.builder(HEDGE_HEDGED, hedge, Hedge::hedgedAttempts).tags(m.tags)
+                .description(MeterDescriptions.HEDGE_HEDGED).register(registry));
+        m.add(FunctionCounter.builder(HEDGE_WINS, hedge, Hedge::hedgeWins).tags(m.tags)
+                .description(MeterDescriptions.HEDGE_WINS).register(registry));
+        m.add(FunctionCounter.builder(HEDGE_CANCELLED, hedge, Hedge::cancelledAttempts).tags(m.tags)
+                .description(MeterDescriptions.HEDGE_CANCELLED).register(registry));
+        m.add(TimeGauge.builder(HEDGE_DELAY, hedge, TimeUnit.NANOSECONDS, h -> h.currentDelay().toNanos())
+                .tags(m.tags).description(MeterDescriptions.HEDGE_DELAY).register(registry));
         return m;
     }
 

@@ -44,6 +44,10 @@ class MeterDescriptionsTest {
         meters.bind(search, registry);
         payments.forceOpen(); // a manual transition registers one more counter of the family
         meters.bind(Retry.builder("payments").maxAttempts(2).sleeper(nanos -> { }).build(), registry);
+        dev.fluxgate.RetryBudget budget = dev.fluxgate.RetryBudget.builder("payments-budget").build();
+        meters.bind(budget, registry);
+        meters.bind(Retry.builder("refunds").sleeper(nanos -> { }).budget(budget).build(), registry);
+        meters.bind(dev.fluxgate.Hedge.builder("search").build(), registry);
         meters.bind(Bulkhead.of("payments", 2), registry);
         meters.bind(pool, registry);
         meters.bind(RateLimiter.of("payments", 10, Duration.ofSeconds(1)), registry);
@@ -65,6 +69,7 @@ class MeterDescriptionsTest {
             Map<String, Set<String>> descriptions = descriptionsByName(prometheus);
             assertThat(descriptions).containsKeys(naming.calls(), naming.state(), naming.retryCalls(),
                     naming.slowCallRate(), BreakerMeters.TRANSITIONS, "fluxgate.bulkhead.calls",
+                    "fluxgate.retry.budget.retries", "fluxgate.retry.budget.exhausted.calls", "fluxgate.hedge.calls",
                     naming.rateLimiterAvailable(), "fluxgate.ratelimiter.calls", "fluxgate.ratelimiter.wait.time",
                     "fluxgate.ratelimiter.keys");
             descriptions.forEach((name, texts) -> assertThat(texts).as(name).hasSize(1)

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fluxgate.Bulkhead;
+import dev.fluxgate.Hedge;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
+import dev.fluxgate.RetryBudget;
 import dev.fluxgate.ThreadPoolBulkhead;
 import dev.fluxgate.test.ManualTicker;
 import java.time.Duration;
@@ -63,6 +65,72 @@ class PolicyMetersTest {
 
         binding.close();
         assertThat(prometheus.getMeters()).isEmpty();
+    }
+
+    @Test
+    void aRetryBudgetAndTheCallsItEndedAreCounted() {
+        RetryBudget budget = RetryBudget.builder("inventory-budget").ratio(0.1).minRetriesPerSecond(0.001)
+                .maxTokens(2).ticker(() -> 0L).build();
+        Retry retry = Retry.builder("inventory").maxAttempts(3).sleeper(nanos -> { }).budget(budget).build();
+        CircuitBreakerMeters meters = CircuitBreakerMeters.create();
+        MeterBinding budgetMeters = meters.bind(budget, prometheus);
+        MeterBinding retryMeters = meters.bind(retry, prometheus);
+        assertThat(sample("fluxgate_retry_budget_tokens{name=\"inventory-budget\"}")).isEqualTo("2.0");
+
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> retry.run(() -> {
+                throw new IllegalStateException("down");
+            })).isInstanceOf(IllegalStateException.class);
+        }
+
+        // Call 1: two retries take both tokens. Call 2: its first attempt's 0.1 buys nothing.
+        assertThat(sample("fluxgate_retry_budget_retries_total{kind=\"admitted\",name=\"inventory-budget\"}"))
+                .isEqualTo("2.0");
+        assertThat(sample("fluxgate_retry_budget_retries_total{kind=\"rejected\",name=\"inventory-budget\"}"))
+                .isEqualTo("1.0");
+        assertThat(Double.parseDouble(sample("fluxgate_retry_budget_tokens{name=\"inventory-budget\"}")))
+                .isEqualTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(sample("fluxgate_retry_budget_exhausted_calls_total{name=\"inventory\"}")).isEqualTo("1.0");
+
+        budgetMeters.close();
+        retryMeters.close();
+        assertThat(prometheus.getMeters()).isEmpty();
+    }
+
+    @Test
+    void aRetryWithoutABudgetHasNoBudgetMeter() {
+        CircuitBreakerMeters.create().bind(retry(), prometheus);
+        assertThat(prometheus.find("fluxgate.retry.budget.exhausted.calls").meters()).isEmpty();
+    }
+
+    @Test
+    void hedgeCallsAttemptsAndDelayAreScraped() throws Exception {
+        Hedge hedge = Hedge.builder("search").delay(java.time.Duration.ofMillis(250)).build();
+        MeterBinding binding = CircuitBreakerMeters.create().bind(hedge, prometheus);
+        assertThat(hedge.call(() -> "fast")).isEqualTo("fast");
+        assertThatThrownBy(() -> hedge.call(() -> {
+            throw new IllegalStateException("down");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(sample("fluxgate_hedge_calls_total{kind=\"successful\",name=\"search\"}")).isEqualTo("1.0");
+        assertThat(sample("fluxgate_hedge_calls_total{kind=\"failed\",name=\"search\"}")).isEqualTo("1.0");
+        assertThat(sample("fluxgate_hedge_hedged_attempts_total{name=\"search\"}")).isEqualTo("0.0");
+        assertThat(sample("fluxgate_hedge_wins_total{name=\"search\"}")).isEqualTo("0.0");
+        assertThat(sample("fluxgate_hedge_cancelled_attempts_total{name=\"search\"}")).isEqualTo("0.0");
+        assertThat(sample("fluxgate_hedge_delay_seconds{name=\"search\"}")).isEqualTo("0.25");
+
+        binding.close();
+        assertThat(prometheus.getMeters()).isEmpty();
+    }
+
+    @Test
+    void aRegistryOfHedgesIsFollowed() {
+        Registry<Hedge, Hedge.Builder> hedges = Registry.ofHedges();
+        CircuitBreakerMeters.create().bindHedges(hedges, prometheus);
+        hedges.get("search");
+        assertThat(sample("fluxgate_hedge_delay_seconds{name=\"search\"}")).isEqualTo("0.1");
+        hedges.remove("search");
+        assertThat(prometheus.find("fluxgate.hedge.delay").meters()).isEmpty();
     }
 
     @Test

@@ -1,8 +1,8 @@
 /**
  * Project Reactor operators for Fluxgate, used with {@code transformDeferred}:
  * {@link dev.fluxgate.reactor.CircuitBreakerOperator}, {@link dev.fluxgate.reactor.BulkheadOperator} and
- * {@link dev.fluxgate.reactor.RateLimiterOperator} for a {@code Mono} or {@code Flux}, {@link dev.fluxgate.reactor.RetryOperator} and
- * {@link dev.fluxgate.reactor.TimeoutOperator} for a {@code Mono}.
+ * {@link dev.fluxgate.reactor.RateLimiterOperator} for a {@code Mono} or {@code Flux}, {@link dev.fluxgate.reactor.RetryOperator},
+ * {@link dev.fluxgate.reactor.TimeoutOperator} and {@link dev.fluxgate.reactor.HedgeOperator} for a {@code Mono}.
  *
  * <h2>Thread safety</h2>
  * Operators are immutable and may be shared by any number of publishers and subscribers. Each

@@ -23,6 +23,7 @@ final class AnnotationValidator implements SmartInitializingSingleton {
     private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(
             dev.fluxgate.spring.annotation.CircuitBreaker.class, dev.fluxgate.spring.annotation.Retry.class,
             dev.fluxgate.spring.annotation.Bulkhead.class, dev.fluxgate.spring.annotation.Timeout.class,
+            dev.fluxgate.spring.annotation.Hedge.class,
             dev.fluxgate.spring.annotation.RateLimiter.class);
 
     private final ConfigurableListableBeanFactory beanFactory;
@@ -68,6 +69,10 @@ final class AnnotationValidator implements SmartInitializingSingleton {
             if (annotation(user, method, dev.fluxgate.spring.annotation.Timeout.class) != null) {
                 Invocations.Kind kind = Invocations.kindOf(method, "Timeout");
                 Invocations.requireOperators(kind, kind == Invocations.Kind.FLUX, "Timeout", method);
+            }
+            if (annotation(user, method, dev.fluxgate.spring.annotation.Hedge.class) != null) {
+                Invocations.Kind kind = Invocations.kindOf(method, "Hedge");
+                Invocations.requireOperators(kind, kind == Invocations.Kind.FLUX, "Hedge", method);
             }
         } catch (InvalidAnnotationException e) {
             throw e.onBean(bean);

@@ -86,9 +86,10 @@ public class CircuitBreakerAspect implements Ordered {
         }
         FallbackMethod fallback = FallbackMethod.resolve(t.method(), t.targetClass(), annotation.fallbackMethod(),
                 "CircuitBreaker");
-        // With @Retry on the same method the fallback answers at the retry, once the attempts are
-        // spent: answering here would hide every failure from the retry.
-        boolean retried = Invocations.find(t, dev.fluxgate.spring.annotation.Retry.class) != null;
+        // With @Retry (or @Hedge) on the same method the fallback answers there, once the attempts are
+        // spent: answering here would hide every failure from the retry (or win the hedge's race).
+        boolean retried = Invocations.find(t, dev.fluxgate.spring.annotation.Retry.class) != null
+                || Invocations.find(t, dev.fluxgate.spring.annotation.Hedge.class) != null;
         return new Plan(annotation.name(), Invocations.kindOf(t.method(), "CircuitBreaker"),
                 retried ? FallbackMethod.NONE : fallback);
     }

@@ -4,10 +4,14 @@ import dev.fluxgate.Backoff;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
+import dev.fluxgate.RetryBudget;
 import dev.fluxgate.Timeout;
 import dev.fluxgate.Tracker;
 import dev.fluxgate.spring.FluxgatePatternProperties.BackoffProperties;
 import dev.fluxgate.spring.FluxgatePatternProperties.RetryProperties;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +46,7 @@ final class ConfiguredPatterns {
 
     /** Builds every configured instance; throws {@link InvalidPropertyException} on the first bad value. */
     void initialize() {
+        retryProperties.budgets().keySet().forEach(this::budget);
         retryProperties.instances().keySet().forEach(this::retry);
         bulkheadProperties.instances().keySet().forEach(this::bulkhead);
         timeoutProperties.instances().keySet().forEach(this::timeout);
@@ -96,6 +101,13 @@ final class ConfiguredPatterns {
         }
         if (p.waitForRetryAfter() != null) {
             b.waitForRetryAfter(p.waitForRetryAfter());
+        }
+        if (p.budget() != null) {
+            if (!retryProperties.budgets().containsKey(p.budget())) {
+                throw new InvalidPropertyException(prefix + ".budget", "no retry budget '" + p.budget()
+                        + "' under fluxgate.retry.budgets (configured: " + retryProperties.budgets().keySet() + ")");
+            }
+            b.budget(budget(p.budget()));
         }
     }
 
@@ -162,5 +174,33 @@ final class ConfiguredPatterns {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidPropertyException(property, String.valueOf(e.getMessage()), e);
         }
+    }
+
+    // ---- retry budgets: fluxgate.retry.budgets.<name>, shared by the retries that name them ----
+
+    private final Map<String, RetryBudget> budgets = new ConcurrentHashMap<>();
+
+    /** The configured budget called {@code name}, built once; bad values fail naming the property. */
+    RetryBudget budget(String name) {
+        return budgets.computeIfAbsent(name, n -> {
+            String prefix = "fluxgate.retry.budgets." + n;
+            FluxgatePatternProperties.RetryBudgetProperties p = retryProperties.budgets().get(n);
+            RetryBudget.Builder b = RetryBudget.builder(n);
+            if (p != null && p.ratio() != null) {
+                check(prefix + ".ratio", () -> b.ratio(p.ratio()));
+            }
+            if (p != null && p.minRetriesPerSecond() != null) {
+                check(prefix + ".min-retries-per-second", () -> b.minRetriesPerSecond(p.minRetriesPerSecond()));
+            }
+            if (p != null && p.maxTokens() != null) {
+                check(prefix + ".max-tokens", () -> b.maxTokens(p.maxTokens()));
+            }
+            return check(prefix, b::build);
+        });
+    }
+
+    /** The budgets built so far (all the configured ones after startup), by name. */
+    Map<String, RetryBudget> budgets() {
+        return new TreeMap<>(budgets);
     }
 }

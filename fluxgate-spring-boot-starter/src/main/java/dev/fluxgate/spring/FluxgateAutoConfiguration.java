@@ -2,6 +2,7 @@ package dev.fluxgate.spring;
 
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Hedge;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
@@ -27,7 +28,9 @@ import org.springframework.context.annotation.Configuration;
  * {@link dev.fluxgate.spring.annotation.CircuitBreaker}, {@link dev.fluxgate.spring.annotation.Retry},
  * {@link dev.fluxgate.spring.annotation.Bulkhead} and {@link dev.fluxgate.spring.annotation.Timeout}; likewise a
  * registry of rate limiters configured by {@code fluxgate.ratelimiter} and the aspect behind
- * {@link dev.fluxgate.spring.annotation.RateLimiter}.
+ * {@link dev.fluxgate.spring.annotation.RateLimiter}; a {@link Registry} of hedges ({@code fluxgate.hedge}) behind
+ * {@link dev.fluxgate.spring.annotation.Hedge}; and the retry budgets of {@code fluxgate.retry.budgets} that
+ * retries name with {@code budget}.
  * An unknown key under {@code fluxgate.*} stops the application with the closest valid key named; a
  * configured instance that no annotation or bean uses is logged as a warning (a typo in a name).
  *
@@ -41,6 +44,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration
 @EnableConfigurationProperties({FluxgateCircuitBreakerProperties.class, FluxgatePatternProperties.Retries.class,
         FluxgatePatternProperties.Bulkheads.class, FluxgatePatternProperties.Timeouts.class,
+        FluxgatePatternProperties.Hedges.class,
         FluxgatePatternProperties.RateLimiters.class})
 public class FluxgateAutoConfiguration {
 
@@ -104,8 +108,9 @@ public class FluxgateAutoConfiguration {
     @Bean
     UnusedInstanceWarning fluxgateUnusedInstanceWarning(ConfigurableListableBeanFactory beanFactory,
             FluxgateCircuitBreakerProperties breakers, FluxgatePatternProperties.Retries retries,
-            FluxgatePatternProperties.Bulkheads bulkheads, FluxgatePatternProperties.Timeouts timeouts) {
-        return new UnusedInstanceWarning(beanFactory, breakers, retries, bulkheads, timeouts);
+            FluxgatePatternProperties.Bulkheads bulkheads, FluxgatePatternProperties.Timeouts timeouts,
+            FluxgatePatternProperties.Hedges hedges) {
+        return new UnusedInstanceWarning(beanFactory, breakers, retries, bulkheads, timeouts, hedges);
     }
 
     /**
@@ -180,6 +185,27 @@ public class FluxgateAutoConfiguration {
         return limiters;
     }
 
+    /**
+     * The hedges, with the core's defaults (2 attempts, the second after 100 ms);
+     * {@code fluxgate.hedge.instances.<name>} applies on top of them to the hedge of that name.
+     *
+     * @return the registry
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public Registry<Hedge, Hedge.Builder> fluxgateHedgeRegistry() {
+        return Registry.ofHedges();
+    }
+
+    /** The hedges of the registry with the instance properties applied; builds the configured ones now. */
+    @Bean
+    ConfiguredHedges fluxgateConfiguredHedges(Registry<Hedge, Hedge.Builder> hedgeRegistry,
+            FluxgatePatternProperties.Hedges hedges) {
+        ConfiguredHedges configured = new ConfiguredHedges(hedgeRegistry, hedges);
+        configured.initialize();
+        return configured;
+    }
+
     /** The aspects, when AspectJ is present (it comes with the starter). */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(Aspect.class)
@@ -214,6 +240,12 @@ public class FluxgateAutoConfiguration {
         @ConditionalOnMissingBean
         TimeoutAspect fluxgateTimeoutAspect(ConfiguredPatterns patterns) {
             return new TimeoutAspect(patterns::timeout);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        HedgeAspect fluxgateHedgeAspect(ConfiguredHedges hedges) {
+            return new HedgeAspect(hedges::hedge);
         }
 
         @Bean

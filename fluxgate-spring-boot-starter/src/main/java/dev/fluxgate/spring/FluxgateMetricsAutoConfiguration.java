@@ -2,6 +2,7 @@ package dev.fluxgate.spring;
 
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Hedge;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
@@ -86,6 +87,24 @@ public class FluxgateMetricsAutoConfiguration {
     public MeterBinder fluxgateBulkheadMeterBinder(CircuitBreakerMeters meters,
             Registry<Bulkhead, Bulkhead.Builder> bulkheads) {
         return meterRegistry -> meters.bindBulkheads(bulkheads, meterRegistry);
+    }
+
+    /**
+     * The hedges' meters.
+     *
+     * @param meters the meter factory
+     * @param hedges the hedges
+     * @return a binder that follows the registry
+     */
+    @Bean
+    public MeterBinder fluxgateHedgeMeterBinder(CircuitBreakerMeters meters, Registry<Hedge, Hedge.Builder> hedges) {
+        return meterRegistry -> meters.bindHedges(hedges, meterRegistry);
+    }
+
+    /** The meters of the retry budgets under {@code fluxgate.retry.budgets}. */
+    @Bean
+    MeterBinder fluxgateRetryBudgetMeterBinder(CircuitBreakerMeters meters, ConfiguredPatterns patterns) {
+        return meterRegistry -> patterns.budgets().values().forEach(b -> meters.bind(b, meterRegistry));
     }
 
     /**

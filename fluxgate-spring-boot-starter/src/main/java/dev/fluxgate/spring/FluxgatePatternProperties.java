@@ -7,7 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Properties of the patterns beside the breaker: {@code fluxgate.retry}, {@code fluxgate.bulkhead},
- * {@code fluxgate.timeout} and {@code fluxgate.ratelimiter}, each with {@code instances.<name>.*}. A name the annotations use but
+ * {@code fluxgate.timeout}, {@code fluxgate.ratelimiter} and {@code fluxgate.hedge}, each with
+ * {@code instances.<name>.*}, and the retry budgets that retries share, {@code fluxgate.retry.budgets.<name>.*}.
+ * A name the annotations use but
  * the properties do not list gets the core's defaults. Invalid values fail the application at
  * startup, naming the property.
  */
@@ -16,20 +18,34 @@ public final class FluxgatePatternProperties {
     }
 
     /**
-     * Retries under {@code fluxgate.retry.instances.<name>}.
+     * Retries under {@code fluxgate.retry.instances.<name>}, and the budgets they share under
+     * {@code fluxgate.retry.budgets.<name>}.
      *
      * @param instances retries by name, built at startup
+     * @param budgets retry budgets by name, built at startup; a retry draws on the one its properties name
      */
     @ConfigurationProperties(prefix = "fluxgate.retry", ignoreUnknownFields = false)
-    public record Retries(Map<String, RetryProperties> instances) {
+    public record Retries(Map<String, RetryProperties> instances, Map<String, RetryBudgetProperties> budgets) {
         /**
-         * Replaces an absent map with an empty one.
+         * Replaces absent maps with empty ones.
          *
          * @param instances retries by name; null when none are configured
+         * @param budgets retry budgets by name; null when none are configured
          */
         public Retries {
             instances = instances == null ? Map.of() : Map.copyOf(instances);
+            budgets = budgets == null ? Map.of() : Map.copyOf(budgets);
         }
+    }
+
+    /**
+     * One retry budget, shared by every retry that names it.
+     *
+     * @param ratio retries allowed per first attempt, in [0, 10] (core default 0.2)
+     * @param minRetriesPerSecond retries allowed per second whatever the traffic (core default 10)
+     * @param maxTokens the largest burst of retries from saved-up budget, at least 1 (core default 100)
+     */
+    public record RetryBudgetProperties(Double ratio, Double minRetriesPerSecond, Integer maxTokens) {
     }
 
     /**
@@ -42,10 +58,12 @@ public final class FluxgatePatternProperties {
      * @param abortExceptions class names of exceptions that stop retrying at once
      * @param retryOnRejection whether an open breaker's rejection is retried (default false)
      * @param waitForRetryAfter whether a retried rejection waits its retry-after (default false)
+     * @param budget the name of the retry budget under {@code fluxgate.retry.budgets} this retry draws on
+     *     (default: none)
      */
     public record RetryProperties(Integer maxAttempts, Duration maxDuration, BackoffProperties backoff,
             List<String> retryExceptions, List<String> abortExceptions, Boolean retryOnRejection,
-            Boolean waitForRetryAfter) {
+            Boolean waitForRetryAfter, String budget) {
     }
 
     /**
@@ -168,5 +186,35 @@ public final class FluxgatePatternProperties {
      */
     public record RateLimiterProperties(Integer permits, Duration period, Integer burst,
             dev.fluxgate.RateLimiter.Shape shape, Duration maxWait) {
+    }
+
+    /**
+     * Hedges under {@code fluxgate.hedge.instances.<name>}.
+     *
+     * @param instances hedges by name, built at startup
+     */
+    @ConfigurationProperties(prefix = "fluxgate.hedge", ignoreUnknownFields = false)
+    public record Hedges(Map<String, HedgeProperties> instances) {
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances hedges by name; null when none are configured
+         */
+        public Hedges {
+            instances = instances == null ? Map.of() : Map.copyOf(instances);
+        }
+    }
+
+    /**
+     * One hedge.
+     *
+     * @param maxAttempts the most attempts per call, the first included, in [1, 10] (core default 2)
+     * @param delay the fixed delay before another attempt, or the fallback delay of a percentile (default 100 ms)
+     * @param percentile when set, in (0, 1]: the delay follows this percentile of recent latencies
+     * @param latencySamples how many recent latencies a percentile is computed over (default 100)
+     * @param minSamples how many latencies a percentile needs before it replaces {@code delay} (default 20)
+     */
+    public record HedgeProperties(Integer maxAttempts, Duration delay, Double percentile, Integer latencySamples,
+            Integer minSamples) {
     }
 }

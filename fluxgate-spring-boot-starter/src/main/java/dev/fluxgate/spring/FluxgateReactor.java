@@ -2,11 +2,13 @@ package dev.fluxgate.spring;
 
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.Hedge;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Retry;
 import dev.fluxgate.Timeout;
 import dev.fluxgate.reactor.BulkheadOperator;
 import dev.fluxgate.reactor.CircuitBreakerOperator;
+import dev.fluxgate.reactor.HedgeOperator;
 import dev.fluxgate.reactor.RateLimiterOperator;
 import dev.fluxgate.reactor.RetryOperator;
 import dev.fluxgate.reactor.TimeoutOperator;
@@ -37,6 +39,10 @@ final class FluxgateReactor {
 
     static Mono<Object> retry(Mono<Object> mono, Retry retry) {
         return mono.transformDeferred(RetryOperator.<Object>of(retry));
+    }
+
+    static Mono<Object> hedge(Mono<Object> mono, Hedge hedge) {
+        return mono.transformDeferred(HedgeOperator.<Object>of(hedge));
     }
 
     static Mono<Object> timeout(Mono<Object> mono, Timeout timeout) {

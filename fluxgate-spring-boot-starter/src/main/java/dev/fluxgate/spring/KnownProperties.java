@@ -46,7 +46,8 @@ final class KnownProperties {
     /** The classes bound under {@code fluxgate.*}. */
     static final List<Class<? extends Record>> PROPERTIES_CLASSES = List.of(FluxgateCircuitBreakerProperties.class,
             FluxgatePatternProperties.Retries.class, FluxgatePatternProperties.Bulkheads.class,
-            FluxgatePatternProperties.Timeouts.class, FluxgatePatternProperties.RateLimiters.class);
+            FluxgatePatternProperties.Timeouts.class, FluxgatePatternProperties.RateLimiters.class,
+            FluxgatePatternProperties.Hedges.class);
 
     /** Keys read outside the properties classes: conditions and the meter naming. */
     static final List<String> SWITCHES = List.of("fluxgate.annotations.enabled", "fluxgate.metrics.enabled",

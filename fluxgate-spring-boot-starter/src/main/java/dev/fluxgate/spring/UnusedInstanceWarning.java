@@ -2,6 +2,7 @@ package dev.fluxgate.spring;
 
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.Hedge;
 import dev.fluxgate.Retry;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
@@ -42,6 +43,7 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
     private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(
             dev.fluxgate.spring.annotation.CircuitBreaker.class, dev.fluxgate.spring.annotation.Retry.class,
             dev.fluxgate.spring.annotation.Bulkhead.class, dev.fluxgate.spring.annotation.Timeout.class,
+            dev.fluxgate.spring.annotation.Hedge.class,
             dev.fluxgate.spring.annotation.RateLimiter.class);
 
     private final ConfigurableListableBeanFactory beanFactory;
@@ -49,10 +51,12 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
     private final FluxgatePatternProperties.Retries retries;
     private final FluxgatePatternProperties.Bulkheads bulkheads;
     private final FluxgatePatternProperties.Timeouts timeouts;
+    private final FluxgatePatternProperties.Hedges hedges;
 
     UnusedInstanceWarning(ConfigurableListableBeanFactory beanFactory, FluxgateCircuitBreakerProperties breakers,
             FluxgatePatternProperties.Retries retries, FluxgatePatternProperties.Bulkheads bulkheads,
-            FluxgatePatternProperties.Timeouts timeouts) {
+            FluxgatePatternProperties.Timeouts timeouts, FluxgatePatternProperties.Hedges hedges) {
+        this.hedges = hedges;
         this.beanFactory = beanFactory;
         this.breakers = breakers;
         this.retries = retries;
@@ -89,6 +93,21 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
         unused(warnings, "fluxgate.timeout.instances", timeouts.instances().keySet(),
                 annotated.getOrDefault(dev.fluxgate.spring.annotation.Timeout.class, Set.of()), Set.of(), "@Timeout",
                 null);
+        unused(warnings, "fluxgate.hedge.instances", hedges.instances().keySet(),
+                annotated.getOrDefault(dev.fluxgate.spring.annotation.Hedge.class, Set.of()),
+                beanNames(Hedge.class, Hedge::name), "@Hedge", "Hedge");
+        Set<String> budgetsNamed = new TreeSet<>();
+        retries.instances().values().forEach(r -> {
+            if (r.budget() != null) {
+                budgetsNamed.add(r.budget());
+            }
+        });
+        for (String budget : new TreeSet<>(retries.budgets().keySet())) {
+            if (!budgetsNamed.contains(budget)) {
+                warnings.add("Fluxgate: fluxgate.retry.budgets." + budget + " is configured, but no retry under"
+                        + " fluxgate.retry.instances names it as its budget, so it limits nothing.");
+            }
+        }
         FluxgatePatternProperties.RateLimiters rateLimiters =
                 beanFactory.getBeanProvider(FluxgatePatternProperties.RateLimiters.class).getIfAvailable();
         if (rateLimiters != null) {
@@ -172,6 +191,7 @@ final class UnusedInstanceWarning implements SmartInitializingSingleton {
         add(names, dev.fluxgate.spring.annotation.Retry.class, element, dev.fluxgate.spring.annotation.Retry::name);
         add(names, dev.fluxgate.spring.annotation.Bulkhead.class, element, dev.fluxgate.spring.annotation.Bulkhead::name);
         add(names, dev.fluxgate.spring.annotation.Timeout.class, element, dev.fluxgate.spring.annotation.Timeout::name);
+        add(names, dev.fluxgate.spring.annotation.Hedge.class, element, dev.fluxgate.spring.annotation.Hedge::name);
         add(names, dev.fluxgate.spring.annotation.RateLimiter.class, element,
                 dev.fluxgate.spring.annotation.RateLimiter::name);
     }

@@ -35,7 +35,8 @@ class ConfigurationMetadataTest {
     /** The classes bound under {@code fluxgate.*}. */
     private static final List<Class<?>> PROPERTIES_CLASSES = List.of(FluxgateCircuitBreakerProperties.class,
             FluxgatePatternProperties.Retries.class, FluxgatePatternProperties.Bulkheads.class,
-            FluxgatePatternProperties.Timeouts.class, FluxgatePatternProperties.RateLimiters.class);
+            FluxgatePatternProperties.Timeouts.class, FluxgatePatternProperties.RateLimiters.class,
+            FluxgatePatternProperties.Hedges.class);
 
     private static Map<String, Map<String, Object>> properties;
     private static Map<String, Map<String, Object>> hints;

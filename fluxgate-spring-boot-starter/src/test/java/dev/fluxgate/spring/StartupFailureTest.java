@@ -71,6 +71,15 @@ class StartupFailureTest {
             fluxgate.bulkhead.instances.b.max-concurrent-calls=0       | fluxgate.bulkhead.instances.b.max-concurrent-calls | maxConcurrentCalls must be >= 1
             fluxgate.bulkhead.instances.b.max-wait=-1s                 | fluxgate.bulkhead.instances.b.max-wait | maxWait must be zero or a positive duration
             fluxgate.timeout.instances.t.duration=0s                   | fluxgate.timeout.instances.t.duration | positive
+            fluxgate.retry.budgets.b.ratio=11                          | fluxgate.retry.budgets.b.ratio | ratio must be in [0, 10.0]
+            fluxgate.retry.budgets.b.max-tokens=0                      | fluxgate.retry.budgets.b.max-tokens | maxTokens must be in [1,
+            fluxgate.retry.budgets.b.ratio=0;fluxgate.retry.budgets.b.min-retries-per-second=0 | fluxgate.retry.budgets.b | both 0
+            fluxgate.retry.instances.r.budget=missing                  | fluxgate.retry.instances.r.budget | no retry budget 'missing'
+            fluxgate.hedge.instances.h.max-attempts=11                 | fluxgate.hedge.instances.h.max-attempts | maxAttempts must be in [1, 10]
+            fluxgate.hedge.instances.h.percentile=1.5                  | fluxgate.hedge.instances.h.percentile | percentile must be in (0, 1]
+            fluxgate.hedge.instances.h.percentile=0.9;fluxgate.hedge.instances.h.delay=0s | fluxgate.hedge.instances.h.delay | fallbackDelay
+            fluxgate.hedge.instances.h.delay=-1s                       | fluxgate.hedge.instances.h.delay | delay must be a positive
+            fluxgate.hedge.instances.h.min-samples=500                 | fluxgate.hedge.instances.h' | minSamples
             """)
     void aBadPatternValueNamesItsProperty(String properties, String property, String problem) {
         String[] pairs = properties.split(";");

@@ -13,7 +13,7 @@ import java.lang.annotation.Target;
  * {@code fluxgate.retry.instances.<name>} (core defaults when absent).
  *
  * <p>With several annotations on one method the order is fixed, outermost first: {@code @Retry},
- * {@code @CircuitBreaker}, {@code @Bulkhead}, {@code @Timeout}. Each attempt goes through the
+ * {@code @Hedge}, {@code @CircuitBreaker}, {@code @Bulkhead}, {@code @Timeout}. Each attempt goes through the
  * breaker; a timeout counts as a failed attempt.
  *
  * <p><b>Fallbacks with a retry.</b> On a method that also has {@code @Retry}, every fallback answers
