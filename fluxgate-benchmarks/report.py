@@ -43,6 +43,24 @@ CASES = [
 # Cases no peer has, compared with Fluxgate's own case: case -> (the other case, its label).
 OWN = {'closedDecaying': ('closedTime', 'time 60 s'), 'mixedDecaying': ('mixed', 'count 100')}
 
+# Issue 12: rate limiters (RateLimiterBenchmark), in the main table with the best peer's ratio and in a
+# section of their own with the ratio to each peer.
+PEER_NAMES.update({
+    'r4j': 'Resilience4j (AtomicRateLimiter)',
+    'failsafeSmooth': 'Failsafe (smooth)',
+    'failsafeBursty': 'Failsafe (bursty)',
+    'bucket4j': 'Bucket4j (local, lock-free)',
+    'bucket4jSync': 'Bucket4j (local, synchronized)',
+    'guava': 'Guava',
+    'nanoTime': '`System.nanoTime()` alone (the clock Fluxgate, Resilience4j, Failsafe, Guava read)',
+    'currentTimeMillis': '`System.currentTimeMillis()` alone (Bucket4j\'s default clock)',
+})
+LIMITER_CASES = [
+    ('limiterAcquired', 'Rate limiter, permit acquired (`tryAcquire`, 10^9 permits/s, burst 10^9)'),
+    ('limiterRefused', 'Rate limiter, permit refused (`tryAcquire` on an empty limiter: 1 per day, burst 1)'),
+]
+CASES += LIMITER_CASES
+
 
 def load(results):
     """{(case, impl, threads): {'ns': best iteration, 'mean': JMH score, 'err': its error, 'bop': B/op or None}}"""
@@ -208,6 +226,50 @@ def main():
             w(f'| {title if i == 0 else ""} | {PEER_NAMES.get(impl, impl)} | ' + ' | '.join(cells) +
               f' | {fmt(bop, 0) if bop is not None else ""} | ' + ' | '.join(ratios) + ' |')
     w('')
+
+    # ---- rate limiters against each peer (issue 12) ----
+    if any(k[0] in dict(LIMITER_CASES) for k in data):
+        w('## Rate limiters against each peer (issue 12)\n')
+        w('Each cell: the peer\'s best-iteration ns/op, then **Fluxgate / that peer** from the same run '
+          '(below 1: Fluxgate faster). B/op from the single-thread run. Configurations in the notes '
+          '("Rate limiters") and in `RateLimiterBenchmark.java`.\n')
+        w('| target | measured | verdict |')
+        w('| --- | --- | --- |')
+        for case, title in LIMITER_CASES:
+            for t in threads:
+                f = ns(case, 'fluxgate', t)
+                bp = best_peer(case, t)
+                if f is None or bp[0] is None:
+                    continue
+                target(f'{title.split(" (")[0]}, {t} thread(s): faster than each peer',
+                       f'{fmt(f / bp[0], 2)}x the fastest ({fmt(f)} vs {fmt(bp[0])} ns/op '
+                       f'{PEER_NAMES.get(bp[1], bp[1])})', f < bp[0])
+            b = data.get((case, 'fluxgate', 1), {}).get('bop')
+            if b is not None:
+                target(f'{title.split(" (")[0]}: 0 B/op', f'{fmt(b, 3)} B/op', b < 0.5)
+        w('')
+        for case, title in LIMITER_CASES:
+            if not any(k[0] == case for k in data):
+                continue
+            w(f'### {title}\n')
+            w('| implementation | ' + ' | '.join(f'{t} thr ns/op (Fluxgate / it)' for t in threads) + ' | B/op |')
+            w('|' + ' --- |' * (2 + len(threads)))
+            impls = sorted({k[1] for k in data if k[0] == case}, key=lambda i: (i != 'fluxgate', i))
+            for impl in impls:
+                cells = []
+                for t in threads:
+                    v = ns(case, impl, t)
+                    f = ns(case, 'fluxgate', t)
+                    if v is None:
+                        cells.append('')
+                    elif impl == 'fluxgate' or f is None:
+                        cells.append(fmt(v))
+                    else:
+                        cells.append(f'{fmt(v)} (**{fmt(f / v, 2)}x**)')
+                bop = data.get((case, impl, 1), {}).get('bop')
+                w(f'| {PEER_NAMES.get(impl, impl)} | ' + ' | '.join(cells) +
+                  f' | {fmt(bop, 0) if bop is not None else ""} |')
+            w('')
 
     # ---- memory ----
     if sizes:

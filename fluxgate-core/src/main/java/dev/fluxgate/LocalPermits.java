@@ -139,6 +139,9 @@ class LocalPermits implements RateLimiter.Store {
         private final long periodNanos;
         final int burst;
         private final boolean smooth;
+        /** Divides by {@link #periodNanos} and by {@link #permits} without a division instruction. */
+        private final Divisor byPeriod;
+        private final Divisor byPermits;
         private final String text;
 
         private Rate(Ticker ticker, long permits, long periodNanos, int burst, boolean smooth, String text) {
@@ -148,6 +151,8 @@ class LocalPermits implements RateLimiter.Store {
             this.periodNanos = periodNanos;
             this.burst = burst;
             this.smooth = smooth;
+            this.byPeriod = new Divisor(periodNanos);
+            this.byPermits = new Divisor(permits);
             this.text = text;
         }
 
@@ -204,22 +209,25 @@ class LocalPermits implements RateLimiter.Store {
 
         /** The permits earned after {@code elapsed} nanoseconds: floor(elapsed x rate), or whole periods' worth. */
         long permitsAt(long elapsed) {
-            long periods = elapsed / periodNanos;
-            if (!smooth) {
-                return periods * permits;
+            long periods = byPeriod.divide(elapsed);
+            if (!smooth || permits == 1) {
+                return periods * permits; // one permit per period: the rest of a period earns nothing yet
             }
             // (elapsed % periodNanos) * permits < periodNanos * permits, which fits (checked in of()).
-            return periods * permits + (elapsed % periodNanos) * permits / periodNanos;
+            return periods * permits + byPeriod.divide((elapsed - periods * periodNanos) * permits);
         }
 
         /** The first elapsed time at which {@code units >= 0} permits are earned. */
         long nanosAt(long units) {
-            long periods = units / permits;
-            long rest = units % permits;
+            long periods = byPermits.divide(units);
+            long rest = units - periods * permits;
             if (!smooth) {
                 return (rest == 0 ? periods : periods + 1) * periodNanos;
             }
-            return periods * periodNanos + ceilDiv(rest * periodNanos, permits);
+            // ceil(rest x periodNanos / permits); the product is below permits x periodNanos, which fits.
+            long x = rest * periodNanos;
+            long q = byPermits.divide(x);
+            return periods * periodNanos + (q * permits == x ? q : q + 1);
         }
 
         /** How long an empty bucket takes to earn {@code units} permits, or -1 if that overflows. */
@@ -231,13 +239,46 @@ class LocalPermits implements RateLimiter.Store {
             return nanosAt(units);
         }
 
-        private static long ceilDiv(long x, long y) {
-            return -Math.floorDiv(-x, y);
-        }
-
         @Override
         public String toString() {
             return text;
+        }
+    }
+
+    /**
+     * Exact division of a non-negative {@code long} by a fixed positive divisor with a multiplication by
+     * its precomputed reciprocal instead of a division instruction (tens of cycles, and the limiter
+     * divides up to four times per decision): for a divisor {@code d} that is not a power of two,
+     * {@code m = floor(2^64 / d)} and {@code q = floor(x * m / 2^64)} is {@code floor(x / d)} or one less
+     * (the error {@code x * (2^64 mod d) / (d * 2^64)} is below 1 for {@code x < 2^63}), which one
+     * comparison corrects. A power of two is a shift.
+     */
+    static final class Divisor {
+
+        private final long divisor;
+        /** {@code floor(2^64 / divisor)}, below {@code 2^63} for a divisor of at least 3. */
+        private final long reciprocal;
+        /** The shift for a power of two, or -1. */
+        private final int shift;
+
+        Divisor(long divisor) {
+            if (divisor < 1) {
+                throw new IllegalArgumentException("divisor must be >= 1, was " + divisor);
+            }
+            this.divisor = divisor;
+            boolean powerOfTwo = (divisor & (divisor - 1)) == 0;
+            this.shift = powerOfTwo ? Long.numberOfTrailingZeros(divisor) : -1;
+            // 2^64 - 1 and 2^64 have the same quotient by a divisor that does not divide 2^64.
+            this.reciprocal = powerOfTwo ? 0 : Long.divideUnsigned(-1L, divisor);
+        }
+
+        /** {@code x / divisor}, for {@code x >= 0}. */
+        long divide(long x) {
+            if (shift >= 0) {
+                return x >>> shift;
+            }
+            long q = Math.multiplyHigh(x, reciprocal);
+            return x - q * divisor >= divisor ? q + 1 : q;
         }
     }
 }

@@ -35,6 +35,13 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void rateLimiterBenchmarksGrantOnTheFastLimitersAndRefuseOnTheEmptyOnes() throws Exception {
+        assertThat(runAll(RateLimiterBenchmark.class)).hasSize(16)
+                .contains("limiterAcquired_fluxgate", "limiterRefused_fluxgate", "limiterAcquired_guava",
+                        "limiterRefused_bucket4j");
+    }
+
+    @Test
     void retryAndHedgeBenchmarksRunWithoutRetryingOrHedging() throws Exception {
         assertThat(runAll(RetryHedgeBenchmark.class)).hasSize(6);
     }
@@ -42,7 +49,8 @@ class BenchmarkSmokeTest {
     @Test
     void everyCaseHasFluxgateAndAtLeastOnePeer() {
         List<String> names = new ArrayList<>();
-        for (Class<?> c : List.of(ClosedBenchmark.class, StateBenchmark.class, RetryHedgeBenchmark.class)) {
+        for (Class<?> c : List.of(ClosedBenchmark.class, StateBenchmark.class, RetryHedgeBenchmark.class,
+                RateLimiterBenchmark.class)) {
             for (Method m : c.getMethods()) {
                 if (m.isAnnotationPresent(Benchmark.class)) {
                     names.add(m.getName());
@@ -74,9 +82,10 @@ class BenchmarkSmokeTest {
             }
             for (int i = 0; i < CALLS; i++) {
                 Object result = m.invoke(state, args);
-                if (m.getName().startsWith("halfOpenReject") || m.getName().startsWith("open")) {
+                if (m.getName().startsWith("halfOpenReject") || m.getName().startsWith("open")
+                        || m.getName().startsWith("limiterRefused")) {
                     assertThat(isRejection(result)).as(m.getName() + " rejects").isTrue();
-                } else if (!m.getName().startsWith("mixed")) {
+                } else if (!m.getName().startsWith("mixed") && !m.getName().startsWith("floor")) {
                     assertThat(isRejection(result)).as(m.getName() + " admits").isFalse();
                 }
             }
