@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real {@code redis-server} for one test class: started on a free loopback port without persistence,
@@ -82,8 +83,14 @@ final class RedisServer implements AutoCloseable {
         if (Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
             return "/usr/bin/redis-server";
         }
-        throw new IllegalStateException("redis-server not found on the PATH: install it with .ci/install-redis.sh"
-                + " (Debian's redis-server package)");
+        // As the demo's Chromium tests: a fresh clone's `mvn -B verify` skips these tests without the
+        // server; CI (CI=true, where .ci/install-redis.sh has run) fails instead, so they never go missing there.
+        String message = "redis-server not found on the PATH: install it with .ci/install-redis.sh"
+                + " (Debian's redis-server package) to run the Redis tests";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new IllegalStateException(message);
+        }
+        return Assumptions.abort(message);
     }
 
     private static int freePort() throws IOException {
