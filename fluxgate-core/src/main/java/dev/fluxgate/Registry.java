@@ -262,6 +262,21 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
         return ofRateLimiters(RateLimiter.builder("defaults"));
     }
 
+    /**
+     * A registry of adaptive bulkheads whose defaults are {@code defaults} (its name is not used; its
+     * listeners are given to every bulkhead). Each bulkhead learns its own limit. Removing one drops its listeners.
+     *
+     * @param defaults the shared defaults
+     * @return the registry
+     * @throws IllegalArgumentException if the defaults cannot build a bulkhead
+     */
+    public static Registry<AdaptiveBulkhead, AdaptiveBulkhead.Builder> ofAdaptiveBulkheads(AdaptiveBulkhead.Builder defaults) {
+        AdaptiveBulkhead.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
+        shared.copy("defaults").build(); // fail now, not at the first get(), if the defaults are impossible
+        return new Registry<>("AdaptiveBulkhead", shared::copy, AdaptiveBulkhead.Builder::build,
+                AdaptiveBulkhead::removeAllListeners);
+    }
+
     // ---- the contract ----
 
     /**

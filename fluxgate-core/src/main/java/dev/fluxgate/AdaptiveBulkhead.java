@@ -1,0 +1,696 @@
+package dev.fluxgate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A bulkhead whose limit learns itself: it limits how many calls run at once, like {@link Bulkhead},
+ * but moves the limit with the latency and the drops it measures, so that nobody has to know the
+ * downstream's capacity (and nobody has to change the number when that capacity changes).
+ *
+ * <pre>{@code
+ * AdaptiveBulkhead bulkhead = AdaptiveBulkhead.builder("inventory")
+ *         .algorithm(AdaptiveBulkhead.Algorithm.GRADIENT)
+ *         .limits(5, 20, 200)                               // min, initial, max
+ *         .build();
+ * Stock s = bulkhead.call(() -> inventory.lookup(sku));     // BulkheadFullException when limit() calls are in flight
+ * }</pre>
+ *
+ * <h2>Admission</h2>
+ * A call is admitted when fewer than {@link #limit()} calls are in flight, and is otherwise rejected at
+ * once with a {@link BulkheadFullException} whose message names the bulkhead and the limit in force (a
+ * local rejection: a {@link CircuitBreaker} outside does not count it as a failure; see
+ * {@link RejectedException}). There is no waiting. Admission is a compare-and-set of the in-flight count
+ * against the limit, a volatile read: no lock. The in-flight count never exceeds the limit that was in
+ * force when the last call was admitted; when the limit falls below the in-flight count, calls already
+ * running go on, and no new call is admitted until the count is below the new limit.
+ *
+ * <h2>Samples</h2>
+ * Each admitted call is timed on the builder's {@link Ticker}, from just before admission until the task
+ * returns or throws ({@link #call}) or its future completes ({@link #callAsync}). Its outcome is one of:
+ * <ul>
+ *   <li>a <em>success</em> (a result): a sample with that round-trip time (RTT);</li>
+ *   <li>a <em>drop</em>: a failure that {@link Builder#dropOn the drop predicate} accepts (by default a
+ *       {@link TimeoutException} or {@link TimeoutExceededException}): a sign of overload, which always
+ *       lowers the limit;</li>
+ *   <li>any other failure, or a cancellation: ignored; it frees its slot and moves nothing.</li>
+ * </ul>
+ *
+ * <h2>Algorithms</h2>
+ * The limit is kept as a real number (the <em>estimate</em>) and the limit in force is its integer part,
+ * clamped to [{@code minLimit}, {@code maxLimit}]. {@code inFlight} below is the in-flight count just
+ * after the sampled call was admitted.
+ * <ul>
+ *   <li>{@link Algorithm#AIMD} (additive increase, multiplicative decrease, as TCP's congestion
+ *       avoidance): a drop, or a success slower than {@code latencyThreshold}, multiplies the estimate
+ *       by {@code backoffRatio}; a success no slower than it, when {@code inFlight * 2 >= estimate} (the
+ *       limit was being used: an idle service proves nothing), adds {@code 1 / estimate}, that is about
+ *       one per round trip at full use.</li>
+ *   <li>{@link Algorithm#GRADIENT} (after Netflix concurrency-limits' Gradient2): a long RTT, the
+ *       exponential average over {@code longWindow} samples of the sample RTTs no slower than {@code
+ *       rttTolerance * longRtt} (the plain average of the first ten; any sample while the limit is at its
+ *       minimum), the baseline, is compared with each sample's (short) RTT: {@code gradient = clamp(rttTolerance *
+ *       longRtt / shortRtt, 0.5, 1)}, {@code target = estimate * gradient + queueSize}, and the estimate
+ *       moves toward the target by {@code smoothing}: {@code estimate = estimate * (1 - smoothing) +
+ *       target * smoothing}. A success with {@code inFlight < estimate / 2} leaves the estimate (only the
+ *       long RTT learns from it). When the long RTT is more than twice the short one (the load has gone),
+ *       the long RTT is cut by 5% per sample so that it follows faster. A drop counts as a gradient of
+ *       0.5.</li>
+ * </ul>
+ * In both, a back-off (a drop; for AIMD also a slow success) lowers the estimate at most once per round trip:
+ * a sample whose call started before the last decrease does not lower it again, since it measured the
+ * load from before that decrease (TCP's rule; without it a burst of slow calls collapses the limit to
+ * its minimum).
+ *
+ * <h2>Thread-safety</h2>
+ * An adaptive bulkhead is safe for concurrent use. Admission takes no lock. Applying a sample takes a
+ * small lock held only for the arithmetic above, never while user code runs (tasks, listeners and the
+ * drop predicate run outside it). The success path allocates nothing and tells listeners nothing unless
+ * the limit changed. {@link #limit()} and {@link #inFlight()} are a moment's reading; the counters are
+ * striped and may lag calls in progress.
+ *
+ * <p><b>Plugged-in code.</b> A listener or drop predicate that throws anything is logged at
+ * {@code WARNING} and ignored (a throwing predicate counts the failure as ignored, not as a drop): it
+ * never changes a caller's outcome or leaves a slot taken. A {@link Ticker} that throws is not plugged-in
+ * code: its exception reaches the caller, after the call's slot is freed.
+ */
+public final class AdaptiveBulkhead implements Policy {
+
+    /** How an {@link AdaptiveBulkhead} moves its limit; see the class comment for the exact rules. */
+    public enum Algorithm {
+        /** Additive increase, multiplicative decrease on a drop or a sample above the latency threshold. */
+        AIMD,
+        /** The limit scaled by long RTT / short RTT, smoothed, with a queue-size allowance (Gradient2). */
+        GRADIENT
+    }
+
+    private static final System.Logger LOG = System.getLogger(AdaptiveBulkhead.class.getName());
+    private static final AdaptiveBulkheadListener[] NO_LISTENERS = new AdaptiveBulkheadListener[0];
+    /** The long RTT is a plain average for this many samples, then an exponential one. */
+    private static final int WARMUP_SAMPLES = 10;
+
+    private final String name;
+    private final String owner;
+    private final Algorithm algorithm;
+    private final int minLimit;
+    private final int maxLimit;
+    private final double smoothing;
+    private final double backoffRatio;
+    private final long latencyThresholdNanos;
+    private final double rttTolerance;
+    private final int queueSize;
+    private final int longWindow;
+    private final Predicate<? super Throwable> dropOn;
+    private final Ticker ticker;
+
+    /** The limit in force: read by every admission, written under {@link #update}. */
+    private volatile int limit;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder permitted = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder ignored = new LongAdder();
+    private volatile long lastRttNanos = -1;
+
+    /** Guards the algorithm's state below; held only for arithmetic. */
+    private final ReentrantLock update = new ReentrantLock();
+    private double estimate;
+    private double longRtt;
+    private long samples;
+    private long lastBackOffAt;
+    private boolean backedOff;
+
+    private volatile AdaptiveBulkheadListener[] listeners;
+    private final ReentrantLock listenersLock = new ReentrantLock();
+
+    private AdaptiveBulkhead(Builder b) {
+        this.name = b.name;
+        this.owner = Plugged.owner("AdaptiveBulkhead", b.name);
+        this.algorithm = b.algorithm;
+        this.minLimit = b.minLimit;
+        this.maxLimit = b.maxLimit;
+        this.smoothing = b.smoothing;
+        this.backoffRatio = b.backoffRatio;
+        this.latencyThresholdNanos = b.latencyThreshold.toNanos();
+        this.rttTolerance = b.rttTolerance;
+        this.queueSize = b.queueSize;
+        this.longWindow = b.longWindow;
+        this.dropOn = b.dropOn;
+        this.ticker = b.ticker;
+        this.estimate = b.initialLimit;
+        this.limit = b.initialLimit;
+        this.listeners = b.listeners.toArray(NO_LISTENERS);
+    }
+
+    /**
+     * Starts a builder: {@link Algorithm#GRADIENT}, limits 1 / 20 / 200 (min / initial / max), smoothing
+     * 0.2, queue size 4, RTT tolerance 1.5, long window 600 samples; for AIMD a backoff ratio of 0.9 and a
+     * latency threshold of 5 s; drops are timeouts; the system ticker.
+     *
+     * @param name the bulkhead's name, for meters and logs
+     * @return a new builder
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** {@return the bulkhead's name (for meters and logs)} */
+    public String name() {
+        return name;
+    }
+
+    /** {@return the algorithm that moves the limit} */
+    public Algorithm algorithm() {
+        return algorithm;
+    }
+
+    /** {@return the limit in force now: the most calls admitted to run at once} */
+    public int limit() {
+        return limit;
+    }
+
+    /** {@return the lowest limit the algorithm may set} */
+    public int minLimit() {
+        return minLimit;
+    }
+
+    /** {@return the highest limit the algorithm may set} */
+    public int maxLimit() {
+        return maxLimit;
+    }
+
+    /** {@return the calls admitted and not yet finished} */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** {@return the calls admitted since the bulkhead was built} */
+    public long permittedCalls() {
+        return permitted.sum();
+    }
+
+    /** {@return the calls rejected with {@link BulkheadFullException} since the bulkhead was built} */
+    public long rejectedCalls() {
+        return rejected.sum();
+    }
+
+    /** {@return the calls that ended in a drop (see the class comment) since the bulkhead was built} */
+    public long droppedCalls() {
+        return dropped.sum();
+    }
+
+    /** {@return the calls whose failure or cancellation was ignored by the algorithm} */
+    public long ignoredCalls() {
+        return ignored.sum();
+    }
+
+    /**
+     * The round-trip time of the last sampled call (a success or a drop), empty before the first.
+     *
+     * @return the last measured RTT, or {@link Duration#ZERO} before any sample
+     */
+    public Duration lastRtt() {
+        long rtt = lastRttNanos;
+        return rtt < 0 ? Duration.ZERO : Duration.ofNanos(rtt);
+    }
+
+    /** {@return the ticker round-trip times are measured on} */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    // ---- listeners ----
+
+    /**
+     * Adds a listener; listeners hear events in the order added (see {@link AdaptiveBulkheadListener}).
+     *
+     * @param listener the listener
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public void addListener(AdaptiveBulkheadListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        listenersLock.lock();
+        try {
+            AdaptiveBulkheadListener[] ls = listeners;
+            AdaptiveBulkheadListener[] more = Arrays.copyOf(ls, ls.length + 1);
+            more[ls.length] = listener;
+            listeners = more;
+        } finally {
+            listenersLock.unlock();
+        }
+    }
+
+    /**
+     * Removes a listener (its first occurrence).
+     *
+     * @param listener the listener
+     * @return whether it was there
+     */
+    public boolean removeListener(AdaptiveBulkheadListener listener) {
+        listenersLock.lock();
+        try {
+            AdaptiveBulkheadListener[] ls = listeners;
+            for (int i = 0; i < ls.length; i++) {
+                if (ls[i].equals(listener)) {
+                    AdaptiveBulkheadListener[] fewer = new AdaptiveBulkheadListener[ls.length - 1];
+                    System.arraycopy(ls, 0, fewer, 0, i);
+                    System.arraycopy(ls, i + 1, fewer, i, ls.length - i - 1);
+                    listeners = fewer;
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            listenersLock.unlock();
+        }
+    }
+
+    /** Drops every listener (a registry does this when it removes the bulkhead). */
+    public void removeAllListeners() {
+        listenersLock.lock();
+        try {
+            listeners = NO_LISTENERS;
+        } finally {
+            listenersLock.unlock();
+        }
+    }
+
+    // ---- running calls ----
+
+    /**
+     * Runs {@code task} if fewer than {@link #limit()} calls are in flight, and samples it.
+     *
+     * @throws BulkheadFullException if {@link #limit()} calls are in flight
+     * @throws Exception the task's own exception, unchanged
+     */
+    @Override
+    public <T> T call(Callable<T> task) throws Exception {
+        Objects.requireNonNull(task, "task");
+        long start = ticker.read();
+        int admittedAt = admit();
+        T value;
+        try {
+            value = task.call();
+        } catch (Throwable t) {
+            finish(start, admittedAt, t);
+            throw t;
+        }
+        finish(start, admittedAt, null);
+        return value;
+    }
+
+    /**
+     * Runs an asynchronous task if fewer than {@link #limit()} calls are in flight, holding its slot
+     * until the task's future completes, and samples it. Never waits: when full the returned future
+     * fails at once with {@link BulkheadFullException} and the task is not started. Cancelling the
+     * returned future cancels the task's future, which frees the slot (a cancellation is not sampled).
+     */
+    @Override
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+        Objects.requireNonNull(task, "task");
+        long start = ticker.read();
+        int admittedAt;
+        try {
+            admittedAt = admit();
+        } catch (BulkheadFullException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> future = Calls.start(task);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        future.whenComplete((value, error) -> {
+            try {
+                finish(start, admittedAt, error == null ? null : Calls.unwrap(error));
+            } catch (RuntimeException | Error tickerFailed) {
+                result.completeExceptionally(tickerFailed); // the slot is free; see the class comment
+                return;
+            }
+            if (error == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(Calls.unwrap(error));
+            }
+        });
+        result.whenComplete((value, error) -> {
+            if (result.isCancelled()) {
+                future.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /** Takes a slot or throws; returns the in-flight count just after taking it. */
+    private int admit() {
+        for (;;) {
+            int current = inFlight.get();
+            int max = limit;
+            if (current >= max) {
+                rejected.increment();
+                onRejected(max);
+                throw new BulkheadFullException(name, "AdaptiveBulkhead '" + name + "' is full (limit " + max
+                        + ", " + current + " in flight)");
+            }
+            if (inFlight.compareAndSet(current, current + 1)) {
+                permitted.increment();
+                return current + 1;
+            }
+        }
+    }
+
+    /** Frees the slot and applies the sample; {@code failure} is null for a success. */
+    private void finish(long start, int admittedAt, @Nullable Throwable failure) {
+        try {
+            boolean drop = false;
+            if (failure != null) {
+                drop = isDrop(failure);
+                if (!drop) {
+                    ignored.increment();
+                    return;
+                }
+                dropped.increment();
+            }
+            long rtt = Math.max(0, ticker.read() - start);
+            lastRttNanos = rtt;
+            int before = limit;
+            int after = sample(start, rtt, admittedAt, drop);
+            if (after != before) {
+                notifyLimitChanged(before, after);
+            }
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private boolean isDrop(Throwable failure) {
+        try {
+            return dropOn.test(failure);
+        } catch (Throwable e) {
+            Plugged.failed(LOG, owner, "drop predicate", dropOn, "the failure is ignored, not a drop", e);
+            return false;
+        }
+    }
+
+    /** Applies one sample under the update lock; returns the limit in force after it. */
+    private int sample(long start, long rtt, int admittedAt, boolean drop) {
+        update.lock();
+        try {
+            // A sample that started before the last decrease measured the old load: no second decrease.
+            boolean mayBackOff = !backedOff || start - lastBackOffAt >= 0;
+            double next = estimate;
+            boolean backOff = false;
+            if (algorithm == Algorithm.AIMD) {
+                if (drop || rtt > latencyThresholdNanos) {
+                    backOff = mayBackOff;
+                    next = backOff ? estimate * backoffRatio : estimate;
+                } else if (admittedAt * 2.0 >= estimate) {
+                    next = estimate + 1.0 / estimate;
+                }
+            } else if (drop) {
+                backOff = mayBackOff;
+                next = backOff ? estimate * (1 - smoothing) + (estimate * 0.5 + queueSize) * smoothing : estimate;
+            } else {
+                double shortRtt = Math.max(1, rtt);
+                if (samples < WARMUP_SAMPLES) {
+                    samples++;
+                    longRtt += (shortRtt - longRtt) / samples;
+                } else if (shortRtt <= rttTolerance * longRtt || estimate <= minLimit) {
+                    // Only samples within tolerance (or taken at the minimum limit) teach the baseline:
+                    // fed the overloaded ones, it would creep up after them and the limit with it.
+                    longRtt += (shortRtt - longRtt) * 2.0 / (longWindow + 1);
+                }
+                if (longRtt / shortRtt > 2) {
+                    longRtt *= 0.95; // the load has gone: let the long RTT follow faster
+                }
+                if (admittedAt >= estimate / 2) {
+                    double gradient = Math.max(0.5, Math.min(1.0, rttTolerance * longRtt / shortRtt));
+                    double target = estimate * gradient + queueSize;
+                    next = estimate * (1 - smoothing) + target * smoothing;
+                }
+            }
+            next = Math.max(minLimit, Math.min(maxLimit, next));
+            if (backOff) {
+                backedOff = true;
+                lastBackOffAt = start + rtt;
+            }
+            estimate = next;
+            int published = (int) next;
+            limit = published;
+            return published;
+        } finally {
+            update.unlock();
+        }
+    }
+
+    private void onRejected(int max) {
+        for (AdaptiveBulkheadListener l : listeners) {
+            try {
+                l.onRejected(this, max);
+            } catch (Throwable e) {
+                Plugged.failed(LOG, owner, "listener", l, "ignored", e);
+            }
+        }
+    }
+
+    private void notifyLimitChanged(int before, int after) {
+        for (AdaptiveBulkheadListener l : listeners) {
+            try {
+                l.onLimitChanged(this, before, after);
+            } catch (Throwable e) {
+                Plugged.failed(LOG, owner, "listener", l, "ignored", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AdaptiveBulkhead(" + name + ", " + algorithm + ", limit " + limit + ")";
+    }
+
+    /** Builds an {@link AdaptiveBulkhead}. Every method returns this builder; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private Algorithm algorithm = Algorithm.GRADIENT;
+        private int minLimit = 1;
+        private int initialLimit = 20;
+        private int maxLimit = 200;
+        private double smoothing = 0.2;
+        private double backoffRatio = 0.9;
+        private Duration latencyThreshold = Duration.ofSeconds(5);
+        private double rttTolerance = 1.5;
+        private int queueSize = 4;
+        private int longWindow = 600;
+        private Predicate<? super Throwable> dropOn = AdaptiveBulkhead::isTimeout;
+        private Ticker ticker = Ticker.system();
+        private final List<AdaptiveBulkheadListener> listeners = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = Plugged.requireName(name);
+        }
+
+        /**
+         * The algorithm. Default {@link Algorithm#GRADIENT}.
+         *
+         * @param algorithm the algorithm
+         * @return this builder
+         */
+        public Builder algorithm(Algorithm algorithm) {
+            this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+            return this;
+        }
+
+        /**
+         * The lowest, first and highest limit. Defaults 1, 20, 200. Checked at {@link #build()}:
+         * {@code 1 <= minLimit <= initialLimit <= maxLimit}.
+         *
+         * @param minLimit the lowest limit the algorithm may set
+         * @param initialLimit the limit in force when built
+         * @param maxLimit the highest limit the algorithm may set
+         * @return this builder
+         */
+        public Builder limits(int minLimit, int initialLimit, int maxLimit) {
+            this.minLimit = minLimit;
+            this.initialLimit = initialLimit;
+            this.maxLimit = maxLimit;
+            return this;
+        }
+
+        /**
+         * GRADIENT: how far the estimate moves toward each sample's target, in (0, 1]. Default 0.2.
+         *
+         * @param smoothing the weight of the new target
+         * @return this builder
+         */
+        public Builder smoothing(double smoothing) {
+            this.smoothing = smoothing;
+            return this;
+        }
+
+        /**
+         * AIMD: what a decrease multiplies the estimate by, in [0.5, 1). Default 0.9.
+         *
+         * @param backoffRatio the multiplicative decrease
+         * @return this builder
+         */
+        public Builder backoffRatio(double backoffRatio) {
+            this.backoffRatio = backoffRatio;
+            return this;
+        }
+
+        /**
+         * AIMD: a success slower than this is treated as a sign of overload (a decrease). Default 5 s;
+         * positive.
+         *
+         * @param latencyThreshold the slowest RTT that still counts as healthy
+         * @return this builder
+         */
+        public Builder latencyThreshold(Duration latencyThreshold) {
+            this.latencyThreshold = Objects.requireNonNull(latencyThreshold, "latencyThreshold");
+            return this;
+        }
+
+        /**
+         * GRADIENT: how much slower than the long RTT a sample may be before the limit shrinks, at least
+         * 1. Default 1.5.
+         *
+         * @param rttTolerance the tolerated ratio of short to long RTT
+         * @return this builder
+         */
+        public Builder rttTolerance(double rttTolerance) {
+            this.rttTolerance = rttTolerance;
+            return this;
+        }
+
+        /**
+         * GRADIENT: the calls the limit allows beyond what the gradient gives, so that it can probe
+         * upward; at least 0. Default 4.
+         *
+         * @param queueSize the queue-size allowance
+         * @return this builder
+         */
+        public Builder queueSize(int queueSize) {
+            this.queueSize = queueSize;
+            return this;
+        }
+
+        /**
+         * GRADIENT: the samples the long RTT averages over, at least 1. Default 600.
+         *
+         * @param samples the long window
+         * @return this builder
+         */
+        public Builder longWindow(int samples) {
+            this.longWindow = samples;
+            return this;
+        }
+
+        /**
+         * Which failures are drops (signs of overload that lower the limit); other failures are ignored.
+         * Default: a {@link TimeoutException} or {@link TimeoutExceededException}. A predicate that throws
+         * counts the failure as ignored.
+         *
+         * @param dropOn the predicate
+         * @return this builder
+         */
+        public Builder dropOn(Predicate<? super Throwable> dropOn) {
+            this.dropOn = Objects.requireNonNull(dropOn, "dropOn");
+            return this;
+        }
+
+        /**
+         * The ticker RTTs are measured on. Default {@link Ticker#system()}.
+         *
+         * @param ticker the ticker
+         * @return this builder
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * Adds a listener to every bulkhead this builder builds.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(AdaptiveBulkheadListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Builds the bulkhead, checking every parameter.
+         *
+         * @return a new bulkhead with nothing in flight and the initial limit in force
+         * @throws IllegalArgumentException naming the first parameter outside its range
+         */
+        public AdaptiveBulkhead build() {
+            if (minLimit < 1) {
+                throw new IllegalArgumentException("minLimit must be >= 1, was " + minLimit);
+            }
+            if (maxLimit < minLimit) {
+                throw new IllegalArgumentException("maxLimit must be >= minLimit (" + minLimit + "), was " + maxLimit);
+            }
+            if (initialLimit < minLimit || initialLimit > maxLimit) {
+                throw new IllegalArgumentException("initialLimit must be in [minLimit, maxLimit] = [" + minLimit
+                        + ", " + maxLimit + "], was " + initialLimit);
+            }
+            if (!(smoothing > 0 && smoothing <= 1)) {
+                throw new IllegalArgumentException("smoothing must be in (0, 1], was " + smoothing);
+            }
+            if (!(backoffRatio >= 0.5 && backoffRatio < 1)) {
+                throw new IllegalArgumentException("backoffRatio must be in [0.5, 1), was " + backoffRatio);
+            }
+            if (latencyThreshold.isNegative() || latencyThreshold.isZero()) {
+                throw new IllegalArgumentException("latencyThreshold must be positive, was " + latencyThreshold);
+            }
+            if (!(rttTolerance >= 1 && rttTolerance < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("rttTolerance must be in [1, infinity), was " + rttTolerance);
+            }
+            if (queueSize < 0) {
+                throw new IllegalArgumentException("queueSize must be >= 0, was " + queueSize);
+            }
+            if (longWindow < 1) {
+                throw new IllegalArgumentException("longWindow must be >= 1, was " + longWindow);
+            }
+            return new AdaptiveBulkhead(this);
+        }
+
+        /** A copy of this builder under another name (for registries); listeners are shared. */
+        Builder copy(String newName) {
+            Builder b = new Builder(newName);
+            b.algorithm = algorithm;
+            b.minLimit = minLimit;
+            b.initialLimit = initialLimit;
+            b.maxLimit = maxLimit;
+            b.smoothing = smoothing;
+            b.backoffRatio = backoffRatio;
+            b.latencyThreshold = latencyThreshold;
+            b.rttTolerance = rttTolerance;
+            b.queueSize = queueSize;
+            b.longWindow = longWindow;
+            b.dropOn = dropOn;
+            b.ticker = ticker;
+            b.listeners.addAll(listeners);
+            return b;
+        }
+    }
+
+    private static boolean isTimeout(Throwable t) {
+        return t instanceof TimeoutException || t instanceof TimeoutExceededException;
+    }
+}
