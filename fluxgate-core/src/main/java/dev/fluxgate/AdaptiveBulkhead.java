@@ -220,7 +220,7 @@ public final class AdaptiveBulkhead implements Policy {
     }
 
     /**
-     * The round-trip time of the last sampled call (a success or a drop), empty before the first.
+     * The round-trip time of the last sampled call (a success or a drop).
      *
      * @return the last measured RTT, or {@link Duration#ZERO} before any sample
      */
