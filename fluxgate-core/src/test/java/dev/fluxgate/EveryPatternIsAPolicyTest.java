@@ -36,6 +36,8 @@ class EveryPatternIsAPolicyTest {
         Timeout timeout = Timeout.builder("t").timeout(Duration.ofMinutes(1)).build();
         Hedge hedge = Hedge.builder("h").delay(Duration.ofMinutes(1)).build();
         RateLimiter limiter = RateLimiter.of("rl", 1_000, Duration.ofSeconds(1));
+        AdaptiveBulkhead adaptive = AdaptiveBulkhead.builder("ab").build();
+        Chaos chaos = Chaos.builder("c").exception(0.0).enabled(true).build(); // on, but injects nothing
         List<Object> nested = new CopyOnWriteArrayList<>();
         Resilience pipeline = Resilience.of(new Policy() {
             @Override
@@ -59,7 +61,9 @@ class EveryPatternIsAPolicyTest {
                 new Pattern("timeout", timeout, OFF_THREAD::get),
                 new Pattern("rate limiter", limiter, limiter::permittedCalls),
                 new Pattern("pipeline", pipeline, () -> nested.size()),
-                new Pattern("hedge", hedge, hedge::successfulCalls));
+                new Pattern("hedge", hedge, hedge::successfulCalls),
+                new Pattern("adaptive bulkhead", adaptive, adaptive::permittedCalls),
+                new Pattern("chaos", chaos, chaos::passedThrough));
     }
 
     @ParameterizedTest(name = "{0}")
