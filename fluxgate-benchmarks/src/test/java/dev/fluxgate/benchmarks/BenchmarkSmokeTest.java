@@ -47,10 +47,60 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void patternBenchmarksRunWithoutRejectingRetryingOrTimingOut() throws Exception {
+        assertThat(runAll(PatternBenchmark.class)).hasSize(18)
+                .contains("bulkhead_fluxgate", "retrySuccess_r4j", "timeoutSync_failsafe", "timeoutAsync_fluxgate",
+                        "fallbackUsed_r4j");
+    }
+
+    @Test
+    void fallbackBenchmarksAnswerWhatTheyClaim() throws Exception {
+        PatternBenchmark b = new PatternBenchmark();
+        b.setUp();
+        try {
+            for (Object answer : List.of(b.fallbackUsed_fluxgate(), b.fallbackUsed_r4j(), b.fallbackUsed_failsafe())) {
+                assertThat(answer).isSameAs(PatternBenchmark.ALTERNATIVE);
+            }
+            for (Object answer : List.of(b.fallbackNotNeeded_fluxgate(), b.fallbackNotNeeded_r4j(),
+                    b.fallbackNotNeeded_failsafe())) {
+                assertThat(answer).isSameAs(Breakers.VALUE);
+            }
+        } finally {
+            b.verify();
+        }
+    }
+
+    @Test
+    void pipelineBenchmarksRunAndLeaveEveryBreakerClosed() throws Exception {
+        assertThat(runAll(PipelineBenchmark.class)).hasSize(9)
+                .contains("pipeline_fluxgate", "pipelineTimeout_r4j", "pipelineMixed_failsafe");
+    }
+
+    @Test
+    void mixedPipelinesRetryEveryTenthAttemptAndSucceed() {
+        PipelineBenchmark b = new PipelineBenchmark();
+        b.setUp();
+        try {
+            PipelineBenchmark.PerThread fluxgate = new PipelineBenchmark.PerThread();
+            PipelineBenchmark.PerThread r4j = new PipelineBenchmark.PerThread();
+            PipelineBenchmark.PerThread failsafe = new PipelineBenchmark.PerThread();
+            for (int i = 0; i < 100; i++) {
+                assertThat(b.pipelineMixed_fluxgate(fluxgate)).isSameAs(Breakers.VALUE);
+                assertThat(b.pipelineMixed_r4j(r4j)).isSameAs(Breakers.VALUE);
+                assertThat(b.pipelineMixed_failsafe(failsafe)).isSameAs(Breakers.VALUE);
+            }
+            // 100 calls, every tenth attempt failed and was retried: 111 attempts (the 110th failed too).
+            assertThat(List.of(fluxgate.attempts, r4j.attempts, failsafe.attempts)).containsOnly(111);
+        } finally {
+            b.verify();
+        }
+    }
+
+    @Test
     void everyCaseHasFluxgateAndAtLeastOnePeer() {
         List<String> names = new ArrayList<>();
         for (Class<?> c : List.of(ClosedBenchmark.class, StateBenchmark.class, RetryHedgeBenchmark.class,
-                RateLimiterBenchmark.class)) {
+                RateLimiterBenchmark.class, PatternBenchmark.class, PipelineBenchmark.class)) {
             for (Method m : c.getMethods()) {
                 if (m.isAnnotationPresent(Benchmark.class)) {
                     names.add(m.getName());
