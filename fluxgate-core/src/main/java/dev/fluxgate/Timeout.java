@@ -227,6 +227,11 @@ public final class Timeout implements Policy {
     public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
         Objects.requireNonNull(task, "task");
         CompletableFuture<T> future = Calls.start(task);
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            // In time before any timer could start: schedule none. A copy, so that the caller's future
+            // is never the task's own (which the caller could complete or obtrude).
+            return CompletableFuture.completedFuture(future.join());
+        }
         CompletableFuture<T> result = new CompletableFuture<>();
         // Exactly one of the timer and the task's completion settles the result; the winner counts first.
         AtomicBoolean settled = new AtomicBoolean();
