@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Limits how many calls run at once, so that one slow dependency cannot take every thread.
@@ -234,9 +235,31 @@ public final class Bulkhead implements Policy {
     @Override
     public <T> T call(Callable<T> task) throws Exception {
         Objects.requireNonNull(task, "task");
+        return execute(null, Resilience.CALLABLE, task);
+    }
+
+    /**
+     * Runs {@code task} in a slot; exceptions as {@link Policy#get(Supplier)} says (a wait for a slot
+     * that is interrupted: a {@link java.util.concurrent.CancellationException}, the flag restored).
+     *
+     * @throws BulkheadFullException if no slot freed up within the maximum wait
+     */
+    @Override
+    public <T> T get(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        try {
+            return execute(null, Resilience.SUPPLIER, task);
+        } catch (Exception e) {
+            throw Calls.unchecked(e); // without a wrapping lambda per call: the success path allocates nothing
+        }
+    }
+
+    /** {@link #call}, the task being the rest of {@code pipeline} (or the task itself): see {@link Resilience#proceed}. */
+    @SuppressWarnings("TypeParameterUnusedInFormals") // T is the task's result type
+    <T> T execute(@Nullable Resilience pipeline, int cursor, Object task) throws Exception {
         acquirePermission();
         try {
-            return task.call();
+            return Resilience.proceed(pipeline, cursor, task);
         } finally {
             slots.release();
         }

@@ -124,9 +124,31 @@ public final class Fallback<T> implements Policy {
     @Override
     public <R> R call(Callable<R> task) throws Exception {
         Objects.requireNonNull(task, "task");
+        return execute(null, Resilience.CALLABLE, task);
+    }
+
+    /**
+     * Runs {@code task}, answering in its place as configured; exceptions as {@link Policy#get(Supplier)}
+     * says.
+     *
+     * @return the task's result, or the fallback's answer
+     */
+    @Override
+    public <R> R get(Supplier<R> task) {
+        Objects.requireNonNull(task, "task");
+        try {
+            return execute(null, Resilience.SUPPLIER, task);
+        } catch (Exception e) {
+            throw Calls.unchecked(e); // without a wrapping lambda per call: the success path allocates nothing
+        }
+    }
+
+    /** {@link #call}, the task being the rest of {@code pipeline} (or the task itself): see {@link Resilience#proceed}. */
+    @SuppressWarnings("TypeParameterUnusedInFormals") // R is the task's result type
+    <R> R execute(@Nullable Resilience pipeline, int cursor, Object task) throws Exception {
         T result;
         try {
-            result = cast(task.call());
+            result = cast(Resilience.<Object>proceed(pipeline, cursor, task));
         } catch (Exception e) {
             return cast(recover(e));
         }

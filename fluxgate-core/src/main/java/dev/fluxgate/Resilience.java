@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One pipeline of policies, run outermost first.
@@ -50,10 +51,32 @@ import java.util.stream.Collectors;
  */
 public final class Resilience implements Policy {
 
+    /** Cursor bit: the task is a {@link Supplier} (else a {@link Callable}); the bits above are the next policy's index. */
+    static final int SUPPLIER = 1;
+    /** The cursor of a {@link Callable} task, before the first policy. */
+    static final int CALLABLE = 0;
+
+    // How each policy runs the rest of the pipeline: the patterns below take the pipeline and a cursor and
+    // call proceed() in place of the task, so a call allocates no continuation per policy; any other policy
+    // gets a lambda per call.
+    private static final byte OTHER = 0;
+    private static final byte RETRY = 1;
+    private static final byte BREAKER = 2;
+    private static final byte BULKHEAD = 3;
+    private static final byte FALLBACK = 4;
+
     private final Policy[] policies;
+    private final byte[] kinds;
 
     private Resilience(Policy[] policies) {
         this.policies = policies;
+        this.kinds = new byte[policies.length];
+        for (int i = 0; i < policies.length; i++) {
+            Policy p = policies[i];
+            // FluxgateCircuitBreaker only: its call() is the permit API's shape, which breakerStep repeats.
+            kinds[i] = p instanceof Retry ? RETRY : p instanceof FluxgateCircuitBreaker ? BREAKER
+                    : p instanceof Bulkhead ? BULKHEAD : p instanceof Fallback<?> ? FALLBACK : OTHER;
+        }
     }
 
     /**
@@ -90,11 +113,7 @@ public final class Resilience implements Policy {
     @Override
     public <T> T call(Callable<T> task) throws Exception {
         Objects.requireNonNull(task, "task");
-        return call(0, task);
-    }
-
-    private <T> T call(int i, Callable<T> task) throws Exception {
-        return i == policies.length ? task.call() : policies[i].call(() -> call(i + 1, task));
+        return proceed(this, CALLABLE, task);
     }
 
     /**
@@ -108,7 +127,11 @@ public final class Resilience implements Policy {
     @Override
     public <T> T get(Supplier<T> task) {
         Objects.requireNonNull(task, "task");
-        return Calls.unchecked(() -> call(0, task::get));
+        try {
+            return proceed(this, SUPPLIER, task);
+        } catch (Exception e) {
+            throw Calls.unchecked(e);
+        }
     }
 
     /**
@@ -120,7 +143,56 @@ public final class Resilience implements Policy {
     @Override
     public void run(Runnable task) {
         Objects.requireNonNull(task, "task");
-        Calls.unchecked(() -> call(0, Calls.callable(task)));
+        try {
+            proceed(this, CALLABLE, Calls.callable(task));
+        } catch (Exception e) {
+            throw Calls.unchecked(e);
+        }
+    }
+
+    /**
+     * Runs the rest of a call: the policy of {@code pipeline} at {@code cursor}, or, when there is no
+     * pipeline or none is left, the task itself ({@code cursor}'s {@link #SUPPLIER} bit says its type).
+     * The patterns call this in place of their task, passing on the cursor they were given.
+     */
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // the cursor says what the task is
+    static <T> T proceed(@Nullable Resilience pipeline, int cursor, Object task) throws Exception {
+        if (pipeline != null && cursor >>> 1 < pipeline.policies.length) {
+            return pipeline.step(cursor, task);
+        }
+        return (cursor & SUPPLIER) != 0 ? ((Supplier<T>) task).get() : ((Callable<T>) task).call();
+    }
+
+    @SuppressWarnings("TypeParameterUnusedInFormals") // T is the task's result type
+    private <T> T step(int cursor, Object task) throws Exception {
+        int i = cursor >>> 1;
+        int next = cursor + 2;
+        Policy policy = policies[i];
+        return switch (kinds[i]) {
+            case RETRY -> ((Retry) policy).execute(this, next, task);
+            case BREAKER -> breakerStep((CircuitBreaker) policy, next, task);
+            case BULKHEAD -> ((Bulkhead) policy).execute(this, next, task);
+            case FALLBACK -> ((Fallback<?>) policy).execute(this, next, task);
+            default -> policy.call(() -> proceed(this, next, task));
+        };
+    }
+
+    /** {@code breaker.call}, as FluxgateCircuitBreaker runs it, with the rest of the pipeline for the task. */
+    @SuppressWarnings("TypeParameterUnusedInFormals") // T is the task's result type
+    private <T> T breakerStep(CircuitBreaker breaker, int next, Object task) throws Exception {
+        long permit = breaker.acquirePermission();
+        boolean timed = breaker.isTimed();
+        Ticker ticker = breaker.ticker();
+        long start = timed ? ticker.read() : 0L;
+        T result;
+        try {
+            result = proceed(this, next, task);
+        } catch (Throwable e) {
+            breaker.recordError(permit, timed ? ticker.read() - start : 0L, e);
+            throw e;
+        }
+        breaker.recordResult(permit, timed ? ticker.read() - start : 0L, result);
+        return result;
     }
 
     /**

@@ -295,45 +295,106 @@ public final class Retry implements Policy {
     @Override
     public <T> T call(Callable<T> task) throws Exception {
         Objects.requireNonNull(task, "task");
-        Execution execution = new Execution();
+        return execute(null, Resilience.CALLABLE, task);
+    }
+
+    /**
+     * Runs {@code task}, retrying as configured; exceptions as {@link Policy#get(Supplier)} says.
+     *
+     * @return the first accepted result, or the last result when result retries ran out
+     */
+    @Override
+    public <T> T get(Supplier<T> task) {
+        Objects.requireNonNull(task, "task");
+        try {
+            return execute(null, Resilience.SUPPLIER, task);
+        } catch (Exception e) {
+            throw Calls.unchecked(e); // without a wrapping lambda per call: the success path allocates nothing
+        }
+    }
+
+    /** {@link #call}, each attempt being the rest of {@code pipeline} (or the task itself): see {@link Resilience#proceed}. */
+    @SuppressWarnings("TypeParameterUnusedInFormals") // T is the task's result type
+    <T> T execute(@Nullable Resilience pipeline, int cursor, Object task) throws Exception {
+        // The first attempt runs without an Execution: a call that succeeds at once allocates nothing.
+        long start = maxDurationNanos == Long.MAX_VALUE ? 0 : ticker.read();
+        if (budget != null) {
+            budget.recordFirstAttempt();
+        }
+        if (!listeners.isEmpty()) {
+            emit(l -> l.onAttempt(Retry.this, 1));
+        }
+        T result;
+        try {
+            result = Resilience.proceed(pipeline, cursor, task);
+        } catch (Throwable e) {
+            return retry(new Execution(start, 1), e, null, pipeline, cursor, task);
+        }
+        if (!retryable(result)) {
+            successWithoutRetry.increment();
+            return result;
+        }
+        return retry(new Execution(start, 1), null, result, pipeline, cursor, task);
+    }
+
+    /**
+     * The rest of a call whose latest attempt failed with {@code failure} or, when that is null, returned
+     * the retryable {@code result}: waits, attempts again, until an attempt succeeds or the retries stop.
+     */
+    @SuppressWarnings("NullAway") // result is null only with a failure; a retryable result may be null, as T allows
+    private <T> T retry(Execution execution, @Nullable Throwable failure, @Nullable T result,
+            @Nullable Resilience pipeline, int cursor, Object task) throws Exception {
         while (true) {
-            int attempt = execution.begin();
-            T result;
-            try {
-                result = task.call();
-            } catch (Throwable e) {
-                // Throwable, not Exception: an Error is never retried but still counted and heard by
-                // listeners, as on the async path. The precise rethrow keeps the signature.
-                long delay = execution.afterFailure(e);
+            if (failure != null) {
+                long delay = execution.afterFailure(failure);
                 if (delay < 0) {
-                    throw e; // STOP or DENIED
+                    throw Retry.<RuntimeException>rethrow(failure); // STOP or DENIED
                 }
                 try {
                     sleeper.sleep(delay);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    e.addSuppressed(interrupted);
-                    execution.giveUp(e);
-                    throw e;
+                    failure.addSuppressed(interrupted);
+                    execution.giveUp(failure);
+                    throw Retry.<RuntimeException>rethrow(failure);
                 }
+            } else {
+                long delay = execution.afterRetryableResult(result);
+                if (delay < 0) {
+                    return result; // STOP or DENIED
+                }
+                try {
+                    sleeper.sleep(delay);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    execution.giveUp(null);
+                    return result;
+                }
+            }
+            int attempt = execution.begin();
+            failure = null;
+            try {
+                result = Resilience.proceed(pipeline, cursor, task);
+            } catch (Throwable e) {
+                // Throwable, not Exception: an Error is never retried but still counted and heard by
+                // listeners, as on the async path.
+                failure = e;
                 continue;
             }
             if (!retryable(result)) {
                 execution.succeeded(attempt);
                 return result;
             }
-            long delay = execution.afterRetryableResult(result);
-            if (delay < 0) {
-                return result; // STOP or DENIED
-            }
-            try {
-                sleeper.sleep(delay);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                execution.giveUp(null);
-                return result;
-            }
         }
+    }
+
+    /**
+     * Throws {@code e} as it is, whatever its type: the task's own exception (an Exception, an Error, or
+     * anything it managed to throw) reaches the caller unchanged, as a precise rethrow would.
+     */
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
+    private static <E extends Throwable> E rethrow(Throwable e) throws E {
+        throw (E) e;
     }
 
     // ---- async ----
@@ -401,10 +462,20 @@ public final class Retry implements Policy {
 
     /** One call's state: attempts so far, when it started, the previous wait, the failures seen. */
     private class Execution {
-        final long startNanos = maxDurationNanos == Long.MAX_VALUE ? 0 : ticker.read();
+        final long startNanos;
         int attempts;
         long previousDelay;
         @Nullable List<Throwable> failures;
+
+        Execution() {
+            this(maxDurationNanos == Long.MAX_VALUE ? 0 : ticker.read(), 0);
+        }
+
+        /** A call that started at {@code startNanos} and has made {@code attempts} attempts. */
+        Execution(long startNanos, int attempts) {
+            this.startNanos = startNanos;
+            this.attempts = attempts;
+        }
 
         int begin() {
             int attempt = ++attempts;
