@@ -174,6 +174,11 @@ public final class Bulkhead implements Policy {
      * so the flag is set aside for the attempt and put back after it.
      */
     private boolean takeFreeSlot() {
+        if (maxWaitNanos == 0) {
+            // Nobody ever waits on this semaphore (every caller tries once), so barging passes no one; and
+            // the untimed form never looks at the interrupt flag: no flag to set aside.
+            return slots.tryAcquire();
+        }
         boolean interrupted = Thread.interrupted();
         try {
             for (;;) {
