@@ -2,7 +2,9 @@
 """Turns JMH's JSON results and RetainedSize's JSON into BENCHMARKS.md (called by run.sh).
 
 Benchmark methods are named case_implementation; for each case and thread count the ratio is
-Fluxgate's ns/op over the best (lowest) peer's. Targets from issue 3 are checked from the same run.
+Fluxgate's ns/op over the best (lowest) peer's. Targets from issues 3 and 16 are checked from the same run.
+The main table shows the cases listed in CASES; every benchmark class with any other case (a class this
+script does not know included) gets a table of its own, rows grouped per case.
 """
 import argparse
 import glob
@@ -62,21 +64,33 @@ LIMITER_CASES = [
 CASES += LIMITER_CASES
 
 
-def load(results):
-    """{(case, impl, threads): {'ns': best iteration, 'mean': JMH score, 'err': its error, 'bop': B/op or None}}"""
+def split(method):
+    """case_implementation -> (case, implementation); a method without '_' is a case of one row."""
+    case, _, impl = method.partition('_')
+    return case, impl or method
+
+
+def load(results, by_class=None):
+    """{(case, impl, threads): {'ns': best iteration, 'mean': JMH score, 'err': its error, 'bop': B/op or None}}
+
+    With by_class (a dict), also fills it: {class simple name: {(case, impl, threads): the same}}, so that
+    classes whose case names collide (two 'floor' cases) stay apart.
+    """
     data = {}
     for path in sorted(glob.glob(os.path.join(results, 'jmh-t*.json'))):
         with open(path) as f:
             runs = json.load(f)
         for r in runs:
-            method = r['benchmark'].rsplit('.', 1)[1]
-            case, impl = method.split('_', 1)
+            cls, method = r['benchmark'].rsplit('.', 2)[-2:]
+            case, impl = split(method)
             t = r['threads']
             pm = r['primaryMetric']
             bop = r.get('secondaryMetrics', {}).get('gc.alloc.rate.norm', {}).get('score')
             iterations = [x for fork in pm.get('rawData', []) for x in fork]
             best = min(iterations) if iterations else pm['score']
             data[(case, impl, t)] = {'ns': best, 'mean': pm['score'], 'err': pm['scoreError'], 'bop': bop}
+            if by_class is not None:
+                by_class.setdefault(cls, {})[(case, impl, t)] = data[(case, impl, t)]
     return data
 
 
@@ -96,7 +110,8 @@ def main():
     ap.add_argument('--notes', help='a markdown file appended verbatim')
     args = ap.parse_args()
 
-    data = load(args.results)
+    by_class = {}
+    data = load(args.results, by_class)
     threads = sorted({k[2] for k in data})
     sizes = {}
     sp = os.path.join(args.results, 'sizes.json')
@@ -196,6 +211,8 @@ def main():
                'pending: this run had no 16-core machine; see "Scaling run" below', None)
     w('')
 
+    issue16_targets(w, target, data, threads, fmt)
+
     # ---- the table ----
     w('## Results (best iteration ns/op per thread, JMH mean in parentheses; B/op at 1 thread)\n')
     head = '| case | implementation | ' + ' | '.join(f'{t} thr ns/op' for t in threads) + ' | B/op | ' + \
@@ -271,6 +288,8 @@ def main():
                   f' | {fmt(bop, 0) if bop is not None else ""} |')
             w('')
 
+    class_sections(w, by_class, threads, fmt)
+
     # ---- memory ----
     if sizes:
         w('## Retained memory per breaker (JOL)\n')
@@ -289,6 +308,121 @@ def main():
 
     with open(args.out, 'w') as f:
         f.write('\n'.join(out))
+
+
+# ---- issue 16: every pattern against its peers, and the pipeline (PatternBenchmark, PipelineBenchmark) ----
+
+# Titles of the cases the per-class sections show; a case not named here is shown by its method name.
+CASE_TITLES = {
+    'bulkhead': 'Semaphore bulkhead, never full (25 slots, no wait)',
+    'retrySuccess': 'Retry, first attempt succeeds (3 attempts, no wait)',
+    'timeoutSync': 'Timeout 1 s, synchronous call that returns at once',
+    'timeoutAsync': 'Timeout 1 s, already-completed stage',
+    'fallbackNotNeeded': 'Fallback to a constant, the task succeeds',
+    'fallbackUsed': 'Fallback to a constant, the task throws',
+    'pipeline': 'Pipeline retry, breaker, bulkhead; the call succeeds',
+    'pipelineTimeout': 'Pipeline retry, breaker, bulkhead, timeout 1 s; the call succeeds',
+    'pipelineMixed': 'Pipeline retry, breaker, bulkhead; every tenth attempt fails and is retried',
+}
+# Implementation names in the per-class sections (the main table's names otherwise).
+CLASS_PEER_NAMES = {'r4j': 'Resilience4j', 'failsafe': 'Failsafe', 'fluxgate': 'Fluxgate',
+                    'fluxgateBulkhead': 'Fluxgate Bulkhead (fixed limit)'}
+
+# Issue 16's targets, by item: (item, case, the most Fluxgate / fastest peer may be, strictly below?).
+ISSUE16_RATIOS = [
+    ('1', 'halfOpenAdmit', 1.0, False), ('1', 'halfOpenReject', 1.0, False), ('1', 'openPermit', 1.0, False),
+    ('1', 'async', 1.0, False),
+    ('3', 'bulkhead', 1.0, True), ('3', 'retrySuccess', 1.0, True), ('3', 'timeoutSync', 1.0, True),
+    ('3', 'timeoutAsync', 1.0, True), ('3', 'fallbackNotNeeded', 1.0, True), ('3', 'fallbackUsed', 1.0, True),
+    ('4', 'pipeline', 0.5, False), ('4', 'pipelineTimeout', 0.5, False), ('4', 'pipelineMixed', 0.5, False),
+]
+# (item, case, the most B/op Fluxgate may allocate at 1 thread).
+ISSUE16_BYTES = [('1', 'async', 72), ('4', 'pipeline', 0), ('4', 'pipelineMixed', 0)]
+
+
+def fastest_peer(data, case, t, subject='fluxgate'):
+    peers = [(v['ns'], k[1]) for k, v in data.items() if k[0] == case and k[2] == t and k[1] != subject]
+    return min(peers) if peers else (None, None)
+
+
+def issue16_targets(w, target, data, threads, fmt):
+    """The verdict of every issue 16 target this run measured (items 1 to 4; item 5 is under issue 3)."""
+    rows = [(item, case) for item, case, _, _ in ISSUE16_RATIOS if any(k[0] == case for k in data)]
+    if not rows:
+        return
+    w('## Targets (issue 16)\n')
+    w('Item 1: the rows that lost (<= 1.0x the fastest peer; async <= 72 B/op); item 2: time window <= 0.4x '
+      'at 1 thread; item 3: every pattern faster than each peer; item 4: the pipeline <= 0.5x the faster '
+      'peer, 0 B/op without a timeout. Ratios are Fluxgate / fastest peer, best iterations, same run.\n')
+    w('| target | measured | verdict |')
+    w('| --- | --- | --- |')
+    for item, case, limit, strict in ISSUE16_RATIOS:
+        title = CASE_TITLES.get(case, case)
+        for t in threads:
+            f = data.get((case, 'fluxgate', t), {}).get('ns')
+            p, who = fastest_peer(data, case, t)
+            if f is None or not p:
+                continue
+            r = f / p
+            target(f'{item}. {title}, {t} thread(s): {"<" if strict else "<="} {limit}x fastest peer',
+                   f'{fmt(r, 2)}x ({fmt(f)} vs {fmt(p)} ns/op {CLASS_PEER_NAMES.get(who, who)})',
+                   r < limit if strict else r <= limit)
+    for item, case, most in ISSUE16_BYTES:
+        b = data.get((case, 'fluxgate', 1), {}).get('bop')
+        if b is not None:
+            target(f'{item}. {CASE_TITLES.get(case, case)}: <= {most} B/op', f'{fmt(b, 1)} B/op', b <= most + 0.5)
+    t1 = data.get(('closedTime', 'fluxgate', 1), {}).get('ns')
+    p, who = fastest_peer(data, 'closedTime', 1)
+    if t1 is not None and p:
+        target('2. CLOSED success, time window 60 s, 1 thread: <= 0.4x fastest peer',
+               f'{fmt(t1 / p, 2)}x ({fmt(t1)} vs {fmt(p)} ns/op {who})', t1 / p <= 0.4)
+    w('')
+
+
+# Classes whose every case is in the main table (CASES) get no section of their own.
+def class_sections(w, by_class, threads, fmt):
+    """One table per benchmark class with a case the main table does not show (any class, known or not):
+    rows grouped per case, each implementation's best-iteration ns/op per thread count and B/op at 1
+    thread; Fluxgate's row gives its ratio to the fastest peer, every peer's row Fluxgate / that peer."""
+    known = {c for c, _ in CASES}
+    for cls in sorted(by_class):
+        data = by_class[cls]
+        cases = []
+        for k in data:
+            if k[0] not in cases:
+                cases.append(k[0])
+        if all(c in known for c in cases):
+            continue
+        order = list(CASE_TITLES)
+        seen = list(cases)
+        cases.sort(key=lambda c: (order.index(c) if c in order else len(order), seen.index(c)))
+        w(f'## {cls}\n')
+        w('Best iteration ns/op (JMH mean in parentheses) per thread count, B/op at 1 thread. On Fluxgate\'s '
+          'row: Fluxgate / the fastest peer; on a peer\'s row: Fluxgate / that peer (below 1: Fluxgate faster). '
+          f'Configurations in `{cls}.java`.\n')
+        w('| case | implementation | ' + ' | '.join(f'{t} thr ns/op' for t in threads) + ' | B/op | ' +
+          ' | '.join(f'ratio {t} thr' for t in threads) + ' |')
+        w('|' + ' --- |' * (3 + 2 * len(threads)))
+        for case in cases:
+            impls = sorted({k[1] for k in data if k[0] == case}, key=lambda i: (not i.startswith('fluxgate'), i))
+            subject = 'fluxgate' if 'fluxgate' in impls else None
+            for n, impl in enumerate(impls):
+                cells, ratios = [], []
+                for t in threads:
+                    v = data.get((case, impl, t))
+                    cells.append(f'{fmt(v["ns"])} ({fmt(v["mean"])})' if v else '')
+                    f = data.get((case, subject, t), {}).get('ns') if subject else None
+                    if f is None or v is None:
+                        ratios.append('')
+                    elif impl == subject:
+                        p, _ = fastest_peer(data, case, t, subject)
+                        ratios.append(f'**{fmt(f / p, 2)}x**' if p else '')
+                    else:
+                        ratios.append(f'{fmt(f / v["ns"], 2)}x')
+                bop = data.get((case, impl, 1), {}).get('bop')
+                w(f'| {CASE_TITLES.get(case, case) if n == 0 else ""} | {CLASS_PEER_NAMES.get(impl, PEER_NAMES.get(impl, impl))} | '
+                  + ' | '.join(cells) + f' | {fmt(bop, 0) if bop is not None else ""} | ' + ' | '.join(ratios) + ' |')
+        w('')
 
 
 if __name__ == '__main__':
