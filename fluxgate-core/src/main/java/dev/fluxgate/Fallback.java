@@ -196,7 +196,8 @@ public final class Fallback<T> implements Policy {
                 // fall through to the handlers
             }
         }
-        for (Handler<T> handler : handlers) {
+        for (int i = 0, n = handlers.size(); i < n; i++) { // by index: no iterator on the hot path
+            Handler<T> handler = handlers.get(i);
             if (matches(handler.matches(), error)) {
                 try {
                     return handler.answer().apply(error);
@@ -210,7 +211,8 @@ public final class Fallback<T> implements Policy {
     }
 
     private T accept(T result) {
-        for (ResultHandler<T> handler : resultHandlers) {
+        for (int i = 0, n = resultHandlers.size(); i < n; i++) { // by index: no iterator on the hot path
+            ResultHandler<T> handler = resultHandlers.get(i);
             if (matches(handler.matches(), result)) {
                 try {
                     return handler.answer().apply(result);
