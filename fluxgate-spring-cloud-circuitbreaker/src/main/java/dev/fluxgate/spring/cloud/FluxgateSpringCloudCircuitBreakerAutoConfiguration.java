@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreakerFactory;
@@ -66,6 +67,22 @@ public class FluxgateSpringCloudCircuitBreakerAutoConfiguration {
                 breakerCustomizers.orderedStream().toList());
         customizers.orderedStream().forEach(c -> c.customize(factory));
         return factory;
+    }
+
+    /**
+     * Gateway Server MVC: its {@code CircuitBreakerFilterFunctions} answers 503 only for Resilience4j's
+     * rejection, so Fluxgate's rejections get a resolver of their own.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.cloud.gateway.server.mvc.filter.CircuitBreakerFilterFunctions")
+    static class GatewayMvcConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        FluxgateRejectionExceptionResolver fluxgateRejectionExceptionResolver() {
+            return new FluxgateRejectionExceptionResolver();
+        }
     }
 
     /** The reactive factory, when Reactor and fluxgate-reactor are present. */
