@@ -1,0 +1,102 @@
+package dev.fluxgate.spring.cloud;
+
+import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Registry;
+import dev.fluxgate.Timeout;
+import dev.fluxgate.spring.CircuitBreakerCustomizer;
+import dev.fluxgate.spring.FluxgateCircuitBreakerProperties;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
+import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreakerFactory;
+
+/**
+ * Spring Cloud's {@link ReactiveCircuitBreakerFactory} on Fluxgate: what Spring Cloud Gateway's
+ * {@code CircuitBreaker} filter, {@code WebClient} HTTP service groups and reactive application code get.
+ * Configured exactly like {@link FluxgateCircuitBreakerFactory} (id, then group, then defaults; both
+ * factories share the starter's registry, so one id is one breaker in both).
+ *
+ * <p><b>Calls.</b> {@code run(mono, fallback)} subscribes to the {@code Mono} through the breaker
+ * (fluxgate-reactor's {@code CircuitBreakerOperator}) and, inside it, the timeout; a {@code Flux} gets
+ * the limit per element. The fallback gets the error: the call's own,
+ * {@link dev.fluxgate.CallNotPermittedException} while the breaker rejects calls, or a
+ * {@link java.util.concurrent.TimeoutException} when the time ran out.
+ *
+ * <p>Safe for concurrent use; {@code create} returns the same circuit breaker for an id every time.
+ */
+public class FluxgateReactiveCircuitBreakerFactory
+        extends ReactiveCircuitBreakerFactory<FluxgateCircuitBreakerConfig, FluxgateConfigBuilder> {
+
+    private final BreakerSource source;
+    private final ConcurrentHashMap<String, FluxgateReactiveCircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private volatile @Nullable Function<String, FluxgateCircuitBreakerConfig> defaultConfiguration;
+
+    /**
+     * A factory whose breakers live in {@code registry}.
+     *
+     * @param registry the breakers, shared with the rest of the application (the starter's bean)
+     * @param timeouts the timeouts configured by {@code fluxgate.timeout.instances}
+     * @param properties the {@code fluxgate.circuitbreaker} properties
+     * @param customizers the starter's customizers, applied to every breaker this factory creates, in order
+     */
+    public FluxgateReactiveCircuitBreakerFactory(CircuitBreakerRegistry registry, Registry<Timeout, Timeout.Builder> timeouts,
+            FluxgateCircuitBreakerProperties properties, List<CircuitBreakerCustomizer> customizers) {
+        this.source = new BreakerSource(registry, timeouts, properties, customizers);
+    }
+
+    @Override
+    public ReactiveCircuitBreaker create(String id) {
+        return create(id, null);
+    }
+
+    /**
+     * The circuit breaker of {@code id}, configured by the id, else its group, else the defaults.
+     *
+     * @param id the id
+     * @param groupName the group, or null
+     * @return the same circuit breaker for the id on every call
+     */
+    @Override
+    public ReactiveCircuitBreaker create(String id, @Nullable String groupName) {
+        Objects.requireNonNull(id, "id");
+        FluxgateReactiveCircuitBreaker known = breakers.get(id);
+        if (known != null) {
+            return known;
+        }
+        return breakers.computeIfAbsent(id, key -> {
+            BreakerSource.Resolved r = source.resolve(key, groupName, codeConfiguration(key, groupName));
+            return new FluxgateReactiveCircuitBreaker(r.breaker(), r.timeout());
+        });
+    }
+
+    @Override
+    protected FluxgateConfigBuilder configBuilder(String id) {
+        return new FluxgateConfigBuilder(id);
+    }
+
+    /**
+     * Sets the code configuration of ids that have none of their own or of their group.
+     *
+     * @param defaultConfiguration the configuration of an id
+     */
+    @Override
+    public void configureDefault(Function<String, FluxgateCircuitBreakerConfig> defaultConfiguration) {
+        this.defaultConfiguration = Objects.requireNonNull(defaultConfiguration, "defaultConfiguration");
+    }
+
+    private @Nullable FluxgateCircuitBreakerConfig codeConfiguration(String id, @Nullable String group) {
+        FluxgateCircuitBreakerConfig own = getConfigurations().get(id);
+        if (own != null) {
+            return own;
+        }
+        FluxgateCircuitBreakerConfig ofGroup = group == null ? null : getConfigurations().get(group);
+        if (ofGroup != null) {
+            return ofGroup;
+        }
+        Function<String, FluxgateCircuitBreakerConfig> fallback = defaultConfiguration;
+        return fallback == null ? null : fallback.apply(id);
+    }
+}
