@@ -374,6 +374,33 @@ public final class Chaos implements Policy {
         return result;
     }
 
+    /**
+     * Low-level API for integrations that apply a fault themselves (the Reactor operator): draws for one
+     * call exactly as {@link #call} does, counting it and telling the listeners of an injection. Returns
+     * null, without drawing or counting, while disabled.
+     *
+     * @return the fault to apply to this call, or null to let it pass through untouched
+     */
+    public @Nullable Fault nextFault() {
+        return enabled ? draw() : null;
+    }
+
+    /**
+     * The exception an {@link Kind#EXCEPTION} fault of this policy injects, made now by the fault's
+     * supplier and marked as injected (see the class description), for integrations that drew the fault
+     * with {@link #nextFault()}.
+     *
+     * @param fault a fault this policy drew
+     * @return the exception to fail the call with
+     * @throws IllegalArgumentException if {@code fault} is not an exception fault
+     */
+    public Exception exceptionOf(Fault fault) {
+        if (Objects.requireNonNull(fault, "fault").kind != Kind.EXCEPTION) {
+            throw new IllegalArgumentException("fault must be an EXCEPTION fault (got " + fault.kind + ")");
+        }
+        return fault.exception(this);
+    }
+
     /** The fault for this call, or null; counts it and tells the listeners. */
     private @Nullable Fault draw() {
         double u;
@@ -415,8 +442,11 @@ public final class Chaos implements Policy {
         return s.append(']').toString();
     }
 
-    /** One fault and its share of the calls. */
-    private static final class Fault {
+    /**
+     * One fault and its share of the calls: what {@link #nextFault()} hands to integrations that apply the
+     * fault themselves (a Reactor operator delays with its own timer). Immutable.
+     */
+    public static final class Fault {
         final Kind kind;
         final double rate;
         final @Nullable Supplier<? extends Exception> exception;
@@ -430,6 +460,42 @@ public final class Chaos implements Policy {
             this.exception = exception;
             this.nanos = nanos;
             this.value = value;
+        }
+
+        /**
+         * What this fault does.
+         *
+         * @return its kind
+         */
+        public Kind kind() {
+            return kind;
+        }
+
+        /**
+         * The share of calls this fault hits.
+         *
+         * @return the rate, in [0, 1]
+         */
+        public double rate() {
+            return rate;
+        }
+
+        /**
+         * The delay of a {@link Kind#LATENCY} fault.
+         *
+         * @return the delay; {@link Duration#ZERO} for the other kinds
+         */
+        public Duration latency() {
+            return Duration.ofNanos(nanos);
+        }
+
+        /**
+         * The substitute value of a {@link Kind#RESULT} fault.
+         *
+         * @return the value; null for the other kinds
+         */
+        public @Nullable Object result() {
+            return value;
         }
 
         /** The exception to inject, marked as injected. */
