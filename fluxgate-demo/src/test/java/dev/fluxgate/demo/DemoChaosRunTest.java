@@ -38,8 +38,9 @@ class DemoChaosRunTest {
         DemoRun.Result result = run.finished().get(5, TimeUnit.MINUTES);
         thread.join(30_000);
 
-        // 5 s at 40 calls/s (more in the spike): hundreds of attempts, 90% of them injected.
-        assertThat(result.chaosInjected()).isGreaterThan(50);
+        // The breaker needs 20 calls in its window before it may open, 90% of attempts are injected, and once
+        // open it keeps most attempts from reaching the injector: tens of injections, not hundreds.
+        assertThat(result.chaosInjected()).isGreaterThanOrEqualTo(10);
         assertThat(result.summary().statesReached()).as("the injected failures alone open the breaker")
                 .contains(State.OPEN);
         String out = console.toString(StandardCharsets.UTF_8);
