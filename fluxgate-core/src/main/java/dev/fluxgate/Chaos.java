@@ -2,6 +2,7 @@ package dev.fluxgate;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -112,7 +114,10 @@ public final class Chaos implements Policy {
     private final RandomGenerator random;
     private final Retry.Sleeper sleeper;
     private final @Nullable ScheduledExecutorService scheduler;
-    private final Listener[] listeners;
+    private static final Listener[] NO_LISTENERS = new Listener[0];
+    /** Copy-on-write under listenersLock: the call path reads the array once, without a lock. */
+    private volatile Listener[] listeners;
+    private final ReentrantLock listenersLock = new ReentrantLock();
     private final LongAdder[] injected = new LongAdder[KINDS.length];
     private final LongAdder passed = new LongAdder();
     private volatile boolean enabled;
@@ -128,7 +133,9 @@ public final class Chaos implements Policy {
             bounds[i] = sum;
         }
         RandomGenerator source = b.random;
-        this.random = source == null ? Calls.THREAD_LOCAL_RANDOM : source;
+        Long seed = b.seed;
+        // A seed makes one Random per built policy, so policies built from one builder (a registry's) draw alike.
+        this.random = seed != null ? new Random(seed) : source == null ? Calls.THREAD_LOCAL_RANDOM : source;
         this.sleeper = b.sleeper;
         this.scheduler = b.scheduler;
         this.listeners = b.listeners.toArray(new Listener[0]);
@@ -223,6 +230,61 @@ public final class Chaos implements Policy {
         return passed.sum();
     }
 
+    /**
+     * Adds a listener after the policy was built; it hears injections from calls that draw from now on.
+     * Safe from any thread.
+     *
+     * @param listener the listener
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public void addListener(Listener listener) {
+        Objects.requireNonNull(listener, "listener");
+        listenersLock.lock();
+        try {
+            Listener[] ls = listeners;
+            Listener[] more = Arrays.copyOf(ls, ls.length + 1);
+            more[ls.length] = listener;
+            listeners = more;
+        } finally {
+            listenersLock.unlock();
+        }
+    }
+
+    /**
+     * Removes a listener (its first occurrence). Safe from any thread.
+     *
+     * @param listener the listener
+     * @return whether it was there
+     */
+    public boolean removeListener(Listener listener) {
+        listenersLock.lock();
+        try {
+            Listener[] ls = listeners;
+            for (int i = 0; i < ls.length; i++) {
+                if (ls[i].equals(listener)) {
+                    Listener[] fewer = new Listener[ls.length - 1];
+                    System.arraycopy(ls, 0, fewer, 0, i);
+                    System.arraycopy(ls, i + 1, fewer, i, ls.length - i - 1);
+                    listeners = fewer;
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            listenersLock.unlock();
+        }
+    }
+
+    /** Drops every listener, those of the builder included (a registry does this when it removes the policy). */
+    public void removeAllListeners() {
+        listenersLock.lock();
+        try {
+            listeners = NO_LISTENERS;
+        } finally {
+            listenersLock.unlock();
+        }
+    }
+
     @Override
     public <T> T call(Callable<T> task) throws Exception {
         Objects.requireNonNull(task, "task");
@@ -312,6 +374,33 @@ public final class Chaos implements Policy {
         return result;
     }
 
+    /**
+     * Low-level API for integrations that apply a fault themselves (the Reactor operator): draws for one
+     * call exactly as {@link #call} does, counting it and telling the listeners of an injection. Returns
+     * null, without drawing or counting, while disabled.
+     *
+     * @return the fault to apply to this call, or null to let it pass through untouched
+     */
+    public @Nullable Fault nextFault() {
+        return enabled ? draw() : null;
+    }
+
+    /**
+     * The exception an {@link Kind#EXCEPTION} fault of this policy injects, made now by the fault's
+     * supplier and marked as injected (see the class description), for integrations that drew the fault
+     * with {@link #nextFault()}.
+     *
+     * @param fault a fault this policy drew
+     * @return the exception to fail the call with
+     * @throws IllegalArgumentException if {@code fault} is not an exception fault
+     */
+    public Exception exceptionOf(Fault fault) {
+        if (Objects.requireNonNull(fault, "fault").kind != Kind.EXCEPTION) {
+            throw new IllegalArgumentException("fault must be an EXCEPTION fault (got " + fault.kind + ")");
+        }
+        return fault.exception(this);
+    }
+
     /** The fault for this call, or null; counts it and tells the listeners. */
     private @Nullable Fault draw() {
         double u;
@@ -353,8 +442,11 @@ public final class Chaos implements Policy {
         return s.append(']').toString();
     }
 
-    /** One fault and its share of the calls. */
-    private static final class Fault {
+    /**
+     * One fault and its share of the calls: what {@link #nextFault()} hands to integrations that apply the
+     * fault themselves (a Reactor operator delays with its own timer). Immutable.
+     */
+    public static final class Fault {
         final Kind kind;
         final double rate;
         final @Nullable Supplier<? extends Exception> exception;
@@ -368,6 +460,42 @@ public final class Chaos implements Policy {
             this.exception = exception;
             this.nanos = nanos;
             this.value = value;
+        }
+
+        /**
+         * What this fault does.
+         *
+         * @return its kind
+         */
+        public Kind kind() {
+            return kind;
+        }
+
+        /**
+         * The share of calls this fault hits.
+         *
+         * @return the rate, in [0, 1]
+         */
+        public double rate() {
+            return rate;
+        }
+
+        /**
+         * The delay of a {@link Kind#LATENCY} fault.
+         *
+         * @return the delay; {@link Duration#ZERO} for the other kinds
+         */
+        public Duration latency() {
+            return Duration.ofNanos(nanos);
+        }
+
+        /**
+         * The substitute value of a {@link Kind#RESULT} fault.
+         *
+         * @return the value; null for the other kinds
+         */
+        public @Nullable Object result() {
+            return value;
         }
 
         /** The exception to inject, marked as injected. */
@@ -414,6 +542,7 @@ public final class Chaos implements Policy {
         private final List<Fault> faults = new ArrayList<>();
         private final List<Listener> listeners = new ArrayList<>();
         private @Nullable RandomGenerator random;
+        private @Nullable Long seed;
         private Retry.Sleeper sleeper = Retry.Sleeper.threadSleep();
         private @Nullable ScheduledExecutorService scheduler;
         private boolean enabled;
@@ -495,18 +624,21 @@ public final class Chaos implements Policy {
          */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
+            this.seed = null;
             return this;
         }
 
         /**
          * Draws from a {@link Random} seeded with {@code seed}, so a single-threaded run injects into
-         * the same calls every time.
+         * the same calls every time. Each policy built gets its own {@code Random}, so two policies built
+         * from this builder (or from a registry's defaults) draw the same sequence each.
          *
          * @param seed the seed
          * @return this builder
          */
         public Builder seed(long seed) {
-            this.random = new Random(seed);
+            this.seed = seed;
+            this.random = null;
             return this;
         }
 
@@ -585,6 +717,19 @@ public final class Chaos implements Policy {
                 throw new IllegalArgumentException("rates must add up to at most 1 (got " + sum + ")");
             }
             return new Chaos(this);
+        }
+
+        /** A copy of this builder under another name (for registries); listeners and the random source are shared. */
+        Builder copy(String newName) {
+            Builder b = new Builder(newName);
+            b.faults.addAll(faults);
+            b.listeners.addAll(listeners);
+            b.random = random;
+            b.seed = seed;
+            b.sleeper = sleeper;
+            b.scheduler = scheduler;
+            b.enabled = enabled;
+            return b;
         }
     }
 }

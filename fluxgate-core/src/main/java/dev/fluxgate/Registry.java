@@ -277,6 +277,24 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
                 AdaptiveBulkhead::removeAllListeners);
     }
 
+    /**
+     * A registry of fault injectors whose defaults are {@code defaults} (its name is not used; its faults,
+     * listeners, random source, sleeper, scheduler and on/off state are given to every instance). Each
+     * instance has its own switch and counters, and, with a {@linkplain Chaos.Builder#seed seed}, its own
+     * {@code Random}. There is no factory without defaults: a {@code Chaos} needs at least one fault.
+     * Removing an instance drops its listeners.
+     *
+     * @param defaults the shared defaults (at least one fault)
+     * @return the registry
+     * @throws IllegalArgumentException if a rate of the defaults is out of range
+     * @throws IllegalStateException if the defaults have no fault
+     */
+    public static Registry<Chaos, Chaos.Builder> ofChaos(Chaos.Builder defaults) {
+        Chaos.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
+        shared.copy("defaults").build(); // fail now, not at the first get(), if the defaults are impossible
+        return new Registry<>("Chaos", shared::copy, Chaos.Builder::build, Chaos::removeAllListeners);
+    }
+
     // ---- the contract ----
 
     /**

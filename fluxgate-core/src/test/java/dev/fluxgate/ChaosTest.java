@@ -414,4 +414,34 @@ class ChaosTest {
         flipped.countDown();
         assertThat(sawInjection.get(30, TimeUnit.SECONDS)).isTrue();
     }
+
+    @Test
+    void nextFaultDrawsAndCountsLikeACallAndNothingWhileDisabled() {
+        java.util.List<Chaos.Kind> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Chaos chaos = Chaos.builder("low-level").latency(1.0, Duration.ofMillis(250)).build();
+        chaos.addListener((c, kind) -> heard.add(kind));
+        assertThat(chaos.nextFault()).as("disabled: no draw").isNull();
+        assertThat(chaos.injected(Chaos.Kind.LATENCY) + chaos.passedThrough()).isZero();
+        chaos.enable();
+        Chaos.Fault fault = chaos.nextFault();
+        assertThat(fault).isNotNull();
+        assertThat(fault.kind()).isEqualTo(Chaos.Kind.LATENCY);
+        assertThat(fault.latency()).isEqualTo(Duration.ofMillis(250));
+        assertThat(fault.result()).isNull();
+        assertThat(chaos.injected(Chaos.Kind.LATENCY)).isEqualTo(1);
+        assertThat(heard).as("a listener added after build() hears it").containsExactly(Chaos.Kind.LATENCY);
+        assertThatThrownBy(() -> chaos.exceptionOf(fault)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("EXCEPTION fault");
+    }
+
+    @Test
+    void exceptionOfMakesTheFaultsExceptionMarkedAsInjected() {
+        Chaos chaos = Chaos.builder("low-level").exception(1.0, () -> new IllegalStateException("boom"))
+                .enabled(true).build();
+        Chaos.Fault fault = chaos.nextFault();
+        assertThat(fault).isNotNull();
+        Exception e = chaos.exceptionOf(fault);
+        assertThat(e).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThat(Chaos.isInjected(e)).isTrue();
+    }
 }

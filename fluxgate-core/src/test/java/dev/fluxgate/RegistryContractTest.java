@@ -69,7 +69,10 @@ class RegistryContractTest {
                         b -> b.maxAttempts(5), Hedge::maxAttempts, 3, 5, Hedge::name),
                 new Kind<RateLimiter, RateLimiter.Builder>("rate limiters",
                         () -> Registry.ofRateLimiters(RateLimiter.builder("d").rate(10, Duration.ofSeconds(1))),
-                        b -> b.rate(20, Duration.ofSeconds(1)), r -> r.limit().permits(), 10, 20, RateLimiter::name));
+                        b -> b.rate(20, Duration.ofSeconds(1)), r -> r.limit().permits(), 10, 20, RateLimiter::name),
+                new Kind<Chaos, Chaos.Builder>("chaos",
+                        () -> Registry.ofChaos(Chaos.builder("d").exception(0.5)),
+                        b -> b.enabled(true), Chaos::isEnabled, false, true, Chaos::name));
     }
 
     /** Records what entry listeners hear. */
@@ -327,6 +330,47 @@ class RegistryContractTest {
         registry.remove("r");
         retry.run(() -> { });
         assertThat(attempts).as("the registry dropped the retry's listeners").containsExactly(1);
+    }
+
+    @Test
+    void aRemovedChaosNoLongerTellsItsListeners() throws Exception {
+        List<Chaos.Kind> heard = new CopyOnWriteArrayList<>();
+        Registry<Chaos, Chaos.Builder> registry = Registry.ofChaos(Chaos.builder("d").result(1.0, "injected")
+                .enabled(true).listener((chaos, kind) -> heard.add(kind)));
+        Chaos chaos = registry.get("c");
+        assertThat(chaos.call(() -> "real")).isEqualTo("injected");
+        assertThat(heard).containsExactly(Chaos.Kind.RESULT);
+        registry.remove("c");
+        assertThat(chaos.call(() -> "real")).isEqualTo("injected");
+        assertThat(heard).as("the registry dropped the chaos's listeners").containsExactly(Chaos.Kind.RESULT);
+    }
+
+    @Test
+    void seededChaosFromOneRegistryDrawsTheSameSequencePerInstanceAndCountsApart() throws Exception {
+        Registry<Chaos, Chaos.Builder> registry = Registry.ofChaos(Chaos.builder("d").result(0.5, "x").seed(7)
+                .enabled(true));
+        Chaos a = registry.get("a");
+        Chaos b = registry.get("b");
+        List<String> fromA = new java.util.ArrayList<>();
+        List<String> fromB = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            fromA.add(a.call(() -> "ok"));
+        }
+        for (int i = 0; i < 40; i++) {
+            fromB.add(b.call(() -> "ok"));
+        }
+        assertThat(fromA).as("one Random per instance, not one shared").isEqualTo(fromB).contains("x", "ok");
+        assertThat(a.injected(Chaos.Kind.RESULT) + a.passedThrough()).isEqualTo(40);
+        b.disable();
+        assertThat(a.isEnabled()).as("each instance has its own switch").isTrue();
+    }
+
+    @Test
+    void chaosDefaultsWithoutAFaultFailWhenTheRegistryIsMade() {
+        assertThatThrownBy(() -> Registry.ofChaos(Chaos.builder("d")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("add at least one fault");
+        assertThatThrownBy(() -> Registry.ofChaos(Chaos.builder("d").exception(0.7).result(0.7, "x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1");
     }
 
     @Test

@@ -32,6 +32,9 @@ public final class Cli {
                                 (Ctrl-C stops)
               --port N          port of the dashboard (default: a free one)
               --quiet           no per-second timeline: transitions and the summary only
+              --chaos R         fault injection: the protected client's calls throw an injected
+                                IOException in a share R of attempts (0 < R <= 1, e.g. 0.3), so the
+                                breaker reacts without a broken service (default: off)
               --trace FILE      tuning mode: replay a CSV of recorded calls (timestamp,outcome,duration)
                                 against the breaker below and report when it would have opened and
                                 closed; no service is started
@@ -73,9 +76,10 @@ public final class Cli {
      * @param trace the trace to replay, or null for the demo
      * @param help print the usage and exit
      * @param breaker the breaker's configuration
+     * @param chaos the share of the protected client's attempts that get an injected exception; 0 for none
      */
     public record Options(Duration duration, long seed, int rate, Path out, boolean serve, int port,
-            boolean quiet, @Nullable Path trace, boolean help, BreakerSettings breaker) {
+            boolean quiet, @Nullable Path trace, boolean help, BreakerSettings breaker, double chaos) {
     }
 
     /** A bad command line; the message says what is wrong. */
@@ -115,6 +119,7 @@ public final class Cli {
         Double failureRate = null;
         Duration cooldown = null;
         Integer probes = null;
+        double chaos = 0;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -163,6 +168,12 @@ public final class Cli {
                         }
                         case "--cooldown" -> cooldown = duration(arg, value);
                         case "--probes" -> probes = intValue(arg, value, 1, 1000);
+                        case "--chaos" -> {
+                            chaos = doubleValue(arg, value);
+                            if (!(chaos > 0 && chaos <= 1)) {
+                                throw new UsageException("--chaos must be in (0, 1], was " + value);
+                            }
+                        }
                         default -> throw new UsageException("unknown option " + arg);
                     }
                 }
@@ -175,7 +186,7 @@ public final class Cli {
                 failureRate == null ? defaults.failureRate() : failureRate,
                 cooldown == null ? defaults.cooldown() : cooldown,
                 probes == null ? defaults.probes() : probes);
-        return new Options(duration, seed, rate, out, serve, port, quiet, trace, help, breaker);
+        return new Options(duration, seed, rate, out, serve, port, quiet, trace, help, breaker, chaos);
     }
 
     private static boolean known(String arg) {

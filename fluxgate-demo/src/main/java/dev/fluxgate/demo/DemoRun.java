@@ -2,6 +2,7 @@ package dev.fluxgate.demo;
 
 import dev.fluxgate.Backoff;
 import dev.fluxgate.Bulkhead;
+import dev.fluxgate.Chaos;
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.Durations;
 import dev.fluxgate.HealthReport;
@@ -72,8 +73,9 @@ public final class DemoRun {
      * @param report the HTML report
      * @param trace the unprotected run's calls, as a CSV for {@code --trace}
      * @param dashboard where the dashboard was served
+     * @param chaosInjected exceptions {@code --chaos} injected into the protected client's attempts (0 without it)
      */
-    public record Result(Summary summary, Path report, Path trace, URI dashboard) {
+    public record Result(Summary summary, Path report, Path trace, URI dashboard, long chaosInjected) {
     }
 
     /** Calls the protected client may have in flight at once. */
@@ -197,7 +199,16 @@ public final class DemoRun {
             // The recommended order, outermost first: every retry goes through the hedge and the breaker,
             // each hedged attempt takes its own breaker permit, rate permit, bulkhead slot and timeout, the
             // breaker counts timeouts, the timeout bounds one attempt.
-            Resilience pipeline = Resilience.of(retry, hedge, breaker, limiter, bulkhead, Timeout.of(timeout));
+            // --chaos: innermost, so the injected exception stands for the service failing, and the breaker,
+            // the retry and the hedge react as they would to a real one. Off (and never built) without the option.
+            Chaos chaos = Chaos.builder("inventory")
+                    .exception(options.chaos(), () -> new IOException("injected by --chaos"))
+                    .seed(options.seed() + 2)
+                    .enabled(options.chaos() > 0)
+                    .build();
+            Resilience pipeline = options.chaos() > 0
+                    ? Resilience.of(retry, hedge, breaker, limiter, bulkhead, Timeout.of(timeout), chaos)
+                    : Resilience.of(retry, hedge, breaker, limiter, bulkhead, Timeout.of(timeout));
             // For the summary, not part of the pipeline: retries sent and held back while the outage lasts.
             retry.addListener(new RetryListener() {
                 @Override
@@ -222,6 +233,9 @@ public final class DemoRun {
             meters.bind(hedge, registry);
             meters.bind(limiter, registry);
             meters.bind(bulkhead, registry);
+            if (options.chaos() > 0) {
+                meters.bind(chaos, registry);
+            }
             bindMeters(registry, with, withService, without, withoutService);
 
             banner(scenario, settings, timeout, withService, dashboard);
@@ -291,7 +305,12 @@ public final class DemoRun {
             timeline.line("Tune a breaker on this traffic: java -jar fluxgate-demo/target/fluxgate-demo.jar --trace "
                     + trace + " --failure-rate 0.3");
             timeline.heading("Report: " + report);
-            Result done = new Result(result, report, trace, dashboard.uri());
+            if (options.chaos() > 0) {
+                timeline.line(String.format(Locale.ROOT, "Chaos was ON: %d injected exceptions (%.0f%% of the protected"
+                        + " client's attempts); the breaker and the retry saw them as the service's failures.",
+                        chaos.injected(Chaos.Kind.EXCEPTION), options.chaos() * 100));
+            }
+            Result done = new Result(result, report, trace, dashboard.uri(), chaos.injected(Chaos.Kind.EXCEPTION));
             finished.complete(done);
             if (options.serve()) {
                 timeline.line("Dashboard still up at " + dashboard.uri() + " (also /metrics, /health, /report);"
@@ -378,6 +397,10 @@ public final class DemoRun {
     private Map<String, String> config() {
         Map<String, String> config = new LinkedHashMap<>(options.breaker().describe());
         config.put("seed", String.valueOf(options.seed()));
+        if (options.chaos() > 0) {
+            config.put("chaos", String.format(Locale.ROOT, "ON: injected IOException in %.0f%% of attempts",
+                    options.chaos() * 100));
+        }
         return config;
     }
 
@@ -390,6 +413,17 @@ public final class DemoRun {
     }
 
     private List<String> notes(Scenario scenario, Duration timeout) {
+        List<String> notes = new ArrayList<>(notes0(scenario, timeout));
+        if (options.chaos() > 0) {
+            notes.add(0, String.format(Locale.ROOT, "Chaos is ON (--chaos %s): a Chaos policy innermost in the protected"
+                    + " pipeline throws an injected IOException in %.0f%% of its attempts, on top of the service's own"
+                    + " faults; the unprotected client gets none. Its failures are the injector's, not the service's.",
+                    options.chaos(), options.chaos() * 100));
+        }
+        return List.copyOf(notes);
+    }
+
+    private List<String> notes0(Scenario scenario, Duration timeout) {
         return List.of(
                 "Both runs went at the same time, each against its own instance of the same service with the same"
                         + " fault plan: call n failed, hung or succeeded alike for both (seed " + options.seed() + ").",
@@ -441,6 +475,10 @@ public final class DemoRun {
         timeline.line("             around a rate limiter (" + Scenario.quota(scenario.rate()) + "/s), a bulkhead ("
                 + BULKHEAD + " calls) and a " + Durations.format(timeout) + " timeout");
         timeline.line("  without    the same java.net.http client: no breaker, no retry, no timeout");
+        if (options.chaos() > 0) {
+            timeline.line(String.format(Locale.ROOT, "  chaos      ON: an injected IOException in %.0f%% of the protected"
+                    + " client's attempts (Chaos policy, innermost); watch the breaker react", options.chaos() * 100));
+        }
         timeline.line("  dashboard  " + dashboard.uri() + "   metrics " + dashboard.uri().resolve("/metrics")
                 + "   health " + dashboard.uri().resolve("/health"));
         timeline.line("");

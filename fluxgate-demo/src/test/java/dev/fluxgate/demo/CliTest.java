@@ -27,6 +27,18 @@ class CliTest {
         assertThat(o.breaker().minCalls()).isEqualTo(20);
         assertThat(o.breaker().failureRate()).isEqualTo(0.5);
         assertThat(o.breaker().probes()).isEqualTo(5);
+        assertThat(o.chaos()).as("fault injection is off unless asked for").isZero();
+    }
+
+    @Test
+    void chaosTakesAShareOfCallsAndRejectsOneOutsideZeroToOne() throws Exception {
+        assertThat(Cli.parse("--chaos=0.3").chaos()).isEqualTo(0.3);
+        assertThat(Cli.parse("--chaos", "1").chaos()).isEqualTo(1.0);
+        assertThatThrownBy(() -> Cli.parse("--chaos", "0")).isInstanceOf(Cli.UsageException.class)
+                .hasMessageContaining("--chaos must be in (0, 1]");
+        assertThatThrownBy(() -> Cli.parse("--chaos", "1.5")).hasMessageContaining("--chaos");
+        assertThatThrownBy(() -> Cli.parse("--chaos")).hasMessageContaining("option --chaos needs a value");
+        assertThat(Cli.USAGE).contains("--chaos R");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.fluxgate.micrometer;
 
 import dev.fluxgate.Bulkhead;
+import dev.fluxgate.Chaos;
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.Hedge;
@@ -328,6 +329,37 @@ public final class CircuitBreakerMeters {
         Objects.requireNonNull(limiter, "limiter");
         Objects.requireNonNull(meterRegistry, "meterRegistry");
         return PolicyMeters.bind(limiter, meterRegistry, tags);
+    }
+
+    /**
+     * Registers meters for a fault injector, under names of their own so that injected faults are never
+     * mistaken for real ones: {@code fluxgate.chaos.injected} ({@code kind} = exception, latency, result),
+     * {@code fluxgate.chaos.passed.through} (calls drawn while enabled that were let through) and the
+     * {@code fluxgate.chaos.enabled} gauge (1 or 0). A breaker or retry outside the injector still counts an
+     * injected exception as a failure (that is the point of injecting it); the injected count of the same
+     * name tells how many of those failures were on purpose, and {@link Chaos#isInjected(Throwable)} tells
+     * one exception apart. They read the injector's own counters, so nothing is added to its call path.
+     *
+     * @param chaos the fault injector
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(Chaos chaos, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(chaos, "chaos");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(chaos, meterRegistry, tags);
+    }
+
+    /**
+     * Registers the meters of {@link #bind(Chaos, MeterRegistry)} for every fault injector in
+     * {@code registry}, now and as they are added, and removes one's meters when it is removed.
+     *
+     * @param registry the fault injectors to follow
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} stops following the registry and removes all its meters
+     */
+    public MeterBinding bindChaos(Registry<Chaos, ?> registry, MeterRegistry meterRegistry) {
+        return follow(registry, meterRegistry, Chaos::name, c -> PolicyMeters.bind(c, meterRegistry, tags));
     }
 
     /**

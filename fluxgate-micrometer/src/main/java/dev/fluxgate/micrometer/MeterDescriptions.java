@@ -53,6 +53,11 @@ final class MeterDescriptions {
     static final String RATE_LIMITER_WAIT = "Time callers of the rate limiter were told to wait for their permits, in total";
     static final String RATE_LIMITER_KEYS = "Keys the per-key rate limiter tracks now";
 
+    static final String CHAOS_INJECTED = "Faults the fault injector injected on purpose, by kind (exception, latency,"
+            + " result); a pattern's failure meters count injected exceptions too, as the downstream's";
+    static final String CHAOS_PASSED = "Calls the fault injector let through untouched while it was enabled";
+    static final String CHAOS_ENABLED = "Whether the fault injector injects now: 1 while enabled, 0 while disabled";
+
     /** The failure rate's description: a ratio or, under Resilience4j's names, a percentage. */
     static String failureRate(MeterNaming naming) {
         return "Failure rate of the circuit breaker's window, " + scale(naming) + " (NaN when the window is empty)";

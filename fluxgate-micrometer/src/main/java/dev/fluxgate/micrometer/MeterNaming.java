@@ -47,7 +47,7 @@ package dev.fluxgate.micrometer;
  * permits) and {@code fluxgate.ratelimiter.keys} (keys a per-key limiter tracks) count what Resilience4j
  * does not publish, and so do the meters of the patterns Resilience4j does not have:
  * {@code fluxgate.retry.budget.*} (a retry budget), {@code fluxgate.retry.budget.exhausted.calls} (a retry
- * with a budget) and {@code fluxgate.hedge.*}.
+ * with a budget), {@code fluxgate.hedge.*} and {@code fluxgate.chaos.*} (faults injected on purpose).
  */
 public enum MeterNaming {
     /** {@code fluxgate.circuitbreaker.*}, rates as ratios from 0 to 1. */

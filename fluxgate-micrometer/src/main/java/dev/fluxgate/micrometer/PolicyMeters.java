@@ -1,6 +1,7 @@
 package dev.fluxgate.micrometer;
 
 import dev.fluxgate.Bulkhead;
+import dev.fluxgate.Chaos;
 import dev.fluxgate.Hedge;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Retry;
@@ -146,6 +147,25 @@ final class PolicyMeters implements MeterBinding {
         m.gauge(RATE_LIMITER_KEYS, limiter, RateLimiter.PerKey::size, MeterDescriptions.RATE_LIMITER_KEYS);
         m.limiterCounts(limiter, RateLimiter.PerKey::permittedCalls, RateLimiter.PerKey::rejectedCalls,
                 r -> r.totalWaitTime().toNanos() / 1e9);
+        return m;
+    }
+
+    static final String CHAOS_INJECTED = "fluxgate.chaos.injected";
+    static final String CHAOS_PASSED = "fluxgate.chaos.passed.through";
+    static final String CHAOS_ENABLED = "fluxgate.chaos.enabled";
+
+    /** Injected faults under their own name, never under a pattern's failure meters, so none is taken for a real one. */
+    static MeterBinding bind(Chaos chaos, MeterRegistry registry, Tags userTags) {
+        PolicyMeters m = new PolicyMeters(registry, chaos.name(), userTags);
+        m.removeEarlier(List.of(CHAOS_INJECTED, CHAOS_PASSED, CHAOS_ENABLED));
+        for (Chaos.Kind kind : Chaos.Kind.values()) {
+            m.add(FunctionCounter.builder(CHAOS_INJECTED, chaos, c -> c.injected(kind)).tags(m.tags)
+                    .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                    .description(MeterDescriptions.CHAOS_INJECTED).register(registry));
+        }
+        m.add(FunctionCounter.builder(CHAOS_PASSED, chaos, Chaos::passedThrough).tags(m.tags)
+                .description(MeterDescriptions.CHAOS_PASSED).register(registry));
+        m.gauge(CHAOS_ENABLED, chaos, c -> c.isEnabled() ? 1 : 0, MeterDescriptions.CHAOS_ENABLED);
         return m;
     }
 

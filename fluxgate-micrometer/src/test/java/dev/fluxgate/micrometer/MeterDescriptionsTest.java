@@ -52,6 +52,7 @@ class MeterDescriptionsTest {
         meters.bind(pool, registry);
         meters.bind(RateLimiter.of("payments", 10, Duration.ofSeconds(1)), registry);
         meters.bind(RateLimiter.perKey(RateLimiter.builder("tenants")).build(), registry);
+        meters.bind(dev.fluxgate.Chaos.builder("payments").exception(0.1).build(), registry);
     }
 
     private static Map<String, Set<String>> descriptionsByName(MeterRegistry registry) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fluxgate.Bulkhead;
+import dev.fluxgate.Chaos;
+import dev.fluxgate.CircuitBreaker;
+import dev.fluxgate.Tripper;
 import dev.fluxgate.Hedge;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
@@ -243,6 +246,50 @@ class PolicyMetersTest {
         assertThat(sample("fluxgate_ratelimiter_calls_total{kind=\"permitted\",name=\"late\"}")).isEqualTo("1.0");
         assertThat(sample("fluxgate_ratelimiter_available_permissions{name=\"early\"}")).isEqualTo("100.0");
         limiters.remove("late");
+        assertThat(prometheus.scrape()).doesNotContain("name=\"late\"");
+        binding.close();
+        assertThat(prometheus.getMeters()).isEmpty();
+    }
+
+    @Test
+    void injectedFaultsAreCountedByKindUnderTheirOwnNameBesideTheBreakersFailures() throws Exception {
+        Chaos chaos = Chaos.builder("payments").exception(0.5).result(0.25, "fake").seed(11).enabled(true).build();
+        CircuitBreaker breaker = CircuitBreaker.builder("payments").tripper(Tripper.failureStreak(1_000)).build();
+        CircuitBreakerMeters meters = CircuitBreakerMeters.create();
+        MeterBinding chaosBinding = meters.bind(chaos, prometheus);
+        meters.bind(breaker, prometheus);
+        assertThat(sample("fluxgate_chaos_enabled{name=\"payments\"}")).isEqualTo("1.0");
+        int thrown = 0;
+        for (int i = 0; i < 100; i++) {
+            try {
+                breaker.call(() -> chaos.call(() -> "real"));
+            } catch (dev.fluxgate.ChaosException e) {
+                thrown++;
+            }
+        }
+        assertThat(thrown).isBetween(30, 70);
+        assertThat(sample("fluxgate_chaos_injected_total{kind=\"exception\",name=\"payments\"}")).isEqualTo(thrown + ".0");
+        assertThat(sample("fluxgate_chaos_injected_total{kind=\"result\",name=\"payments\"}"))
+                .isEqualTo(chaos.injected(Chaos.Kind.RESULT) + ".0");
+        assertThat(sample("fluxgate_chaos_injected_total{kind=\"latency\",name=\"payments\"}")).isEqualTo("0.0");
+        assertThat(sample("fluxgate_chaos_passed_through_total{name=\"payments\"}"))
+                .isEqualTo(chaos.passedThrough() + ".0");
+        assertThat(sample("fluxgate_circuitbreaker_calls_seconds_count{kind=\"failed\",name=\"payments\"}"))
+                .as("the breaker counts injected failures as failures; the injected count tells how many were on purpose")
+                .isEqualTo(String.valueOf(thrown));
+        chaos.disable();
+        assertThat(sample("fluxgate_chaos_enabled{name=\"payments\"}")).isEqualTo("0.0");
+        chaosBinding.close();
+        assertThat(prometheus.scrape()).doesNotContain("fluxgate_chaos");
+    }
+
+    @Test
+    void aRegistryOfChaosIsFollowedAndARemovedOneLosesItsMeters() {
+        Registry<Chaos, Chaos.Builder> all = Registry.ofChaos(Chaos.builder("d").exception(1.0).enabled(true));
+        MeterBinding binding = CircuitBreakerMeters.create().bindChaos(all, prometheus);
+        assertThatThrownBy(() -> all.get("late").call(() -> "x")).isInstanceOf(dev.fluxgate.ChaosException.class);
+        assertThat(sample("fluxgate_chaos_injected_total{kind=\"exception\",name=\"late\"}")).isEqualTo("1.0");
+        all.remove("late");
         assertThat(prometheus.scrape()).doesNotContain("name=\"late\"");
         binding.close();
         assertThat(prometheus.getMeters()).isEmpty();

@@ -1,12 +1,14 @@
 package dev.fluxgate.spring;
 
 import dev.fluxgate.Bulkhead;
+import dev.fluxgate.Chaos;
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.Hedge;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Retry;
 import dev.fluxgate.Timeout;
 import dev.fluxgate.reactor.BulkheadOperator;
+import dev.fluxgate.reactor.ChaosOperator;
 import dev.fluxgate.reactor.CircuitBreakerOperator;
 import dev.fluxgate.reactor.HedgeOperator;
 import dev.fluxgate.reactor.RateLimiterOperator;
@@ -56,6 +58,16 @@ final class FluxgateReactor {
 
     static Flux<Object> rateLimiter(Flux<Object> flux, RateLimiter limiter) {
         RateLimiterOperator<Object> operator = RateLimiterOperator.of(limiter);
+        return flux.transformDeferred(operator);
+    }
+
+    static Mono<Object> chaos(Mono<Object> mono, Chaos chaos) {
+        ChaosOperator<Object> operator = ChaosOperator.of(chaos);
+        return mono.transformDeferred(operator);
+    }
+
+    static Flux<Object> chaos(Flux<Object> flux, Chaos chaos) {
+        ChaosOperator<Object> operator = ChaosOperator.of(chaos);
         return flux.transformDeferred(operator);
     }
 }
