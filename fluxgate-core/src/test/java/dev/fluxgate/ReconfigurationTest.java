@@ -96,13 +96,13 @@ class ReconfigurationTest {
 
     @Test
     void anOpenBreakerStaysOpenUntilItsOwnDeadlineAndTheNewCooldownAppliesFromTheNextOpenPeriod() {
-        CircuitBreaker cb = breaker(config(2, 2));
+        CircuitBreaker cb = breaker(config(2, 2).maxHalfOpenCalls(1));
         fail(cb);
         fail(cb);
         assertThat(cb.state()).isEqualTo(State.OPEN);
         ticker.advanceMillis(4_000);
 
-        cb.reconfigure(config(2, 2).cooldown(Cooldown.fixed(Duration.ofSeconds(100))));
+        cb.reconfigure(config(2, 2).maxHalfOpenCalls(1).cooldown(Cooldown.fixed(Duration.ofSeconds(100))));
 
         assertThat(cb.state()).isEqualTo(State.OPEN);
         assertThatThrownBy(() -> succeed(cb)).isInstanceOfSatisfying(CallNotPermittedException.class,
