@@ -165,7 +165,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      */
     public static Registry<Bulkhead, Bulkhead.Builder> ofBulkheads(Bulkhead.Builder defaults) {
         Bulkhead.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
-        return new Registry<>("Bulkhead", shared::copy, Bulkhead.Builder::build, b -> { });
+        return new Registry<>("Bulkhead", shared::copy, Bulkhead.Builder::build, b -> { })
+                .reconfiguredBy(Bulkhead::reconfigure);
     }
 
     /**
