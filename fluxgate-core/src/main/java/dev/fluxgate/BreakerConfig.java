@@ -29,6 +29,10 @@ final class BreakerConfig {
     /** The cap of {@link #delayFrom}'s delays. */
     final Duration maxDelay;
     final Permit permit;
+    /** Whether {@link #permit} admits every call (no random draw, no clock). */
+    final boolean permitAll;
+    /** Whether {@link #permit} needs the time since HALF_OPEN began. */
+    final boolean permitNeedsTime;
     final int maxHalfOpenCalls;
     final int closeAfterSuccesses;
     final long halfOpenTimeoutNanos;
@@ -52,6 +56,8 @@ final class BreakerConfig {
         this.delayFrom = cooldown.delayFrom();
         this.maxDelay = Duration.ofNanos(cooldown.maxDelayNanos());
         this.permit = b.permit;
+        this.permitAll = permit.admitsAll();
+        this.permitNeedsTime = permit.needsTime();
         this.maxHalfOpenCalls = b.maxHalfOpenCalls;
         this.closeAfterSuccesses = b.closeAfterSuccesses;
         this.halfOpenTimeoutNanos = BreakerDurations.halfOpenTimeoutNanos(b.halfOpenTimeout, cooldown);

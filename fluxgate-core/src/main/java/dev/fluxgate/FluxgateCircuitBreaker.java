@@ -117,7 +117,11 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private volatile long cooldownNanos;
     /** When the current half-open period began. Written under the lock, before the HALF_OPEN word. */
     private volatile long halfOpenSinceNanos;
-    /** When the newest probe slot was taken: by the HALF_OPEN move under the lock, by probes without it. */
+    /**
+     * When the probe that took the last free slot of the period was admitted (the newest slot whenever
+     * every slot is taken, which is when the lease check reads it): by the HALF_OPEN move under the lock,
+     * by probes without it.
+     */
     private volatile long lastProbeAdmittedNanos;
     private volatile boolean contended;
     private volatile @Nullable Stripes stripes;
@@ -434,44 +438,78 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             if (s == FORCED_OPEN) {
                 return reject(throwing, State.FORCED_OPEN, CallNotPermittedException.NO_RECOVERY);
             }
-            long now = ticker.read();
             if (s == OPEN) {
+                long now = ticker.read();
                 long until = openUntilNanos;
                 if (cooldown.isManual() || now - until < 0) {
-                    return reject(throwing, State.OPEN, BreakerDurations.retryAfterNanos(cooldown, until, now));
+                    return throwing ? reject(true, State.OPEN, BreakerDurations.retryAfterNanos(cooldown, until, now))
+                            : reject(false, State.OPEN, 0);
                 }
                 // Cooldown over: exactly one caller (or reader) moves the breaker to HALF_OPEN, then all compete for probes.
                 halfOpen(w, now);
                 continue;
             }
-            // HALF_OPEN: the permit decides once per call; the cap on the period's slots is enforced by the CAS below.
-            if (!c.permit.admits(now - halfOpenSinceNanos, c.random)) {
-                return reject(throwing, State.HALF_OPEN, 0);
+            long p = acquireProbe(c, w);
+            if (p == RESTART) {
+                continue;
             }
-            for (;;) {
-                if (StateWord.state(w) != HALF_OPEN) {
-                    break; // moved on while we were deciding: start over
+            return p >= 0 ? p : reject(throwing, State.HALF_OPEN, 0);
+        }
+    }
+
+    /** What {@link #acquireProbe} answers when the word left HALF_OPEN meanwhile: decide again. */
+    private static final long RESTART = Long.MIN_VALUE;
+
+    /**
+     * A half-open probe under the word {@code w}: its permit, {@link #NO_PERMISSION}, or {@link #RESTART}.
+     * The ticker is read only where the answer depends on it: for a permit that ramps up with time, for
+     * the lease check of a period whose every slot is taken, and by the probe that takes the last slot
+     * (the lease counts from it). A probe that leaves a slot free needs no time at all.
+     */
+    private long acquireProbe(BreakerConfig c, long w) {
+        int maxHalfOpenCalls = c.maxHalfOpenCalls;
+        boolean haveNow = c.permitNeedsTime;
+        long now = haveNow ? ticker.read() : 0L;
+        // The permit decides once per call; the cap on the period's slots is enforced by the CAS below.
+        if (!c.permitAll && !c.permit.admits(haveNow ? now - halfOpenSinceNanos : 0L, c.random)) {
+            return NO_PERMISSION;
+        }
+        for (;;) {
+            if (StateWord.state(w) != HALF_OPEN) {
+                return RESTART; // moved on while we were deciding: start over
+            }
+            int taken = probes(w);
+            if (taken >= maxHalfOpenCalls) {
+                if (!haveNow) {
+                    now = ticker.read();
+                    haveNow = true;
                 }
-                if (probes(w) >= c.maxHalfOpenCalls) {
-                    if (now - lastProbeAdmittedNanos >= c.halfOpenTimeoutNanos) {
-                        // Every slot was taken longer ago than the timeout and the period has not decided, so
-                        // some probe hangs: expire the leases and start a fresh period (late outcomes are stale).
-                        if (casWord(w, next(w, HALF_OPEN))) {
-                            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker ''{0}'': the half-open period "
-                                    + "admitted its {1} probe(s) more than {2} ago and has not settled them all; "
-                                    + "their leases expired", name, probes(w), Duration.ofNanos(c.halfOpenTimeoutNanos));
-                        }
-                        w = word();
-                        continue;
+                if (now - lastProbeAdmittedNanos >= c.halfOpenTimeoutNanos) {
+                    // Every slot was taken longer ago than the timeout and the period has not decided, so
+                    // some probe hangs: expire the leases and start a fresh period (late outcomes are stale).
+                    if (casWord(w, next(w, HALF_OPEN))) {
+                        LOG.log(System.Logger.Level.WARNING, "CircuitBreaker ''{0}'': the half-open period "
+                                + "admitted its {1} probe(s) more than {2} ago and has not settled them all; "
+                                + "their leases expired", name, taken, Duration.ofNanos(c.halfOpenTimeoutNanos));
                     }
-                    return reject(throwing, State.HALF_OPEN, 0);
+                    w = word();
+                    continue;
                 }
-                if (casWord(w, w + PROBE_UNIT)) {
-                    lastProbeAdmittedNanos = now;
-                    return StateWord.probePermit(w);
-                }
-                w = word();
+                return NO_PERMISSION;
             }
+            if (taken + 1 == maxHalfOpenCalls) {
+                // This probe fills the period, so it is the newest slot whenever the lease check runs (slots
+                // are taken one at a time). Stamped before the CAS: whoever sees the full word sees the stamp.
+                if (!haveNow) {
+                    now = ticker.read();
+                    haveNow = true;
+                }
+                lastProbeAdmittedNanos = now;
+            }
+            if (casWord(w, w + PROBE_UNIT)) {
+                return StateWord.probePermit(w);
+            }
+            w = word();
         }
     }
 
@@ -941,6 +979,10 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 s = listeners;
             } while (!LISTENERS.compareAndSet(this, s, s.withConfigTimed(next.timed)));
             config = next;
+            if (StateWord.state(w) == HALF_OPEN && probes(w) >= next.maxHalfOpenCalls) {
+                // The period is full under the new cap, though no probe filled it: its leases count from now.
+                lastProbeAdmittedNanos = ticker.read();
+            }
             // The new rules judge the window at once, so the state agrees with them when this returns.
             long now = word();
             if (gen(now) == gen(w)) {
