@@ -1,6 +1,9 @@
 package dev.fluxgate;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -54,10 +58,12 @@ public final class Bulkhead implements Policy {
     static final long POLL_MILLIS = 5;
 
     private final String name;
-    private final int maxConcurrentCalls;
-    private final long maxWaitNanos;
+    /** Changed only by {@link #reconfigure}, under {@link #resizing}, together with the semaphore. */
+    private volatile int maxConcurrentCalls;
+    private volatile long maxWaitNanos;
     private final Ticker ticker;
-    private final Semaphore slots;
+    private final Slots slots;
+    private final ReentrantLock resizing = new ReentrantLock();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder permitted = new LongAdder();
 
@@ -66,7 +72,64 @@ public final class Bulkhead implements Policy {
         this.maxConcurrentCalls = maxConcurrentCalls;
         this.maxWaitNanos = maxWaitNanos;
         this.ticker = ticker;
-        this.slots = new Semaphore(maxConcurrentCalls, true);
+        this.slots = new Slots(maxConcurrentCalls);
+    }
+
+    /** A fair semaphore that can also give up permits (to shrink the bulkhead while calls run). */
+    private static final class Slots extends Semaphore {
+        private static final long serialVersionUID = 1L;
+
+        Slots(int permits) {
+            super(permits, true);
+        }
+
+        void shrink(int by) {
+            reducePermits(by);
+        }
+    }
+
+    /**
+     * Replaces this bulkhead's configuration at run time, keeping the calls that hold a slot.
+     * <b>Carried over</b>: the calls in flight (each still gives its slot back when it ends) and the
+     * counters. A larger {@code maxConcurrentCalls} frees the new slots at once (waiting callers may take
+     * them); a smaller one takes effect as calls end: no new call is admitted until fewer than the new
+     * maximum run, and the calls already running are never interrupted. The new {@code maxWait} applies to
+     * callers that start waiting afterwards. Nothing is reset. The builder's name is not used; its ticker
+     * must be this bulkhead's own.
+     *
+     * <p>Thread safety: safe to call concurrently with calls and other reconfigurations (applied one at a time).
+     *
+     * @param configuration the new configuration
+     * @return what changed and what carried over
+     * @throws IllegalArgumentException if the builder names another ticker
+     */
+    public Reconfiguration reconfigure(Builder configuration) {
+        Objects.requireNonNull(configuration, "configuration");
+        if (configuration.ticker != ticker) {
+            throw new IllegalArgumentException("ticker: a bulkhead keeps the ticker it was built with");
+        }
+        Map<String, String> before;
+        resizing.lock();
+        try {
+            before = describe();
+            int delta = configuration.maxConcurrentCalls - maxConcurrentCalls;
+            if (delta > 0) {
+                slots.release(delta);
+            } else if (delta < 0) {
+                slots.shrink(-delta); // may go negative: the calls above the new maximum give it back as they end
+            }
+            maxConcurrentCalls = configuration.maxConcurrentCalls;
+            maxWaitNanos = configuration.maxWait.toNanos();
+        } finally {
+            resizing.unlock();
+        }
+        return new Reconfiguration("Bulkhead", name, Instant.now(), before, describe(),
+                List.of("calls in flight", "counters"), List.of());
+    }
+
+    private Map<String, String> describe() {
+        return Map.of("maxConcurrentCalls", Integer.toString(maxConcurrentCalls),
+                "maxWait", Duration.ofNanos(maxWaitNanos).toString());
     }
 
     /**
@@ -116,7 +179,7 @@ public final class Bulkhead implements Policy {
 
     /** {@return the free slots now} */
     public int availablePermits() {
-        return slots.availablePermits();
+        return Math.max(0, slots.availablePermits()); // below zero for a while after a reconfigure shrank it
     }
 
     /** {@return the calls running now} */

@@ -123,6 +123,43 @@ public interface CircuitBreaker extends Policy {
     /** {@return the effective configuration, option by option, in words (for endpoints and logs)} */
     Map<String, String> configuration();
 
+    /**
+     * Replaces this breaker's configuration at run time, keeping its state. {@code configuration} is
+     * checked exactly as {@link Builder#build()} checks it (an impossible combination throws and changes
+     * nothing); its name and listeners are not used (the breaker keeps its name and its listeners: use
+     * {@link #addListener}/{@link #removeListener}), and its ticker and clock must be the breaker's own.
+     *
+     * <p><b>Carried over</b>: the state (CLOSED, OPEN, HALF_OPEN or a manual state) and its generation, so
+     * permits acquired before the change stay valid and settle normally (their outcomes are recorded and
+     * judged by the new rules); the deadline of the current open period (the new cooldown applies from
+     * the next open period); the current half-open period with its probes in flight, its settled probe
+     * outcomes and successes; {@code reopens} (the exponential cooldown's step); the lifetime counters;
+     * the listeners; and the <b>window</b>, with every call it holds, when the new window <i>fits</i>:
+     * the same {@link Window} (equal: same kind, size or span and buckets), the same slow-call thresholds
+     * and the same need for durations. <b>Reset</b>: a window that does not fit is replaced by an empty
+     * one of the new kind (within the same generation: outcomes in flight land in the new window).
+     *
+     * <p>The new rules take effect at once: the new tripper judges the kept window before this returns
+     * (so lowering a threshold below the current failure rate opens the breaker now, with a normal
+     * {@link Transition}), {@code closeAfterSuccesses} and {@code maxHalfOpenCalls} apply to the current
+     * half-open period's next decision and next probe (probes already admitted beyond a lowered cap keep
+     * their slots; those still in flight when the period decides settle as stale). Then every listener's
+     * {@link Listener#onReconfigured} hears what changed, in this thread.
+     *
+     * <p>Thread safety: safe to call concurrently with calls and with other reconfigurations (they apply
+     * one at a time, each as a whole: a call sees the old configuration or the new, never a mix). The
+     * CLOSED success path stays lock-free and allocation-free.
+     *
+     * @param configuration the new configuration (a builder; copied, so it may be reused)
+     * @return what changed, what carried over and what started afresh
+     * @throws IllegalArgumentException if the configuration is impossible (as at {@code build()}), or
+     *     names another ticker or clock
+     * @throws UnsupportedOperationException if this implementation cannot be reconfigured
+     */
+    default Reconfiguration reconfigure(Builder configuration) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot be reconfigured");
+    }
+
     // ---- running calls ----
 
     /**
@@ -538,6 +575,11 @@ public interface CircuitBreaker extends Policy {
          *     never close)
          */
         public CircuitBreaker build() {
+            return new FluxgateCircuitBreaker(this, config());
+        }
+
+        /** The checked configuration {@link #build()} and {@link CircuitBreaker#reconfigure} apply. */
+        BreakerConfig config() {
             if (closeAfterSuccesses > maxHalfOpenCalls) {
                 throw new IllegalArgumentException("closeAfterSuccesses must be in [1, maxHalfOpenCalls], was "
                         + closeAfterSuccesses + " with maxHalfOpenCalls " + maxHalfOpenCalls + ": a half-open period "
@@ -555,7 +597,7 @@ public interface CircuitBreaker extends Policy {
             if (thresholds.size() > 30) {
                 throw new IllegalArgumentException("at most 30 distinct slow-call thresholds, was " + thresholds.size());
             }
-            return new FluxgateCircuitBreaker(this, tripper, thresholds.stream().mapToLong(Long::longValue).toArray());
+            return new BreakerConfig(this, tripper, thresholds.stream().mapToLong(Long::longValue).toArray());
         }
 
         private static Tripper defaultTripper(Window window) {

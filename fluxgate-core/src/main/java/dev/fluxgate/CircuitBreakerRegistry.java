@@ -29,6 +29,7 @@ public final class CircuitBreakerRegistry extends Registry<CircuitBreaker, Circu
 
     private CircuitBreakerRegistry(CircuitBreaker.Builder defaults) {
         super("CircuitBreaker", defaults::copy, CircuitBreaker.Builder::build, CircuitBreakerRegistry::dropListeners);
+        reconfiguredBy(CircuitBreaker::reconfigure);
         this.defaults = defaults;
     }
 

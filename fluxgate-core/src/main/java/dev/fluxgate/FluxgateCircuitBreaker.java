@@ -21,8 +21,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,7 +34,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -99,33 +96,15 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
     }
 
-    // ---- configuration (immutable) ----
+    // ---- configuration ----
     private final String name;
-    private final Window window;
-    private final Tracker tracker;
-    private final boolean trackLocalRejections;
-    private final @Nullable Predicate<Object> failureOnResult;
-    private final Tripper tripper;
-    private final Cooldown cooldown;
-    /** What a failure asks the open period to be ({@link Cooldown#withDelayFrom}), or null. */
-    private final @Nullable RetryDelay delayFrom;
-    /** The cap of {@link #delayFrom}'s delays. */
-    private final Duration maxDelay;
-    private final Permit permit;
-    /** Whether {@link #permit} admits every call (no random draw, no clock). */
-    private final boolean permitAll;
-    /** Whether {@link #permit} needs the time since HALF_OPEN began. */
-    private final boolean permitNeedsTime;
-    private final int maxHalfOpenCalls;
-    private final int closeAfterSuccesses;
-    private final long halfOpenTimeoutNanos;
     private final Ticker ticker;
     private final InstantSource clock;
-    /** The user's random source under the one rule for plugged-in code, or the thread-local one. */
-    private final RandomGenerator random;
-    /** Whether the window's own rules need durations (listeners aside). */
-    private final boolean configTimed;
-    private final List<Duration> slowCallThresholds;
+    /**
+     * Every replaceable option as one immutable value: read once per call (one volatile load), replaced
+     * whole under the lock by {@link #reconfigure}. Code under the lock reads it once too.
+     */
+    private volatile BreakerConfig config;
 
     // ---- read without the lock ----
     @SuppressWarnings("unused") // accessed through WORD
@@ -158,7 +137,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     // ---- the lock and what it guards ----
     @SuppressWarnings("unused") // accessed through LOCK
     private volatile int lockWord;
-    private final WindowStore store; // guarded by lock
+    private WindowStore store; // guarded by lock; replaced by reconfigure when the new window does not fit
     private final LiveMetrics live = new LiveMetrics(); // guarded by lock (reads the store)
     private final Stripes.Sink drainSink = this::drained;
     private long windowGen; // guarded by lock
@@ -186,29 +165,13 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     /** Successes that took the quiet path: lifetime counter only, since the window could not change. */
     private final LongAdder quietSuccesses = new LongAdder();
 
-    FluxgateCircuitBreaker(CircuitBreaker.Builder b, Tripper tripper, long[] slowThresholds) {
+    FluxgateCircuitBreaker(CircuitBreaker.Builder b, BreakerConfig config) {
         this.name = b.name;
-        this.window = b.window;
-        this.tracker = b.tracker;
-        this.trackLocalRejections = b.trackLocalRejections;
-        this.failureOnResult = b.failureOnResult;
-        this.tripper = tripper;
-        this.cooldown = b.cooldown;
-        this.delayFrom = cooldown.delayFrom();
-        this.maxDelay = Duration.ofNanos(cooldown.maxDelayNanos());
-        this.permit = b.permit;
-        this.permitAll = permit.admitsAll();
-        this.permitNeedsTime = permit.needsTime();
-        this.maxHalfOpenCalls = b.maxHalfOpenCalls;
-        this.closeAfterSuccesses = b.closeAfterSuccesses;
-        this.halfOpenTimeoutNanos = BreakerDurations.halfOpenTimeoutNanos(b.halfOpenTimeout, cooldown);
         this.ticker = b.ticker;
         this.clock = b.clock;
-        this.random = PluggedRandom.of(b.random, LOG, owner(name));
-        this.configTimed = slowThresholds.length > 0 || tripper.needsDurations();
-        this.store = window.newStore(slowThresholds, configTimed);
-        this.listeners = ListenerSnapshot.of(b.listeners.toArray(new Listener[0]), configTimed);
-        this.slowCallThresholds = BreakerDurations.durations(slowThresholds);
+        this.config = config;
+        this.store = config.window.newStore(config.slowThresholdNanos, config.timed);
+        this.listeners = ListenerSnapshot.of(b.listeners.toArray(new Listener[0]), config.timed);
         this.stateSinceNanos = ticker.read();
         WORD.setVolatile(this, (long) CLOSED);
     }
@@ -220,20 +183,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     // Built on demand: kept as a field, these strings were three quarters of a breaker's memory.
     @Override
     public Map<String, String> configuration() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("window", "Window." + window);
-        m.put("tracker", "Tracker." + tracker);
-        m.put("trackLocalRejections", Boolean.toString(trackLocalRejections));
-        m.put("failureOnResult", failureOnResult == null ? "none" : "a predicate");
-        m.put("tripper", tripper.toString());
-        m.put("cooldown", "Cooldown." + cooldown);
-        m.put("permit", "Permit." + permit);
-        m.put("maxHalfOpenCalls", Integer.toString(maxHalfOpenCalls));
-        m.put("closeAfterSuccesses", Integer.toString(closeAfterSuccesses));
-        m.put("halfOpenTimeout", Duration.ofNanos(halfOpenTimeoutNanos).toString());
-        m.put("slowCallThresholds", slowCallThresholds.toString());
-        m.put("timed", Boolean.toString(configTimed));
-        return Collections.unmodifiableMap(m);
+        return config.describe();
     }
 
     // ---- the lock: guards the window and the counters below it, never held while user code runs ----
@@ -286,7 +236,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
      * as the first call after it would. Returns the word as it is now.
      */
     private long halfOpenIfDue(long w) {
-        if (cooldown.isManual()) {
+        if (config.cooldown.isManual()) {
             return w; // never moves by itself
         }
         long now = ticker.read();
@@ -335,7 +285,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     @Override
     public List<Duration> slowCallThresholds() {
-        return slowCallThresholds;
+        return config.slowCallThresholds;
     }
 
     @Override
@@ -477,6 +427,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     private long acquireSlow(boolean throwing) {
+        BreakerConfig c = config;
+        Cooldown cooldown = c.cooldown;
         for (;;) {
             long w = word();
             int s = StateWord.state(w);
@@ -497,7 +449,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 halfOpen(w, now);
                 continue;
             }
-            long p = acquireProbe(w);
+            long p = acquireProbe(c, w);
             if (p == RESTART) {
                 continue;
             }
@@ -514,11 +466,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
      * the lease check of a period whose every slot is taken, and by the probe that takes the last slot
      * (the lease counts from it). A probe that leaves a slot free needs no time at all.
      */
-    private long acquireProbe(long w) {
-        boolean haveNow = permitNeedsTime;
+    private long acquireProbe(BreakerConfig c, long w) {
+        int maxHalfOpenCalls = c.maxHalfOpenCalls;
+        boolean haveNow = c.permitNeedsTime;
         long now = haveNow ? ticker.read() : 0L;
         // The permit decides once per call; the cap on the period's slots is enforced by the CAS below.
-        if (!permitAll && !permit.admits(haveNow ? now - halfOpenSinceNanos : 0L, random)) {
+        if (!c.permitAll && !c.permit.admits(haveNow ? now - halfOpenSinceNanos : 0L, c.random)) {
             return NO_PERMISSION;
         }
         for (;;) {
@@ -531,13 +484,13 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                     now = ticker.read();
                     haveNow = true;
                 }
-                if (now - lastProbeAdmittedNanos >= halfOpenTimeoutNanos) {
+                if (now - lastProbeAdmittedNanos >= c.halfOpenTimeoutNanos) {
                     // Every slot was taken longer ago than the timeout and the period has not decided, so
                     // some probe hangs: expire the leases and start a fresh period (late outcomes are stale).
                     if (casWord(w, next(w, HALF_OPEN))) {
                         LOG.log(System.Logger.Level.WARNING, "CircuitBreaker ''{0}'': the half-open period "
                                 + "admitted its {1} probe(s) more than {2} ago and has not settled them all; "
-                                + "their leases expired", name, taken, Duration.ofNanos(halfOpenTimeoutNanos));
+                                + "their leases expired", name, taken, Duration.ofNanos(c.halfOpenTimeoutNanos));
                     }
                     w = word();
                     continue;
@@ -573,13 +526,18 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     @Override
     public void recordSuccess(long permit, long durationNanos) {
+        recordSuccess(config, permit, durationNanos);
+    }
+
+    /** {@code c}: the configuration this call read (once: the success path reads it once). */
+    private void recordSuccess(BreakerConfig c, long permit, long durationNanos) {
         int s = checkPermit(permit);
         if (s == DISABLED) {
             return;
         }
         // Only the window's own rules decide the path: a listener that wants durations gets them, but
         // does not make every success take the lock.
-        if ((s == CLOSED || s == METRICS_ONLY) && !configTimed) {
+        if ((s == CLOSED || s == METRICS_ONLY) && !c.timed) {
             recordFastSuccess(permit);
         } else if (recordLocked(permit, false, durationNanos, NO_DELAY)) {
             deliverTransitions();
@@ -594,10 +552,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if (s == DISABLED) {
             return;
         }
+        BreakerConfig c = config;
+        Tracker tracker = c.tracker;
         boolean tracked;
         try {
             // A policy's own rejection (a full bulkhead, an inner breaker) says nothing about the downstream.
-            tracked = (trackLocalRejections || !(error instanceof RejectedException)) && tracker.tracks(error);
+            tracked = (c.trackLocalRejections || !(error instanceof RejectedException)) && tracker.tracks(error);
         } catch (Throwable e) {
             Plugged.failed(LOG, owner(name), "tracker", tracker, "counting the call as a failure", e);
             tracked = true;
@@ -613,8 +573,10 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     @Override
     public void recordResult(long permit, long durationNanos, @Nullable Object result) {
+        BreakerConfig c = config;
+        Predicate<Object> failureOnResult = c.failureOnResult;
         if (failureOnResult == null) {
-            recordSuccess(permit, durationNanos);
+            recordSuccess(c, permit, durationNanos);
             return;
         }
         int s = checkPermit(permit);
@@ -632,15 +594,16 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if (failed) {
             recordFailure(permit, durationNanos, null, result);
         } else {
-            recordSuccess(permit, durationNanos);
+            recordSuccess(c, permit, durationNanos);
         }
     }
 
     /** {@code error} when the call threw, else the {@code result} that failureOnResult counts as a failure. */
     private void recordFailure(long permit, long durationNanos, @Nullable Throwable error, @Nullable Object result) {
         // The delay function is user code: it runs here, before the lock, never under it.
-        RetryDelay delayFrom = this.delayFrom;
-        long delay = delayFrom == null ? NO_DELAY : askedDelayNanos(delayFrom, result, error);
+        BreakerConfig c = config;
+        RetryDelay delayFrom = c.delayFrom;
+        long delay = delayFrom == null ? NO_DELAY : askedDelayNanos(delayFrom, c.maxDelay, result, error);
         if (recordLocked(permit, true, durationNanos, delay)) {
             deliverTransitions();
         }
@@ -663,7 +626,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     }
 
     /** The open period a failure asks for, capped, or {@link #NO_DELAY}. */
-    private long askedDelayNanos(RetryDelay delayFrom, @Nullable Object result, @Nullable Throwable error) {
+    private long askedDelayNanos(RetryDelay delayFrom, Duration maxDelay, @Nullable Object result, @Nullable Throwable error) {
         Duration asked = NamedDelay.asked(delayFrom, result, error, LOG, owner(name));
         if (asked == null) {
             return NO_DELAY;
@@ -788,7 +751,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
         unquiet();
         // The window keeps durations only when its rules use them; buffered successes carry none.
-        store.record(store.needsTime() ? ticker.read() : 0L, failure, configTimed ? durationNanos : 0L);
+        store.record(store.needsTime() ? ticker.read() : 0L, failure, config.timed ? durationNanos : 0L);
         long now = word();
         if (gen(now) != gen(w)) {
             return false; // the period's leases expired meanwhile (outside the lock): this window no longer decides
@@ -854,6 +817,9 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
 
     /** Asks the tripper and moves on if it says so. Caller holds the lock. Returns whether a transition was queued. */
     private boolean decide(long w) {
+        BreakerConfig c = config;
+        Tripper tripper = c.tripper;
+        int closeAfterSuccesses = c.closeAfterSuccesses;
         int s = StateWord.state(w);
         if (s == CLOSED) {
             if (tripper.shouldTrip(State.CLOSED, live)) {
@@ -867,7 +833,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 return transitionLocked(w, State.CLOSED, "closeAfterSuccesses(" + closeAfterSuccesses + "): "
                         + halfOpenSuccesses + " successful probe(s)");
             }
-            if (halfOpenSettled >= maxHalfOpenCalls) {
+            if (halfOpenSettled >= c.maxHalfOpenCalls) {
                 // Every probe the period may admit has settled, too few of them successes: a tripper that cannot
                 // fire on so few calls (the default needs 100) must not keep the breaker probing forever.
                 return transitionLocked(w, State.OPEN, "half-open: " + halfOpenSuccesses + " of " + halfOpenSettled
@@ -883,6 +849,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
      * expired, outside the lock).
      */
     private boolean transitionLocked(long seen, State to, String reason) {
+        BreakerConfig c = config;
+        Cooldown cooldown = c.cooldown;
         Metrics before = store.snapshot(lifetime(seen));
         long now = ticker.read();
         // reopens counts HALF_OPEN -> OPEN moves since the last close and feeds the exponential cooldown.
@@ -895,7 +863,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 return false;
             }
             if (to == State.OPEN) {
-                long wait = asked != NO_DELAY ? asked : cooldown.delayNanos(nextReopens, random); // random: PluggedRandom, never throws
+                long wait = asked != NO_DELAY ? asked : cooldown.delayNanos(nextReopens, c.random); // random: PluggedRandom, never throws
                 cooldownNanos = wait;
                 openUntilNanos = BreakerDurations.deadline(now, wait);
             }
@@ -908,7 +876,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
                 String why = to != State.OPEN ? reason
                         : cooldown.isManual() ? reason + "; cooldown manual()"
                         : asked != NO_DELAY ? reason + "; open " + Durations.format(Duration.ofNanos(cooldownNanos))
-                                + " as the failure asked (" + delayFrom + ")"
+                                + " as the failure asked (" + c.delayFrom + ")"
                         : reason;
                 moves.offer(new Move(StateWord.stateOf(w), to, before, why));
                 return true;
@@ -967,6 +935,69 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         if (moved) {
             deliverTransitions();
         }
+    }
+
+    // ---- live reconfiguration ----
+
+    /** What {@link #reconfigure} always keeps; see {@link CircuitBreaker#reconfigure} for the exact rules. */
+    private static final List<String> ALWAYS_KEPT = List.of("state", "generation", "permits in flight",
+            "open period deadline", "half-open period", "reopens", "lifetime counters", "listeners");
+    private static final List<String> KEPT_WITH_WINDOW = List.of("state", "generation", "permits in flight",
+            "open period deadline", "half-open period", "reopens", "lifetime counters", "listeners", "window");
+
+    @Override
+    public Reconfiguration reconfigure(CircuitBreaker.Builder configuration) {
+        Objects.requireNonNull(configuration, "configuration");
+        if (configuration.ticker != ticker) {
+            throw new IllegalArgumentException("ticker: a breaker keeps the ticker it was built with (its deadlines "
+                    + "are readings of it); build a new breaker to change it");
+        }
+        if (configuration.clock != clock) {
+            throw new IllegalArgumentException("clock: a breaker keeps the clock it was built with; build a new "
+                    + "breaker to change it");
+        }
+        // Checked exactly as build() checks (named by this breaker), before anything changes.
+        BreakerConfig next = configuration.copy(name).config();
+        Map<String, String> before;
+        boolean windowKept;
+        boolean moved = false;
+        lock();
+        try {
+            long w = word();
+            drainStripes(); // buffered successes belong to the window they were admitted under
+            ensureWindow(w);
+            BreakerConfig old = config;
+            before = old.describe();
+            windowKept = old.windowFits(next);
+            unquiet(); // the quiet path was judged by the old tripper
+            if (!windowKept) {
+                store = next.window.newStore(next.slowThresholdNanos, next.timed);
+                lastFailureDelayNanos = NO_DELAY;
+            }
+            ListenerSnapshot s;
+            do {
+                s = listeners;
+            } while (!LISTENERS.compareAndSet(this, s, s.withConfigTimed(next.timed)));
+            config = next;
+            if (StateWord.state(w) == HALF_OPEN && probes(w) >= next.maxHalfOpenCalls) {
+                // The period is full under the new cap, though no probe filled it: its leases count from now.
+                lastProbeAdmittedNanos = ticker.read();
+            }
+            // The new rules judge the window at once, so the state agrees with them when this returns.
+            long now = word();
+            if (gen(now) == gen(w)) {
+                moved = decide(now);
+            }
+        } finally {
+            unlock();
+        }
+        if (moved) {
+            deliverTransitions();
+        }
+        Reconfiguration r = new Reconfiguration("CircuitBreaker", name, now(), before, next.describe(),
+                windowKept ? KEPT_WITH_WINDOW : ALWAYS_KEPT, windowKept ? List.of() : List.of("window"));
+        ListenerSnapshot.reconfigured(listeners.all, this, r);
+        return r;
     }
 
     // ---- listeners ----

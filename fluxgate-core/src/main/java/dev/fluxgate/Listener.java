@@ -92,4 +92,15 @@ public interface Listener {
      */
     default void onRejected(CircuitBreaker breaker, State state) {
     }
+
+    /**
+     * Called once after {@link CircuitBreaker#reconfigure} replaced the breaker's configuration, in the
+     * thread that reconfigured it, after the new configuration is in effect and any transition the new
+     * rules made at once has been queued; not ordered against transitions or calls of other threads.
+     * A listener that throws is logged and ignored like any other.
+     *
+     * @param reconfiguration what changed, what carried over and what started afresh
+     */
+    default void onReconfigured(Reconfiguration reconfiguration) {
+    }
 }

@@ -64,6 +64,22 @@ final class ListenerSnapshot {
         return this;
     }
 
+    /** This snapshot for rules that need durations when {@code configTimed} (a reconfigured breaker); this one if unchanged. */
+    ListenerSnapshot withConfigTimed(boolean configTimed) {
+        return configTimed == this.configTimed ? this : new ListenerSnapshot(all, configTimed);
+    }
+
+    /** Tells every listener about a reconfiguration, under the one rule for plugged-in code. */
+    static void reconfigured(Listener[] listeners, CircuitBreaker breaker, Reconfiguration reconfiguration) {
+        for (Listener l : listeners) {
+            try {
+                l.onReconfigured(reconfiguration);
+            } catch (Throwable thrown) {
+                Plugged.failed(LOG, Plugged.owner("CircuitBreaker", breaker.name()), "listener", l, "ignored", thrown);
+            }
+        }
+    }
+
     /** This snapshot with no listeners. */
     ListenerSnapshot empty() {
         return new ListenerSnapshot(NONE, configTimed);

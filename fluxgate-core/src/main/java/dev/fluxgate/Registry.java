@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -93,6 +94,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     private final Consumer<? super P> dropListeners;
     private final ConcurrentHashMap<String, Entry<P>> entries = new ConcurrentHashMap<>();
     private final List<EntryListener<? super P>> entryListeners = new CopyOnWriteArrayList<>();
+    /** Applies a configuration to an instance keeping its state; null where the pattern cannot. */
+    private @Nullable BiFunction<? super P, ? super B, Reconfiguration> reconfigurer;
 
     /**
      * A registry of one pattern.
@@ -162,7 +165,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
      */
     public static Registry<Bulkhead, Bulkhead.Builder> ofBulkheads(Bulkhead.Builder defaults) {
         Bulkhead.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
-        return new Registry<>("Bulkhead", shared::copy, Bulkhead.Builder::build, b -> { });
+        return new Registry<>("Bulkhead", shared::copy, Bulkhead.Builder::build, b -> { })
+                .reconfiguredBy(Bulkhead::reconfigure);
     }
 
     /**
@@ -504,6 +508,61 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
             Plugged.failed(log, Plugged.owner("Registry", kind), "entry listener", l,
                     "ignored (on add of '" + name + "')", e);
         }
+    }
+
+    /**
+     * Makes {@link #reconfigure} apply configurations with {@code reconfigurer} (set once, by the factory).
+     *
+     * @return this registry
+     */
+    Registry<P, B> reconfiguredBy(BiFunction<? super P, ? super B, Reconfiguration> reconfigurer) {
+        this.reconfigurer = reconfigurer;
+        return this;
+    }
+
+    /**
+     * Applies a new configuration to the instance called {@code name}, keeping its state (live
+     * reconfiguration): the configuration is built in the order {@link #get(String, Consumer)} uses (the
+     * pattern's built-in defaults, then this registry's defaults, then {@code customizer}) and handed to
+     * the instance's own {@code reconfigure}, which says what carries over (for a breaker,
+     * {@link CircuitBreaker#reconfigure}). The instance stays the same object: whoever holds it sees the
+     * new configuration. Never creates an instance; waits for one being created. If the customizer or
+     * the new configuration is rejected, the exception propagates and the instance keeps its old
+     * configuration.
+     *
+     * @param name the instance's name (not blank)
+     * @param customizer applied to a fresh copy of the defaults
+     * @return what changed, or empty when the registry has no instance of that name
+     * @throws NullPointerException if {@code name} or {@code customizer} is null
+     * @throws IllegalArgumentException if {@code name} is blank, or the new configuration is invalid
+     * @throws UnsupportedOperationException if this pattern cannot be reconfigured at run time
+     */
+    public Optional<Reconfiguration> reconfigure(String name, Consumer<? super B> customizer) {
+        Plugged.requireName(name);
+        Objects.requireNonNull(customizer, "customizer");
+        BiFunction<? super P, ? super B, Reconfiguration> r = reconfigurer;
+        if (r == null) {
+            throw new UnsupportedOperationException(kind + " registry: a " + kind + " cannot be reconfigured at run time");
+        }
+        Entry<P> entry = entries.get(name);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        P value = entry.value;
+        if (value == null) {
+            entry.lock.lock(); // waits while another caller builds this name
+            try {
+                value = entry.value;
+            } finally {
+                entry.lock.unlock();
+            }
+            if (value == null) {
+                return Optional.empty();
+            }
+        }
+        B builder = builders.apply(name);
+        customizer.accept(builder);
+        return Optional.of(r.apply(value, builder));
     }
 
     @Override

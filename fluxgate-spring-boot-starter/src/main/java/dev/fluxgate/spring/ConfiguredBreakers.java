@@ -2,7 +2,11 @@ package dev.fluxgate.spring;
 
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.Reconfiguration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -12,7 +16,8 @@ import java.util.function.Function;
 final class ConfiguredBreakers implements Function<String, CircuitBreaker> {
 
     private final CircuitBreakerRegistry registry;
-    private final FluxgateCircuitBreakerProperties properties;
+    /** Replaced by {@link #reconfigure}, so breakers created later get the new properties too. */
+    private volatile FluxgateCircuitBreakerProperties properties;
     private final List<CircuitBreakerCustomizer> customizers;
     private final ClassLoader classLoader;
 
@@ -26,6 +31,7 @@ final class ConfiguredBreakers implements Function<String, CircuitBreaker> {
 
     /** Checks every config and builds every instance; throws {@link InvalidPropertyException} on the first problem. */
     void initialize() {
+        FluxgateCircuitBreakerProperties properties = this.properties;
         for (String config : properties.configs().keySet()) {
             List<BreakerSettings.Layer> layers = BreakerSettings.layersOfConfig(properties, config);
             String prefix = layers.get(layers.size() - 1).prefix();
@@ -41,6 +47,7 @@ final class ConfiguredBreakers implements Function<String, CircuitBreaker> {
     /** The breaker called {@code name}, created with its properties and the customizers if absent. */
     @Override
     public CircuitBreaker apply(String name) {
+        FluxgateCircuitBreakerProperties properties = this.properties;
         CircuitBreaker existing = registry.find(name).orElse(null);
         if (existing != null) {
             return existing;
@@ -61,6 +68,61 @@ final class ConfiguredBreakers implements Function<String, CircuitBreaker> {
         }
     }
 
+    /**
+     * Applies {@code next} to every breaker of the registry, keeping each one's state
+     * ({@link CircuitBreaker#reconfigure}); a breaker whose effective configuration is unchanged is left
+     * alone. All or nothing: every breaker's new configuration is checked first (its properties, the
+     * customizers and the combination, as at startup), and the first bad value is thrown as an
+     * {@link InvalidPropertyException} naming the property before any breaker changes. Caller serializes.
+     *
+     * @return what changed, by breaker name (only the breakers that changed)
+     */
+    Map<String, Reconfiguration> reconfigure(FluxgateCircuitBreakerProperties next) {
+        Map<String, BreakerSettings> settings = new LinkedHashMap<>();
+        for (String config : next.configs().keySet()) {
+            List<BreakerSettings.Layer> layers = BreakerSettings.layersOfConfig(next, config);
+            CircuitBreaker.Builder b = CircuitBreaker.builder(config);
+            new BreakerSettings(layers, classLoader).applyTo(b);
+            build(layers.get(layers.size() - 1).prefix(), b);
+        }
+        List<CircuitBreaker> breakers = registry.all();
+        Map<String, Map<String, String>> wanted = new LinkedHashMap<>();
+        for (CircuitBreaker cb : breakers) {
+            String name = cb.name();
+            BreakerSettings s = new BreakerSettings(BreakerSettings.layersOf(next, name), classLoader);
+            CircuitBreaker.Builder b = CircuitBreaker.builder(name);
+            s.applyTo(b);
+            customizers.forEach(c -> c.customize(name, b));
+            wanted.put(name, build(prefix(next, name), b).configuration());
+            settings.put(name, s);
+        }
+        this.properties = next;
+        Map<String, Reconfiguration> changed = new LinkedHashMap<>();
+        for (CircuitBreaker cb : breakers) {
+            String name = cb.name();
+            if (cb.configuration().equals(wanted.get(name))) {
+                continue;
+            }
+            BreakerSettings s = Objects.requireNonNull(settings.get(name), name);
+            try {
+                registry.reconfigure(name, b -> {
+                    s.applyTo(b);
+                    customizers.forEach(c -> c.customize(name, b));
+                }).ifPresent(r -> changed.put(name, r));
+            } catch (InvalidPropertyException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPropertyException(prefix(next, name), e.getMessage(), e);
+            }
+        }
+        return changed;
+    }
+
+    private static String prefix(FluxgateCircuitBreakerProperties properties, String name) {
+        return FluxgateCircuitBreakerProperties.PREFIX + (properties.instances().containsKey(name)
+                ? ".instances." + name : ".configs." + FluxgateCircuitBreakerProperties.DEFAULT_CONFIG);
+    }
+
     /** Configures the registry's shared default builder from {@code configs.default}. */
     static CircuitBreaker.Builder defaults(FluxgateCircuitBreakerProperties properties, ClassLoader classLoader) {
         CircuitBreaker.Builder b = CircuitBreaker.builder(FluxgateCircuitBreakerProperties.DEFAULT_CONFIG);
@@ -68,9 +130,9 @@ final class ConfiguredBreakers implements Function<String, CircuitBreaker> {
         return b;
     }
 
-    private static void build(String prefix, CircuitBreaker.Builder b) {
+    private static CircuitBreaker build(String prefix, CircuitBreaker.Builder b) {
         try {
-            b.build();
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException(prefix, e.getMessage(), e);
         }

@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of Fluxgate's circuit breakers: a {@link CircuitBreakerRegistry} whose defaults
@@ -82,6 +83,26 @@ public class FluxgateAutoConfiguration {
                 customizers.orderedStream().toList(), getClass().getClassLoader());
         breakers.initialize();
         return breakers;
+    }
+
+    /**
+     * Applies changed {@code fluxgate.circuitbreaker.*} properties to the running breakers, keeping their
+     * state (on Spring Cloud's {@code EnvironmentChangeEvent} and on {@code POST /actuator/fluxgate}).
+     */
+    @Bean
+    LiveReconfiguration fluxgateLiveReconfiguration(Environment environment, ConfiguredBreakers breakers) {
+        return new LiveReconfiguration(environment, breakers);
+    }
+
+    /** Reconfigures the breakers when Spring Cloud says the environment changed (spring-cloud-context present). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.cloud.context.environment.EnvironmentChangeEvent")
+    static class EnvironmentChangeConfiguration {
+
+        @Bean
+        EnvironmentChangeReconfiguration fluxgateEnvironmentChangeReconfiguration(LiveReconfiguration live) {
+            return new EnvironmentChangeReconfiguration(live);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.Metrics;
 import dev.fluxgate.State;
+import dev.fluxgate.spring.LiveReconfiguration;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *       {@code metrics-only} and answers with the breaker afterwards. A missing or unknown action
  *       answers 400 with {@code validActions}; an unknown breaker answers 400 with
  *       {@code knownBreakers} (a command never creates a breaker).
+ *   <li>{@code POST /actuator/fluxgate}: applies changed {@code fluxgate.circuitbreaker.*} properties to
+ *       the running breakers, keeping their state ({@link LiveReconfiguration}); answers what changed,
+ *       what carried over and what was reset, by breaker, or 400 naming the property whose new value is
+ *       bad (no breaker changed then).
  * </ul>
  *
  * <p>One breaker reads:
@@ -72,6 +77,7 @@ public class FluxgateEndpoint {
     static final String NOT_MEASURED = "not measured";
 
     private final CircuitBreakerRegistry registry;
+    private final @Nullable LiveReconfiguration live;
 
     /**
      * Creates the endpoint.
@@ -79,7 +85,43 @@ public class FluxgateEndpoint {
      * @param registry the breakers to show
      */
     public FluxgateEndpoint(CircuitBreakerRegistry registry) {
+        this(registry, null);
+    }
+
+    /**
+     * Creates the endpoint, with {@code POST /actuator/fluxgate} applying changed properties.
+     *
+     * @param registry the breakers to show
+     * @param live applies changed {@code fluxgate.circuitbreaker.*} properties, or null for none
+     */
+    public FluxgateEndpoint(CircuitBreakerRegistry registry, @Nullable LiveReconfiguration live) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.live = live;
+    }
+
+    /**
+     * Applies changed {@code fluxgate.circuitbreaker.*} properties to the running breakers, keeping
+     * their state ({@link LiveReconfiguration}). (Over HTTP, {@link FluxgateEndpointWebExtension}
+     * answers instead, a bad value with a 400 body naming the property.)
+     *
+     * @return {@code {"reconfigured": {name: {"changed": ..., "carriedOver": ..., "reset": ...}}}}
+     * @throws InvalidEndpointRequestException if a new value is bad (nothing changed) or live
+     *     reconfiguration is not available
+     */
+    @WriteOperation
+    public Map<String, Object> reconfigure() {
+        Map<String, Object> answer = reconfigure(live);
+        if (LiveReconfiguration.isRefusal(answer)) {
+            throw new InvalidEndpointRequestException(answer.toString(), String.valueOf(answer.get("message")));
+        }
+        return answer;
+    }
+
+    static Map<String, Object> reconfigure(@Nullable LiveReconfiguration live) {
+        if (live == null) {
+            return Map.of("message", "live reconfiguration is not available (the starter's breakers are not configured here)");
+        }
+        return live.applyAndDescribe();
     }
 
     /**

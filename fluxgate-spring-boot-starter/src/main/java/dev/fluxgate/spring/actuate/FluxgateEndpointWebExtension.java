@@ -1,6 +1,7 @@
 package dev.fluxgate.spring.actuate;
 
 import dev.fluxgate.CircuitBreakerRegistry;
+import dev.fluxgate.spring.LiveReconfiguration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +31,7 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 public class FluxgateEndpointWebExtension {
 
     private final CircuitBreakerRegistry registry;
+    private final @Nullable LiveReconfiguration live;
 
     /**
      * Creates the extension.
@@ -37,7 +39,37 @@ public class FluxgateEndpointWebExtension {
      * @param registry the breakers it moves
      */
     public FluxgateEndpointWebExtension(CircuitBreakerRegistry registry) {
+        this(registry, null);
+    }
+
+    /**
+     * Creates the extension, with {@code POST /actuator/fluxgate} applying changed properties.
+     *
+     * @param registry the breakers it moves
+     * @param live applies changed {@code fluxgate.circuitbreaker.*} properties, or null for none
+     */
+    public FluxgateEndpointWebExtension(CircuitBreakerRegistry registry, @Nullable LiveReconfiguration live) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.live = live;
+    }
+
+    /**
+     * Applies changed {@code fluxgate.circuitbreaker.*} properties, keeping every breaker's state.
+     *
+     * @return 200 with what changed by breaker, or 400 with the message and the {@code property} whose
+     *     new value is bad (no breaker changed)
+     */
+    @WriteOperation
+    public WebEndpointResponse<Map<String, Object>> reconfigure() {
+        Map<String, Object> answer = FluxgateEndpoint.reconfigure(live);
+        if (!LiveReconfiguration.isRefusal(answer)) {
+            return new WebEndpointResponse<>(answer, WebEndpointResponse.STATUS_OK);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", WebEndpointResponse.STATUS_BAD_REQUEST);
+        body.put("error", "Bad Request");
+        body.putAll(answer);
+        return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_BAD_REQUEST);
     }
 
     /**
