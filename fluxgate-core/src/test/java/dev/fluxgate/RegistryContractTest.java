@@ -69,7 +69,10 @@ class RegistryContractTest {
                         b -> b.maxAttempts(5), Hedge::maxAttempts, 3, 5, Hedge::name),
                 new Kind<RateLimiter, RateLimiter.Builder>("rate limiters",
                         () -> Registry.ofRateLimiters(RateLimiter.builder("d").rate(10, Duration.ofSeconds(1))),
-                        b -> b.rate(20, Duration.ofSeconds(1)), r -> r.limit().permits(), 10, 20, RateLimiter::name));
+                        b -> b.rate(20, Duration.ofSeconds(1)), r -> r.limit().permits(), 10, 20, RateLimiter::name),
+                new Kind<AdaptiveBulkhead, AdaptiveBulkhead.Builder>("adaptive bulkheads",
+                        () -> Registry.ofAdaptiveBulkheads(AdaptiveBulkhead.builder("d").limits(1, 3, 50)),
+                        b -> b.limits(1, 9, 50), AdaptiveBulkhead::limit, 3, 9, AdaptiveBulkhead::name));
     }
 
     /** Records what entry listeners hear. */

@@ -3,12 +3,14 @@ package dev.fluxgate.spring;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.Hedge;
+import dev.fluxgate.AdaptiveBulkhead;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Retry;
 import dev.fluxgate.Timeout;
 import dev.fluxgate.reactor.BulkheadOperator;
 import dev.fluxgate.reactor.CircuitBreakerOperator;
 import dev.fluxgate.reactor.HedgeOperator;
+import dev.fluxgate.reactor.AdaptiveBulkheadOperator;
 import dev.fluxgate.reactor.RateLimiterOperator;
 import dev.fluxgate.reactor.RetryOperator;
 import dev.fluxgate.reactor.TimeoutOperator;
@@ -56,6 +58,16 @@ final class FluxgateReactor {
 
     static Flux<Object> rateLimiter(Flux<Object> flux, RateLimiter limiter) {
         RateLimiterOperator<Object> operator = RateLimiterOperator.of(limiter);
+        return flux.transformDeferred(operator);
+    }
+
+    static Mono<Object> adaptiveBulkhead(Mono<Object> mono, AdaptiveBulkhead bulkhead) {
+        AdaptiveBulkheadOperator<Object> operator = AdaptiveBulkheadOperator.of(bulkhead);
+        return mono.transformDeferred(operator);
+    }
+
+    static Flux<Object> adaptiveBulkhead(Flux<Object> flux, AdaptiveBulkhead bulkhead) {
+        AdaptiveBulkheadOperator<Object> operator = AdaptiveBulkheadOperator.of(bulkhead);
         return flux.transformDeferred(operator);
     }
 }

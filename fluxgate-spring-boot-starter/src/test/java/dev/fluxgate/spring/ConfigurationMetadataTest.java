@@ -36,7 +36,7 @@ class ConfigurationMetadataTest {
     private static final List<Class<?>> PROPERTIES_CLASSES = List.of(FluxgateCircuitBreakerProperties.class,
             FluxgatePatternProperties.Retries.class, FluxgatePatternProperties.Bulkheads.class,
             FluxgatePatternProperties.Timeouts.class, FluxgatePatternProperties.RateLimiters.class,
-            FluxgatePatternProperties.Hedges.class);
+            FluxgatePatternProperties.Hedges.class, FluxgatePatternProperties.AdaptiveBulkheads.class);
 
     private static Map<String, Map<String, Object>> properties;
     private static Map<String, Map<String, Object>> hints;
