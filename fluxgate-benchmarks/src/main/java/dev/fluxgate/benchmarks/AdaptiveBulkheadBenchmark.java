@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class AdaptiveBulkheadBenchmark {
 
     private static final int LIMIT = 1000;
-    private static final Callable<Object> NO_OP = () -> Boolean.TRUE;
+    private static final Callable<Object> NO_OP = () -> "ok";
 
     AdaptiveBulkhead adaptive;
     dev.fluxgate.Bulkhead semaphore;
@@ -85,7 +85,7 @@ public class AdaptiveBulkheadBenchmark {
     public Object adaptiveAdmission_fluxgateLease() throws Exception {
         AdaptiveBulkhead.Lease lease = adaptive.tryAcquire();
         if (lease == null) {
-            return Boolean.FALSE;
+            return false;
         }
         Object result = NO_OP.call();
         lease.onSuccess();
@@ -101,7 +101,7 @@ public class AdaptiveBulkheadBenchmark {
     @Benchmark
     public Object adaptiveAdmission_fluxgateSemaphore() throws Exception {
         if (!semaphore.tryAcquirePermission()) {
-            return Boolean.FALSE;
+            return false;
         }
         try {
             return NO_OP.call();
@@ -119,7 +119,7 @@ public class AdaptiveBulkheadBenchmark {
     @Benchmark
     public Object adaptiveAdmission_resilience4j() throws Exception {
         if (!r4j.tryAcquirePermission()) {
-            return Boolean.FALSE;
+            return false;
         }
         try {
             return NO_OP.call();
