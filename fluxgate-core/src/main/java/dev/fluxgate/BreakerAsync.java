@@ -42,6 +42,13 @@ final class BreakerAsync {
             breaker.recordError(permit, timed ? ticker.read() - start : 0L, e);
             return CompletableFuture.failedFuture(e);
         }
+        if (stage instanceof CompletableFuture<T> done && done.isDone() && !done.isCompletedExceptionally()) {
+            // Already succeeded (a cached or synchronous answer): settle now and hand back a completed copy.
+            // Nothing is left to cancel, so none of the wiring below is needed: one allocation, not six.
+            T v = done.join(); // completed normally: returns at once, never throws
+            breaker.recordResult(permit, timed ? ticker.read() - start : 0L, v);
+            return CompletableFuture.completedFuture(v);
+        }
         // Settled exactly once: by the task's completion or by cancellation of the returned future.
         AtomicBoolean settled = new AtomicBoolean();
         CompletableFuture<T> result = new CompletableFuture<>();

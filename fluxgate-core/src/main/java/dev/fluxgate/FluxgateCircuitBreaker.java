@@ -112,6 +112,10 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     /** The cap of {@link #delayFrom}'s delays. */
     private final Duration maxDelay;
     private final Permit permit;
+    /** Whether {@link #permit} admits every call (no random draw, no clock). */
+    private final boolean permitAll;
+    /** Whether {@link #permit} needs the time since HALF_OPEN began. */
+    private final boolean permitNeedsTime;
     private final int maxHalfOpenCalls;
     private final int closeAfterSuccesses;
     private final long halfOpenTimeoutNanos;
@@ -134,7 +138,11 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private volatile long cooldownNanos;
     /** When the current half-open period began. Written under the lock, before the HALF_OPEN word. */
     private volatile long halfOpenSinceNanos;
-    /** When the newest probe slot was taken: by the HALF_OPEN move under the lock, by probes without it. */
+    /**
+     * When the probe that took the last free slot of the period was admitted (the newest slot whenever
+     * every slot is taken, which is when the lease check reads it): by the HALF_OPEN move under the lock,
+     * by probes without it.
+     */
     private volatile long lastProbeAdmittedNanos;
     private volatile boolean contended;
     private volatile @Nullable Stripes stripes;
@@ -189,6 +197,8 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         this.delayFrom = cooldown.delayFrom();
         this.maxDelay = Duration.ofNanos(cooldown.maxDelayNanos());
         this.permit = b.permit;
+        this.permitAll = permit.admitsAll();
+        this.permitNeedsTime = permit.needsTime();
         this.maxHalfOpenCalls = b.maxHalfOpenCalls;
         this.closeAfterSuccesses = b.closeAfterSuccesses;
         this.halfOpenTimeoutNanos = BreakerDurations.halfOpenTimeoutNanos(b.halfOpenTimeout, cooldown);
@@ -476,44 +486,77 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             if (s == FORCED_OPEN) {
                 return reject(throwing, State.FORCED_OPEN, CallNotPermittedException.NO_RECOVERY);
             }
-            long now = ticker.read();
             if (s == OPEN) {
+                long now = ticker.read();
                 long until = openUntilNanos;
                 if (cooldown.isManual() || now - until < 0) {
-                    return reject(throwing, State.OPEN, BreakerDurations.retryAfterNanos(cooldown, until, now));
+                    return throwing ? reject(true, State.OPEN, BreakerDurations.retryAfterNanos(cooldown, until, now))
+                            : reject(false, State.OPEN, 0);
                 }
                 // Cooldown over: exactly one caller (or reader) moves the breaker to HALF_OPEN, then all compete for probes.
                 halfOpen(w, now);
                 continue;
             }
-            // HALF_OPEN: the permit decides once per call; the cap on the period's slots is enforced by the CAS below.
-            if (!permit.admits(now - halfOpenSinceNanos, random)) {
-                return reject(throwing, State.HALF_OPEN, 0);
+            long p = acquireProbe(w);
+            if (p == RESTART) {
+                continue;
             }
-            for (;;) {
-                if (StateWord.state(w) != HALF_OPEN) {
-                    break; // moved on while we were deciding: start over
+            return p >= 0 ? p : reject(throwing, State.HALF_OPEN, 0);
+        }
+    }
+
+    /** What {@link #acquireProbe} answers when the word left HALF_OPEN meanwhile: decide again. */
+    private static final long RESTART = Long.MIN_VALUE;
+
+    /**
+     * A half-open probe under the word {@code w}: its permit, {@link #NO_PERMISSION}, or {@link #RESTART}.
+     * The ticker is read only where the answer depends on it: for a permit that ramps up with time, for
+     * the lease check of a period whose every slot is taken, and by the probe that takes the last slot
+     * (the lease counts from it). A probe that leaves a slot free needs no time at all.
+     */
+    private long acquireProbe(long w) {
+        boolean haveNow = permitNeedsTime;
+        long now = haveNow ? ticker.read() : 0L;
+        // The permit decides once per call; the cap on the period's slots is enforced by the CAS below.
+        if (!permitAll && !permit.admits(haveNow ? now - halfOpenSinceNanos : 0L, random)) {
+            return NO_PERMISSION;
+        }
+        for (;;) {
+            if (StateWord.state(w) != HALF_OPEN) {
+                return RESTART; // moved on while we were deciding: start over
+            }
+            int taken = probes(w);
+            if (taken >= maxHalfOpenCalls) {
+                if (!haveNow) {
+                    now = ticker.read();
+                    haveNow = true;
                 }
-                if (probes(w) >= maxHalfOpenCalls) {
-                    if (now - lastProbeAdmittedNanos >= halfOpenTimeoutNanos) {
-                        // Every slot was taken longer ago than the timeout and the period has not decided, so
-                        // some probe hangs: expire the leases and start a fresh period (late outcomes are stale).
-                        if (casWord(w, next(w, HALF_OPEN))) {
-                            LOG.log(System.Logger.Level.WARNING, "CircuitBreaker ''{0}'': the half-open period "
-                                    + "admitted its {1} probe(s) more than {2} ago and has not settled them all; "
-                                    + "their leases expired", name, probes(w), Duration.ofNanos(halfOpenTimeoutNanos));
-                        }
-                        w = word();
-                        continue;
+                if (now - lastProbeAdmittedNanos >= halfOpenTimeoutNanos) {
+                    // Every slot was taken longer ago than the timeout and the period has not decided, so
+                    // some probe hangs: expire the leases and start a fresh period (late outcomes are stale).
+                    if (casWord(w, next(w, HALF_OPEN))) {
+                        LOG.log(System.Logger.Level.WARNING, "CircuitBreaker ''{0}'': the half-open period "
+                                + "admitted its {1} probe(s) more than {2} ago and has not settled them all; "
+                                + "their leases expired", name, taken, Duration.ofNanos(halfOpenTimeoutNanos));
                     }
-                    return reject(throwing, State.HALF_OPEN, 0);
+                    w = word();
+                    continue;
                 }
-                if (casWord(w, w + PROBE_UNIT)) {
-                    lastProbeAdmittedNanos = now;
-                    return StateWord.probePermit(w);
-                }
-                w = word();
+                return NO_PERMISSION;
             }
+            if (taken + 1 == maxHalfOpenCalls) {
+                // This probe fills the period, so it is the newest slot whenever the lease check runs (slots
+                // are taken one at a time). Stamped before the CAS: whoever sees the full word sees the stamp.
+                if (!haveNow) {
+                    now = ticker.read();
+                    haveNow = true;
+                }
+                lastProbeAdmittedNanos = now;
+            }
+            if (casWord(w, w + PROBE_UNIT)) {
+                return StateWord.probePermit(w);
+            }
+            w = word();
         }
     }
 

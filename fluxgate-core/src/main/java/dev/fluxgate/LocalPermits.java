@@ -3,6 +3,8 @@ package dev.fluxgate;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The local {@link RateLimiter.Store}: the generic cell rate algorithm ("theoretical arrival time") in
@@ -21,6 +23,14 @@ import java.time.Duration;
  *
  * <p>The arithmetic is exact: the rate is kept as the fraction {@code permits / periodNanos} (in lowest
  * terms for the smooth shape), never rounded to a whole interval.
+ *
+ * <p><b>The state word</b> holds {@code tat} shifted left by {@link #COUNT_BITS}; the low bits count
+ * grants (for a bucket given a counter): the compare-and-set that takes the permits also counts the
+ * grant, and the one that wraps the low bits adds {@code 2^COUNT_BITS} to the counter. So a grant is one
+ * atomic instruction, not two, and the count stays exact: the counter plus {@link #unflushedGrants()}.
+ * The shift leaves {@code tat} 59 bits: about 18 years of permits at the finest rate (one per
+ * nanosecond), 18,000 years at a million per second; a request that would pass that is refused as
+ * {@link RateLimiter.Store#NEVER}.
  */
 class LocalPermits implements RateLimiter.Store {
 
@@ -29,6 +39,12 @@ class LocalPermits implements RateLimiter.Store {
 
     /** What {@link #reserve} answers for a dead bucket (never leaves this package). */
     static final long DEAD_ANSWER = Long.MIN_VALUE + 2;
+
+    /** Low bits of the state word that count grants not yet added to the counter. */
+    static final int COUNT_BITS = 4;
+    private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
+    /** The largest {@code tat} the state word holds. */
+    static final long MAX_UNITS = Long.MAX_VALUE >>> COUNT_BITS;
 
     private static final VarHandle TAT;
 
@@ -41,17 +57,41 @@ class LocalPermits implements RateLimiter.Store {
     }
 
     final Rate rate;
-    /** Units handed out so far (see the class comment), or {@link #DEAD}. */
+    /** Where the grants counted in the low bits go, 16 at a time; null: the bucket counts nothing. */
+    private final @Nullable LongAdder grants;
+    /** Units handed out so far shifted by {@link #COUNT_BITS}, with the grant count below (see the class comment), or {@link #DEAD}. */
     private volatile long tat;
+
+    /**
+     * A bucket that counts nothing.
+     *
+     * @param tat the units already handed out: {@code 0}, or {@code rate.permitsAt(now)}, for a full bucket
+     */
+    LocalPermits(Rate rate, long tat) {
+        this(rate, tat, null);
+    }
 
     /**
      * A bucket.
      *
      * @param tat the units already handed out: {@code 0}, or {@code rate.permitsAt(now)}, for a full bucket
+     * @param grants the counter of grants (see {@link #unflushedGrants()}), or null
      */
-    LocalPermits(Rate rate, long tat) {
+    LocalPermits(Rate rate, long tat, @Nullable LongAdder grants) {
         this.rate = rate;
-        this.tat = tat;
+        this.grants = grants;
+        this.tat = tat << COUNT_BITS;
+    }
+
+    /** Whether this bucket counts its grants (then the caller must not count them again). */
+    final boolean countsGrants() {
+        return grants != null;
+    }
+
+    /** Grants counted in the state word and not yet in the counter: add them to the counter's sum. */
+    final long unflushedGrants() {
+        long t = tat;
+        return t == DEAD ? 0 : t & COUNT_MASK;
     }
 
     @Override
@@ -67,12 +107,16 @@ class LocalPermits implements RateLimiter.Store {
         }
         long elapsed = r.elapsed();
         long now = r.permitsAt(elapsed);
+        LongAdder counter = grants;
         for (;;) {
             long t = tat;
             if (t == DEAD) {
                 return DEAD_ANSWER;
             }
-            long next = Math.max(t, now) + permits;
+            long next = Math.max(t >>> COUNT_BITS, now) + permits;
+            if (next > MAX_UNITS) {
+                return NEVER; // beyond what the state word holds (see the class comment)
+            }
             long usableAt = next - r.burst;
             long wait = 0;
             if (usableAt > now) {
@@ -81,7 +125,11 @@ class LocalPermits implements RateLimiter.Store {
                     return RateLimiter.Store.refused(wait);
                 }
             }
-            if (TAT.compareAndSet(this, t, next)) {
+            long count = counter == null ? 0 : (t + 1) & COUNT_MASK;
+            if (TAT.compareAndSet(this, t, next << COUNT_BITS | count)) {
+                if (counter != null && count == 0) {
+                    counter.add(COUNT_MASK + 1); // this grant wrapped the low bits: flush them
+                }
                 return wait;
             }
             // Another thread took permits in between: decide again on its state (the time read stays;
@@ -96,7 +144,7 @@ class LocalPermits implements RateLimiter.Store {
             return rate.burst;
         }
         long now = rate.permitsAt(rate.elapsed());
-        return rate.burst - (Math.max(t, now) - now);
+        return rate.burst - (Math.max(t >>> COUNT_BITS, now) - now);
     }
 
     /**
@@ -106,11 +154,19 @@ class LocalPermits implements RateLimiter.Store {
      * @return whether this call killed it
      */
     final boolean killIfIdle(long elapsed, long idleNanos) {
-        long t = tat;
-        if (t == DEAD || t > rate.permitsAt(elapsed) || elapsed - rate.nanosAt(t) < idleNanos) {
+        long w = tat;
+        long t = w >>> COUNT_BITS;
+        if (w == DEAD || t > rate.permitsAt(elapsed) || elapsed - rate.nanosAt(t) < idleNanos) {
             return false;
         }
-        return TAT.compareAndSet(this, t, DEAD);
+        if (!TAT.compareAndSet(this, w, DEAD)) {
+            return false;
+        }
+        LongAdder counter = grants;
+        if (counter != null && (w & COUNT_MASK) != 0) {
+            counter.add(w & COUNT_MASK); // a dead bucket's word is gone: its unflushed grants go to the counter
+        }
+        return true;
     }
 
     /** Whether this bucket was evicted. */

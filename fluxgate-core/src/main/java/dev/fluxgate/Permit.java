@@ -85,6 +85,11 @@ public final class Permit {
         return initial + (target - initial) * progress;
     }
 
+    /** Whether this permit admits every call, whatever the time (no random draw either). */
+    boolean admitsAll() {
+        return initial >= 1.0 && target >= 1.0;
+    }
+
     /** Whether this permit needs the time since HALF_OPEN began. */
     boolean needsTime() {
         return overNanos > 0 && initial != target;

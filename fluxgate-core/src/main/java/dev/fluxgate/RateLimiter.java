@@ -278,11 +278,14 @@ public final class RateLimiter implements Policy {
     private final Core core;
     private final Store store;
     private final Object key;
+    /** The store when it counts its own grants into {@code core.permitted} (the local one); null otherwise. */
+    private final @Nullable LocalPermits counting;
 
     private RateLimiter(Core core, Store store, Object key) {
         this.core = core;
         this.store = store;
         this.key = key;
+        this.counting = store instanceof LocalPermits lp && lp.countsGrants() ? lp : null;
     }
 
     /**
@@ -384,7 +387,8 @@ public final class RateLimiter implements Policy {
      * @return the count of granted acquisitions (not of permits)
      */
     public long permittedCalls() {
-        return core.permitted.sum();
+        LocalPermits c = counting;
+        return core.permitted.sum() + (c == null ? 0 : c.unflushedGrants());
     }
 
     /**
@@ -514,7 +518,9 @@ public final class RateLimiter implements Policy {
         long answer = store.tryReserve(permits, maxWaitNanos);
         Core c = core;
         if (answer >= 0) {
-            c.permitted.increment();
+            if (counting == null) { // the local store counted it with the permits, in the same compare-and-set
+                c.permitted.increment();
+            }
             if (answer > 0) {
                 c.waitedNanos.add(answer);
             }
@@ -858,7 +864,7 @@ public final class RateLimiter implements Policy {
             Limit limit = limit();
             Core core = new Core(this, limit, 0);
             Store s = store == null
-                    ? new LocalPermits(LocalPermits.Rate.of(limit), 0)
+                    ? new LocalPermits(LocalPermits.Rate.of(limit), 0, core.permitted)
                     : Objects.requireNonNull(store.apply(limit), "store factory returned null");
             return new RateLimiter(core, s, NO_KEY);
         }

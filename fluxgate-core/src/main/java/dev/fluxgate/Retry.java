@@ -352,10 +352,80 @@ public final class Retry implements Policy {
         return execution.result;
     }
 
+    // ---- decisions, for integrations that wait their own way ----
+
+    /**
+     * Starts the decisions of one call, for integrations that run the attempts and wait between them
+     * their own way (a Kotlin coroutine's {@code delay}, say) and still follow this retry exactly as
+     * {@link #call} does: {@code maxAttempts}, {@code maxDuration} on this retry's {@link Ticker}, the
+     * backoff and its random source, {@code retryOn}, {@code abortOn}, {@code retryOnResult},
+     * {@code delayFrom} and {@code maxDelay}, the budget, the counters and the listeners. The caller runs
+     * each attempt after {@link Attempts#begin()} and reports its outcome; the answer says how long to
+     * wait before the next attempt, or to stop. A call abandoned between attempts (cancelled) is simply
+     * not reported further: it counts as neither success nor failure, as a cancelled {@link #callAsync}.
+     *
+     * @return the decisions of one new call, to use for that call only
+     */
+    public Attempts attempts() {
+        return new Attempts();
+    }
+
+    /**
+     * The decisions of one call of a {@link Retry} (see {@link Retry#attempts()}). Its methods are called
+     * in order, one attempt after another: {@link #begin()}, then {@link #onFailure} or {@link #onResult},
+     * then, after the wait they answered, {@code begin()} again. Not thread-safe: one call's attempts run
+     * one at a time, and the caller's hand-off between them (a coroutine's resumption, a scheduled
+     * task) orders them.
+     */
+    public final class Attempts {
+        private final Execution execution = new Execution();
+
+        private Attempts() {
+        }
+
+        /**
+         * Starts an attempt: counts it, makes the first one's deposit into the budget, and tells the
+         * listeners ({@link RetryListener#onAttempt}).
+         *
+         * @return the attempt's number, from 1
+         */
+        public int begin() {
+            return execution.begin();
+        }
+
+        /**
+         * Decides after an attempt that threw {@code error}.
+         *
+         * @param error what the attempt threw
+         * @return the nanoseconds to wait before the next attempt; or a negative number: stop and throw
+         *     {@code error}, which then carries every earlier attempt's exception as suppressed (counted
+         *     and heard as {@link #call} would)
+         * @throws NullPointerException if {@code error} is null
+         */
+        public long onFailure(Throwable error) {
+            return execution.afterFailure(Objects.requireNonNull(error, "error"));
+        }
+
+        /**
+         * Decides after an attempt that returned {@code result}.
+         *
+         * @param result what the attempt returned (may be null)
+         * @return the nanoseconds to wait before the next attempt (a retryable result); or a negative
+         *     number: return {@code result} to the caller (it was accepted, or the retries ran out)
+         */
+        public long onResult(@Nullable Object result) {
+            if (!retryable(result)) {
+                execution.succeeded(execution.attempts);
+                return STOP;
+            }
+            return execution.afterRetryableResult(result);
+        }
+    }
+
     // ---- decisions ----
 
     /** Whether a result is retried; a predicate that throws is logged and the result is not retried. */
-    private boolean retryable(Object result) {
+    private boolean retryable(@Nullable Object result) {
         if (retryOnResult == null) {
             return false;
         }
@@ -439,7 +509,7 @@ public final class Retry implements Policy {
             return delay;
         }
 
-        long afterRetryableResult(Object result) {
+        long afterRetryableResult(@Nullable Object result) {
             long delay = nextDelay(result, null);
             if (delay < 0) {
                 giveUp(null, delay);

@@ -158,6 +158,15 @@ public final class Timeout implements Policy {
     }
 
     /**
+     * Counts one call that ran out of this timeout's time under a deadline kept elsewhere: for
+     * integrations that enforce {@link #timeout()} their own way (a Kotlin coroutine's
+     * {@code withTimeout}), so that {@link #timeouts()} counts their timeouts too.
+     */
+    public void recordTimeout() {
+        timeouts.increment();
+    }
+
+    /**
      * Runs {@code task} with the time limit.
      *
      * @throws TimeoutException if the time ran out (the task was interrupted)

@@ -37,6 +37,50 @@ class RateLimiterConcurrencyTest {
                 : elapsed / periodNanos * permits;
     }
 
+    // The local store counts grants in its state word's low bits and adds them 16 at a time: the count must
+    // be exact at every number of grants (not only multiples of 16), reservations included, refusals not.
+    @Test
+    void permittedCallsIsExactAfterAnyNumberOfGrantsFromRacingThreads() throws Exception {
+        TestTicker ticker = new TestTicker();
+        RateLimiter rl = RateLimiter.builder("count").rate(1_000, Duration.ofSeconds(1)).burst(1_000)
+                .maxWait(Duration.ofSeconds(1)).ticker(ticker).sleeper(nanos -> { }).build();
+        for (int i = 1; i <= 40; i++) {
+            assertThat(rl.tryAcquire()).isTrue();
+            assertThat(rl.permittedCalls()).isEqualTo(i);
+        }
+        rl.acquire(3); // one acquisition of 3 permits counts once
+        assertThat(rl.permittedCalls()).isEqualTo(41);
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            AtomicLong granted = new AtomicLong();
+            AtomicLong refused = new AtomicLong();
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                work.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 300; i++) {
+                        if (rl.tryAcquire()) {
+                            granted.incrementAndGet();
+                        } else {
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : work) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(granted.get()).as("the burst left: 1000 - 43 permits").isEqualTo(957);
+            assertThat(rl.permittedCalls()).isEqualTo(41 + granted.get());
+            assertThat(rl.rejectedCalls()).isEqualTo(refused.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void threadsRacingAtEachMomentGetExactlyThePermitsEarnedByThen() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);

@@ -55,6 +55,32 @@ class WindowStoreEdgesTest {
         assertThat(w.failures()).isEqualTo(1);
     }
 
+    // The head bucket is found without a division (TimeWindow.inHead): these readings sit at its edges,
+    // below zero and near both ends of a long, where a wrong start or a one-off slot would show.
+    @Test
+    void readingsAtTheEdgesOfTheHeadBucketLandInTheirOwnBuckets() {
+        for (long origin : new long[] {0, -7 * S - 1, 5 * S / 2, Long.MAX_VALUE - 9 * S, Long.MIN_VALUE + S / 3}) {
+            TimeWindow w = new TimeWindow(3 * S, S, new long[0]);
+            w.record(origin, true, 0);
+            long start = origin - Math.floorMod(origin, S); // where origin's bucket begins
+            w.record(start + S - 1, false, 0); // last nanosecond of the same bucket
+            w.record(start + S, false, 0); // first of the next
+            w.record(start + 2 * S, false, 0);
+            assertThat(w.calls()).as("origin %d", origin).isEqualTo(4);
+            assertThat(w.failures()).isEqualTo(1);
+
+            w.roll(start + 3 * S - 1); // still three buckets: nothing leaves
+            assertThat(w.calls()).isEqualTo(4);
+            w.roll(start + 3 * S); // the first bucket (the failure and its neighbour) leaves
+            assertThat(w.calls()).as("origin %d", origin).isEqualTo(2);
+            assertThat(w.failures()).isZero();
+            w.record(start + 3 * S, true, 0); // the new head, reached by roll alone
+            w.roll(start + 5 * S);
+            assertThat(w.calls()).isEqualTo(1);
+            assertThat(w.failures()).isEqualTo(1);
+        }
+    }
+
     @Test
     void aStoreSaysWhetherItKeepsDurations() {
         assertThat(new CountWindow(4, new long[0], true).timed()).isTrue();

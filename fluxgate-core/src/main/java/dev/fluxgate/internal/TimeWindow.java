@@ -18,6 +18,12 @@ public final class TimeWindow extends WindowStore {
     private final long[] bucketDurations;
     /** The newest bucket epoch seen; buckets older than head - buckets + 1 are expired. */
     private long head = Long.MIN_VALUE;
+    /**
+     * Where the head bucket begins on the ticker ({@code head * bucketNanos}, wrapping like the ticker) and
+     * its slot: a reading inside the head bucket, nearly every record, is placed without a division.
+     */
+    private long headStart;
+    private int headSlot;
 
     /**
      * A window that keeps durations.
@@ -57,9 +63,12 @@ public final class TimeWindow extends WindowStore {
 
     @Override
     public void roll(long nowNanos) {
+        if (inHead(nowNanos)) {
+            return;
+        }
         long epoch = Math.floorDiv(nowNanos, bucketNanos);
         if (head == Long.MIN_VALUE) {
-            head = epoch;
+            setHead(epoch, nowNanos);
             return;
         }
         if (epoch <= head) {
@@ -75,7 +84,19 @@ public final class TimeWindow extends WindowStore {
                 expire((int) Math.floorMod(e, (long) buckets));
             }
         }
+        setHead(epoch, nowNanos);
+    }
+
+    /** Whether {@code nowNanos} falls in the head bucket (never before the first record). */
+    private boolean inHead(long nowNanos) {
+        long into = nowNanos - headStart; // wraps like the ticker: exact while the gap fits in a long
+        return head != Long.MIN_VALUE && into >= 0 && into < bucketNanos;
+    }
+
+    private void setHead(long epoch, long nowNanos) {
         head = epoch;
+        headStart = nowNanos - Math.floorMod(nowNanos, bucketNanos);
+        headSlot = (int) Math.floorMod(epoch, (long) buckets);
     }
 
     private void expire(int slot) {
@@ -100,11 +121,18 @@ public final class TimeWindow extends WindowStore {
     @Override
     protected void add(long nowNanos, boolean failure, long durationNanos, int slowMask, int n) {
         roll(nowNanos);
-        long epoch = Math.floorDiv(nowNanos, bucketNanos);
-        if (epoch <= head - buckets) {
-            return; // a reading from a thread that lagged behind a whole span: already expired
+        long epoch;
+        int slot;
+        if (inHead(nowNanos)) {
+            epoch = head;
+            slot = headSlot;
+        } else {
+            epoch = Math.floorDiv(nowNanos, bucketNanos);
+            if (epoch <= head - buckets) {
+                return; // a reading from a thread that lagged behind a whole span: already expired
+            }
+            slot = (int) Math.floorMod(epoch, (long) buckets);
         }
-        int slot = (int) Math.floorMod(epoch, (long) buckets);
         epochs[slot] = epoch;
         bucketCalls[slot] += n;
         if (failure) {
