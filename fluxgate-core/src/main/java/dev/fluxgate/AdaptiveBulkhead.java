@@ -1,5 +1,7 @@
 package dev.fluxgate;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  * force when the last call was admitted; when the limit falls below the in-flight count, calls already
  * running go on, and no new call is admitted until the count is below the new limit.
  *
+ * <p>Reactive and coroutine code, which runs the call itself, takes a slot with {@link #tryAcquire()} or
+ * {@link #acquire()} and reports the outcome on the returned {@link Lease}.
+ *
  * <h2>Samples</h2>
  * Each admitted call is timed on the builder's {@link Ticker}, from just before admission until the task
  * returns or throws ({@link #call}) or its future completes ({@link #callAsync}). Its outcome is one of:
@@ -60,17 +65,27 @@ import org.jspecify.annotations.Nullable;
  *       limit was being used: an idle service proves nothing), adds {@code 1 / estimate}, that is about
  *       one per round trip at full use.</li>
  *   <li>{@link Algorithm#GRADIENT} (after Netflix concurrency-limits' Gradient2): a long RTT, the
- *       exponential average over {@code longWindow} samples of the sample RTTs no slower than {@code
- *       rttTolerance * longRtt} (the plain average of the first ten; any sample while the limit is at its
- *       minimum), the baseline, is compared with each sample's (short) RTT: {@code gradient = clamp(rttTolerance *
- *       longRtt / shortRtt, 0.5, 1)}, {@code target = estimate * gradient + queueSize}, and the estimate
- *       moves toward the target by {@code smoothing}: {@code estimate = estimate * (1 - smoothing) +
- *       target * smoothing}. A success with {@code inFlight < estimate / 2} leaves the estimate (only the
- *       long RTT learns from it). When the long RTT is more than twice the short one (the load has gone),
- *       the long RTT is cut by 5% per sample so that it follows faster. A drop counts as a gradient of
- *       0.5.</li>
+ *       baseline, is the exponential average over {@code longWindow} samples of the sample RTTs no slower
+ *       than itself (the plain average of the first ten; any sample while the limit is at its minimum), so
+ *       it tracks the fast end of unloaded RTTs and cannot creep up under overload. Each success's (short)
+ *       RTT gives {@code gradient = clamp(rttTolerance * longRtt / shortRtt, 0.5, 1)} and {@code target =
+ *       estimate * gradient + queueSize}, and the estimate moves toward the target by {@code smoothing /
+ *       estimate} of the way: about {@code smoothing} of the way per round trip, since about {@code
+ *       estimate} samples arrive per round trip (Gradient2 moves that far per sample, which overshoots and
+ *       swings the limit). A success with {@code inFlight < estimate / 2} may lower the estimate but not
+ *       raise it (an unused limit proves nothing about growth). When the long RTT is more than twice the
+ *       short one (the load has gone), the long RTT is cut by 5% per sample so that it follows faster. A
+ *       drop counts as a gradient of 0.5, moved {@code smoothing} of the way at once.</li>
  * </ul>
- * In both, a back-off (a drop; for AIMD also a slow success) lowers the estimate at most once per round trip:
+ * <p><b>Where it settles.</b> For a downstream whose RTT stays flat up to C calls in flight and grows in
+ * proportion beyond (queueing), GRADIENT settles near {@code rttTolerance * C + queueSize} and AIMD near
+ * {@code C * latencyThreshold / unloaded RTT}. With the defaults (tolerance 1.5, queue size 4) that is
+ * about 1.5 C + 4, a limit that trades some queueing for never starving a downstream whose RTT is noisy;
+ * a tolerance near 1 and a small queue size hold it closer to C. The convergence test (a simulated service
+ * of capacity 20, then 5, then 20 again, with 60 callers; RTT jitter +-10%) holds both algorithms to a
+ * time-averaged limit within [0.8 C, 1.5 C] in every phase, GRADIENT with tolerance 1.1 and queue size 2
+ * and AIMD with a threshold of 1.25 unloaded RTTs, and every reading within [0.6 C, 2 C].
+ * <p>In both, a back-off (a drop; for AIMD also a slow success) lowers the estimate at most once per round trip:
  * a sample whose call started before the last decrease does not lower it again, since it measured the
  * load from before that decrease (TCP's rule; without it a burst of slow calls collapses the limit to
  * its minimum).
@@ -373,14 +388,22 @@ public final class AdaptiveBulkhead implements Policy {
 
     /** Frees the slot and applies the sample; {@code failure} is null for a success. */
     private void finish(long start, int admittedAt, @Nullable Throwable failure) {
+        finish(start, admittedAt, failure == null ? SUCCESS : isDrop(failure) ? DROP : IGNORE);
+    }
+
+    private static final int SUCCESS = 0;
+    private static final int DROP = 1;
+    private static final int IGNORE = 2;
+
+    /** Frees the slot and applies the sample of the given outcome. */
+    private void finish(long start, int admittedAt, int outcome) {
         try {
-            boolean drop = false;
-            if (failure != null) {
-                drop = isDrop(failure);
-                if (!drop) {
-                    ignored.increment();
-                    return;
-                }
+            if (outcome == IGNORE) {
+                ignored.increment();
+                return;
+            }
+            boolean drop = outcome == DROP;
+            if (drop) {
                 dropped.increment();
             }
             long rtt = Math.max(0, ticker.read() - start);
@@ -392,6 +415,153 @@ public final class AdaptiveBulkhead implements Policy {
             }
         } finally {
             inFlight.decrementAndGet();
+        }
+    }
+
+    // ---- non-blocking permits, for reactive and coroutine code ----
+
+    /**
+     * Takes a slot without running anything, for code that runs the call itself (a reactive operator, a
+     * coroutine): returns a {@link Lease} if fewer than {@link #limit()} calls are in flight, else
+     * {@code null} (counted as a rejection; listeners hear {@code onRejected}). Never waits. The call's RTT
+     * is measured on the {@link #ticker()} from just before this method took the slot until the lease is
+     * finished. The caller must finish the lease exactly once (only the first finish counts).
+     *
+     * <pre>{@code
+     * AdaptiveBulkhead.Lease lease = bulkhead.tryAcquire();
+     * if (lease == null) { return reject(); }
+     * client.send(request).whenComplete((r, e) -> {
+     *     if (e == null) lease.onSuccess(); else lease.onFailure(e);
+     * });
+     * }</pre>
+     *
+     * @return a lease on one slot, or null when the bulkhead is full
+     */
+    public @Nullable Lease tryAcquire() {
+        long start = ticker.read();
+        for (;;) {
+            int current = inFlight.get();
+            int max = limit;
+            if (current >= max) {
+                rejected.increment();
+                onRejected(max);
+                return null;
+            }
+            if (inFlight.compareAndSet(current, current + 1)) {
+                permitted.increment();
+                return new Lease(this, start, current + 1);
+            }
+        }
+    }
+
+    /**
+     * Like {@link #tryAcquire()}, but throws when full.
+     *
+     * @return a lease on one slot, to finish exactly once
+     * @throws BulkheadFullException if {@link #limit()} calls are in flight
+     */
+    public Lease acquire() {
+        long start = ticker.read();
+        return new Lease(this, start, admit());
+    }
+
+    /**
+     * One slot of an {@link AdaptiveBulkhead}, taken by {@link #tryAcquire()} or {@link #acquire()}: the
+     * holder reports how the call ended with exactly one of {@link #onSuccess()}, {@link #onDropped()},
+     * {@link #onFailure(Throwable)} or {@link #release()}; that frees the slot and, for a success or a drop,
+     * applies the sample (RTT measured from acquisition on the bulkhead's ticker). Only the first of these
+     * counts; later ones do nothing and return {@code false}, so a cancellation racing a completion frees
+     * the slot once. {@link #close()} is {@link #release()}, for try-with-resources. Thread-safe.
+     */
+    public static final class Lease implements AutoCloseable {
+        private static final VarHandle DONE;
+
+        static {
+            try {
+                DONE = MethodHandles.lookup().findVarHandle(Lease.class, "done", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final AdaptiveBulkhead bulkhead;
+        private final long start;
+        private final int admittedAt;
+        @SuppressWarnings("unused") // read and written through DONE
+        private volatile int done;
+
+        private Lease(AdaptiveBulkhead bulkhead, long start, int admittedAt) {
+            this.bulkhead = bulkhead;
+            this.start = start;
+            this.admittedAt = admittedAt;
+        }
+
+        private boolean finish(int outcome) {
+            if (!DONE.compareAndSet(this, 0, 1)) {
+                return false;
+            }
+            bulkhead.finish(start, admittedAt, outcome);
+            return true;
+        }
+
+        /**
+         * The call succeeded: frees the slot and samples its RTT.
+         *
+         * @return whether this was the lease's first finish (and so counted)
+         */
+        public boolean onSuccess() {
+            return finish(SUCCESS);
+        }
+
+        /**
+         * The call was dropped (timed out, shed by the downstream: a sign of overload): frees the slot and
+         * lowers the limit as a drop does, whatever the bulkhead's drop predicate says.
+         *
+         * @return whether this was the lease's first finish (and so counted)
+         */
+        public boolean onDropped() {
+            return finish(DROP);
+        }
+
+        /**
+         * The call failed: a drop if the bulkhead's drop predicate accepts {@code failure}, else ignored
+         * (see the class comment of {@link AdaptiveBulkhead}); frees the slot either way.
+         *
+         * @param failure what the call failed with
+         * @return whether this was the lease's first finish (and so counted)
+         * @throws NullPointerException if {@code failure} is null (the slot is still freed)
+         */
+        public boolean onFailure(Throwable failure) {
+            if (failure == null) {
+                finish(IGNORE);
+                throw new NullPointerException("failure");
+            }
+            return finish(bulkhead.isDrop(failure) ? DROP : IGNORE);
+        }
+
+        /**
+         * Frees the slot without a sample (a cancellation, or an outcome that says nothing about load).
+         *
+         * @return whether this was the lease's first finish (and so counted)
+         */
+        public boolean release() {
+            return finish(IGNORE);
+        }
+
+        /** Same as {@link #release()}: frees the slot unless the lease was already finished. */
+        @Override
+        public void close() {
+            release();
+        }
+
+        /** {@return the bulkhead this lease holds a slot of} */
+        public AdaptiveBulkhead bulkhead() {
+            return bulkhead;
+        }
+
+        @Override
+        public String toString() {
+            return "AdaptiveBulkhead.Lease(" + bulkhead.name + (done != 0 ? ", finished)" : ")");
         }
     }
 
@@ -427,19 +597,26 @@ public final class AdaptiveBulkhead implements Policy {
                 if (samples < WARMUP_SAMPLES) {
                     samples++;
                     longRtt += (shortRtt - longRtt) / samples;
-                } else if (shortRtt <= rttTolerance * longRtt || estimate <= minLimit) {
-                    // Only samples within tolerance (or taken at the minimum limit) teach the baseline:
-                    // fed the overloaded ones, it would creep up after them and the limit with it.
+                } else if (shortRtt <= longRtt || estimate <= minLimit) {
+                    // Only samples no slower than the baseline (or taken at the minimum limit) teach it, so
+                    // it tracks the fast end of unloaded RTTs, as Vegas' minimum RTT does: fed the slower
+                    // ones, it creeps up under overload and the limit with it (Gradient2's drift).
                     longRtt += (shortRtt - longRtt) * 2.0 / (longWindow + 1);
                 }
                 if (longRtt / shortRtt > 2) {
                     longRtt *= 0.95; // the load has gone: let the long RTT follow faster
                 }
-                if (admittedAt >= estimate / 2) {
-                    double gradient = Math.max(0.5, Math.min(1.0, rttTolerance * longRtt / shortRtt));
-                    double target = estimate * gradient + queueSize;
-                    next = estimate * (1 - smoothing) + target * smoothing;
-                }
+                double gradient = Math.max(0.5, Math.min(1.0, rttTolerance * longRtt / shortRtt));
+                double target = estimate * gradient + queueSize;
+                // About estimate samples arrive per round trip: weighting each by smoothing / estimate moves
+                // the estimate by about smoothing of the way per round trip (Gradient2 moves it that far per
+                // sample, which overshoots by the samples still in flight and swings the limit wildly).
+                double weight = smoothing / Math.max(1.0, estimate);
+                double smoothed = estimate + (target - estimate) * weight;
+                // A limit far above use proves nothing about growth; but rising latency still lowers it
+                // (Gradient2 skips these samples altogether, which strands an unused limit far above
+                // a capacity that has fallen).
+                next = admittedAt >= estimate / 2 ? smoothed : Math.min(estimate, smoothed);
             }
             next = Math.max(minLimit, Math.min(maxLimit, next));
             if (backOff) {
@@ -529,7 +706,8 @@ public final class AdaptiveBulkhead implements Policy {
         }
 
         /**
-         * GRADIENT: how far the estimate moves toward each sample's target, in (0, 1]. Default 0.2.
+         * GRADIENT: how far the estimate moves toward the gradient's target per round trip (each sample moves
+         * it {@code smoothing / estimate} of the way), in (0, 1]. Default 0.2.
          *
          * @param smoothing the weight of the new target
          * @return this builder

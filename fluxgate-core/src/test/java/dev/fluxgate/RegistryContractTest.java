@@ -72,7 +72,10 @@ class RegistryContractTest {
                         b -> b.rate(20, Duration.ofSeconds(1)), r -> r.limit().permits(), 10, 20, RateLimiter::name),
                 new Kind<Chaos, Chaos.Builder>("chaos",
                         () -> Registry.ofChaos(Chaos.builder("d").exception(0.5)),
-                        b -> b.enabled(true), Chaos::isEnabled, false, true, Chaos::name));
+                        b -> b.enabled(true), Chaos::isEnabled, false, true, Chaos::name),
+                new Kind<AdaptiveBulkhead, AdaptiveBulkhead.Builder>("adaptive bulkheads",
+                        () -> Registry.ofAdaptiveBulkheads(AdaptiveBulkhead.builder("d").limits(1, 3, 50)),
+                        b -> b.limits(1, 9, 50), AdaptiveBulkhead::limit, 3, 9, AdaptiveBulkhead::name));
     }
 
     /** Records what entry listeners hear. */

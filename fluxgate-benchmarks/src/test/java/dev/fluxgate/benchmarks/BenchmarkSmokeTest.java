@@ -97,10 +97,17 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void adaptiveBulkheadBenchmarksAdmitEveryCallAndLeakNoSlot() throws Exception {
+        assertThat(runAll(AdaptiveBulkheadBenchmark.class)).containsExactly("adaptiveAdmission_fluxgate",
+                "adaptiveAdmission_fluxgateLease", "adaptiveAdmission_fluxgateSemaphore", "adaptiveAdmission_resilience4j");
+    }
+
+    @Test
     void everyCaseHasFluxgateAndAtLeastOnePeer() {
         List<String> names = new ArrayList<>();
         for (Class<?> c : List.of(ClosedBenchmark.class, StateBenchmark.class, RetryHedgeBenchmark.class,
-                RateLimiterBenchmark.class, PatternBenchmark.class, PipelineBenchmark.class)) {
+                RateLimiterBenchmark.class, PatternBenchmark.class, PipelineBenchmark.class,
+                AdaptiveBulkheadBenchmark.class)) {
             for (Method m : c.getMethods()) {
                 if (m.isAnnotationPresent(Benchmark.class)) {
                     names.add(m.getName());

@@ -1,5 +1,6 @@
 package dev.fluxgate.micrometer;
 
+import dev.fluxgate.AdaptiveBulkhead;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.Chaos;
 import dev.fluxgate.CircuitBreaker;
@@ -203,6 +204,36 @@ public final class CircuitBreakerMeters {
      */
     public MeterBinding bindRateLimiters(Registry<RateLimiter, ?> registry, MeterRegistry meterRegistry) {
         return follow(registry, meterRegistry, RateLimiter::name, r -> PolicyMeters.bind(r, meterRegistry, naming, tags));
+    }
+
+    /**
+     * Registers the meters of {@link #bind(AdaptiveBulkhead, MeterRegistry)} for every adaptive bulkhead in
+     * {@code registry}, now and as they are added, and removes one's meters when it is removed from the
+     * registry.
+     *
+     * @param registry the adaptive bulkheads to measure, now and later
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} stops following the registry and removes all its meters
+     */
+    public MeterBinding bindAdaptiveBulkheads(Registry<AdaptiveBulkhead, ?> registry, MeterRegistry meterRegistry) {
+        return follow(registry, meterRegistry, AdaptiveBulkhead::name, b -> PolicyMeters.bind(b, meterRegistry, tags));
+    }
+
+    /**
+     * Registers meters for an adaptive bulkhead, tagged with its name: the gauges
+     * {@code fluxgate.adaptive.bulkhead.limit} (the limit in force) and {@code fluxgate.adaptive.bulkhead.in.flight},
+     * the counter {@code fluxgate.adaptive.bulkhead.calls} ({@code kind} = permitted, rejected, dropped,
+     * ignored) and the time gauge {@code fluxgate.adaptive.bulkhead.rtt} (the last sampled round-trip time).
+     * They read the bulkhead's own counters, so nothing is added to its call path.
+     *
+     * @param bulkhead the bulkhead to measure
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} removes the meters
+     */
+    public MeterBinding bind(AdaptiveBulkhead bulkhead, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(bulkhead, "bulkhead");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(bulkhead, meterRegistry, tags);
     }
 
     private <P extends Policy> MeterBinding follow(Registry<P, ?> registry, MeterRegistry meterRegistry,

@@ -39,6 +39,12 @@ final class MeterDescriptions {
     static final String BULKHEAD_MAX = "The most calls the bulkhead runs at once";
     static final String BULKHEAD_CALLS = "Calls the bulkhead admitted or rejected (kind: permitted, rejected)";
 
+    static final String ADAPTIVE_LIMIT = "The limit the adaptive bulkhead has learned: the most calls it admits at once now";
+    static final String ADAPTIVE_IN_FLIGHT = "Calls the adaptive bulkhead admitted that have not finished";
+    static final String ADAPTIVE_CALLS = "Calls through the adaptive bulkhead, by outcome (kind: permitted, rejected,"
+            + " dropped = a sign of overload that lowered the limit, ignored = a failure that moved nothing)";
+    static final String ADAPTIVE_RTT = "Round-trip time of the adaptive bulkhead's last sampled call (0 before any)";
+
     static final String POOL_MAX = "The most tasks the thread-pool bulkhead runs at once";
     static final String POOL_ACTIVE = "Tasks the thread-pool bulkhead is running now";
     static final String POOL_AVAILABLE = "Threads of the thread-pool bulkhead free for more tasks";

@@ -1,5 +1,6 @@
 package dev.fluxgate.micrometer;
 
+import dev.fluxgate.AdaptiveBulkhead;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.Chaos;
 import dev.fluxgate.Hedge;
@@ -106,6 +107,30 @@ final class PolicyMeters implements MeterBinding {
         m.add(FunctionCounter.builder("fluxgate.bulkhead.calls", bulkhead, Bulkhead::rejectedCalls).tags(m.tags)
                 .tag("kind", "rejected").description(MeterDescriptions.BULKHEAD_CALLS).register(registry));
         return m;
+    }
+
+    static final String ADAPTIVE_LIMIT = "fluxgate.adaptive.bulkhead.limit";
+    static final String ADAPTIVE_IN_FLIGHT = "fluxgate.adaptive.bulkhead.in.flight";
+    static final String ADAPTIVE_CALLS = "fluxgate.adaptive.bulkhead.calls";
+    static final String ADAPTIVE_RTT = "fluxgate.adaptive.bulkhead.rtt";
+
+    static MeterBinding bind(AdaptiveBulkhead bulkhead, MeterRegistry registry, Tags userTags) {
+        PolicyMeters m = new PolicyMeters(registry, bulkhead.name(), userTags);
+        m.removeEarlier(List.of(ADAPTIVE_LIMIT, ADAPTIVE_IN_FLIGHT, ADAPTIVE_CALLS, ADAPTIVE_RTT));
+        m.gauge(ADAPTIVE_LIMIT, bulkhead, AdaptiveBulkhead::limit, MeterDescriptions.ADAPTIVE_LIMIT);
+        m.gauge(ADAPTIVE_IN_FLIGHT, bulkhead, AdaptiveBulkhead::inFlight, MeterDescriptions.ADAPTIVE_IN_FLIGHT);
+        m.adaptiveCount(bulkhead, "permitted", AdaptiveBulkhead::permittedCalls);
+        m.adaptiveCount(bulkhead, "rejected", AdaptiveBulkhead::rejectedCalls);
+        m.adaptiveCount(bulkhead, "dropped", AdaptiveBulkhead::droppedCalls);
+        m.adaptiveCount(bulkhead, "ignored", AdaptiveBulkhead::ignoredCalls);
+        m.add(TimeGauge.builder(ADAPTIVE_RTT, bulkhead, TimeUnit.NANOSECONDS, b -> b.lastRtt().toNanos())
+                .tags(m.tags).description(MeterDescriptions.ADAPTIVE_RTT).register(registry));
+        return m;
+    }
+
+    private void adaptiveCount(AdaptiveBulkhead bulkhead, String kind, ToDoubleFunction<AdaptiveBulkhead> f) {
+        add(FunctionCounter.builder(ADAPTIVE_CALLS, bulkhead, f).tags(tags).tag("kind", kind)
+                .description(MeterDescriptions.ADAPTIVE_CALLS).register(registry));
     }
 
     static MeterBinding bind(ThreadPoolBulkhead pool, MeterRegistry registry, MeterNaming naming, Tags userTags) {

@@ -3,6 +3,7 @@ package dev.fluxgate.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fluxgate.AdaptiveBulkhead;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.Chaos;
 import dev.fluxgate.CircuitBreaker;
@@ -293,5 +294,32 @@ class PolicyMetersTest {
         assertThat(prometheus.scrape()).doesNotContain("name=\"late\"");
         binding.close();
         assertThat(prometheus.getMeters()).isEmpty();
+    }
+
+    @Test
+    void adaptiveBulkheadLimitInFlightCallsAndRttAreScraped() {
+        ManualTicker ticker = new ManualTicker();
+        AdaptiveBulkhead bulkhead = AdaptiveBulkhead.builder("search").algorithm(AdaptiveBulkhead.Algorithm.AIMD)
+                .limits(1, 2, 10).ticker(ticker).build();
+        MeterBinding binding = CircuitBreakerMeters.create().withTags("app", "shop").bind(bulkhead, prometheus);
+        AdaptiveBulkhead.Lease lease = bulkhead.acquire();
+        AdaptiveBulkhead.Lease dropped = bulkhead.acquire();
+        assertThat(bulkhead.tryAcquire()).isNull();
+        assertThat(sample("fluxgate_adaptive_bulkhead_in_flight{app=\"shop\",name=\"search\"}")).isEqualTo("2.0");
+        ticker.advance(Duration.ofMillis(250));
+        dropped.onDropped(); // 2 * 0.9: the limit falls to 1
+        lease.release(); // no sample
+
+        assertThat(sample("fluxgate_adaptive_bulkhead_limit{app=\"shop\",name=\"search\"}")).isEqualTo("1.0");
+        assertThat(sample("fluxgate_adaptive_bulkhead_in_flight{app=\"shop\",name=\"search\"}")).isEqualTo("0.0");
+        assertThat(sample("fluxgate_adaptive_bulkhead_calls_total{app=\"shop\",kind=\"permitted\",name=\"search\"}"))
+                .isEqualTo("2.0");
+        assertThat(sample("fluxgate_adaptive_bulkhead_calls_total{app=\"shop\",kind=\"rejected\",name=\"search\"}"))
+                .isEqualTo("1.0");
+        assertThat(sample("fluxgate_adaptive_bulkhead_calls_total{app=\"shop\",kind=\"dropped\",name=\"search\"}"))
+                .isEqualTo("1.0");
+        assertThat(sample("fluxgate_adaptive_bulkhead_rtt_seconds{app=\"shop\",name=\"search\"}")).isEqualTo("0.25");
+        binding.close();
+        assertThat(prometheus.scrape()).doesNotContain("fluxgate_adaptive_bulkhead");
     }
 }

@@ -2,6 +2,7 @@ package dev.fluxgate.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fluxgate.AdaptiveBulkhead;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
@@ -87,5 +88,21 @@ class RegistryMetersTest {
         assertThat(meters.getMeters()).isEmpty();
         early.close();
         late.close();
+    }
+
+    @Test
+    void anAdaptiveBulkheadRegistryBindingFollowsAddsAndRemoves() {
+        Registry<AdaptiveBulkhead, AdaptiveBulkhead.Builder> bulkheads =
+                Registry.ofAdaptiveBulkheads(AdaptiveBulkhead.builder("d").limits(1, 4, 50));
+        MeterBinding binding = CircuitBreakerMeters.create().bindAdaptiveBulkheads(bulkheads, meters);
+        bulkheads.get("db", b -> b.limits(1, 7, 50));
+        bulkheads.get("api");
+        assertThat(meters.get("fluxgate.adaptive.bulkhead.limit").tag("name", "db").gauge().value()).isEqualTo(7.0);
+        assertThat(meters.get("fluxgate.adaptive.bulkhead.limit").tag("name", "api").gauge().value()).isEqualTo(4.0);
+
+        bulkheads.remove("db");
+        assertThat(meters.find("fluxgate.adaptive.bulkhead.limit").tag("name", "db").gauges()).isEmpty();
+        binding.close();
+        assertThat(meters.getMeters()).isEmpty();
     }
 }

@@ -24,7 +24,7 @@ final class AnnotationValidator implements SmartInitializingSingleton {
             dev.fluxgate.spring.annotation.CircuitBreaker.class, dev.fluxgate.spring.annotation.Retry.class,
             dev.fluxgate.spring.annotation.Bulkhead.class, dev.fluxgate.spring.annotation.Timeout.class,
             dev.fluxgate.spring.annotation.Hedge.class,
-            dev.fluxgate.spring.annotation.RateLimiter.class);
+            dev.fluxgate.spring.annotation.RateLimiter.class, dev.fluxgate.spring.annotation.AdaptiveBulkhead.class);
 
     private final ConfigurableListableBeanFactory beanFactory;
 
@@ -62,6 +62,10 @@ final class AnnotationValidator implements SmartInitializingSingleton {
             }
             if (annotation(user, method, dev.fluxgate.spring.annotation.Bulkhead.class) != null) {
                 Invocations.requireOperators(Invocations.kindOf(method, "Bulkhead"), false, "Bulkhead", method);
+            }
+            if (annotation(user, method, dev.fluxgate.spring.annotation.AdaptiveBulkhead.class) != null) {
+                Invocations.requireOperators(Invocations.kindOf(method, "AdaptiveBulkhead"), false, "AdaptiveBulkhead",
+                        method);
             }
             if (annotation(user, method, dev.fluxgate.spring.annotation.RateLimiter.class) != null) {
                 Invocations.requireOperators(Invocations.kindOf(method, "RateLimiter"), false, "RateLimiter", method);

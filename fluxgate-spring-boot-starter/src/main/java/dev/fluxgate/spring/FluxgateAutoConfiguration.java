@@ -1,5 +1,6 @@
 package dev.fluxgate.spring;
 
+import dev.fluxgate.AdaptiveBulkhead;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.Hedge;
@@ -46,7 +47,7 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties({FluxgateCircuitBreakerProperties.class, FluxgatePatternProperties.Retries.class,
         FluxgatePatternProperties.Bulkheads.class, FluxgatePatternProperties.Timeouts.class,
         FluxgatePatternProperties.Hedges.class,
-        FluxgatePatternProperties.RateLimiters.class})
+        FluxgatePatternProperties.RateLimiters.class, FluxgatePatternProperties.AdaptiveBulkheads.class})
 public class FluxgateAutoConfiguration {
 
     /** Creates the configuration (called by Spring). */
@@ -207,6 +208,28 @@ public class FluxgateAutoConfiguration {
     }
 
     /**
+     * The adaptive bulkheads, with the core's defaults (GRADIENT, limits 1 / 20 / 200);
+     * {@code fluxgate.adaptive-bulkhead.instances.<name>} applies on top of them to the bulkhead of that name.
+     *
+     * @return the registry
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public Registry<AdaptiveBulkhead, AdaptiveBulkhead.Builder> fluxgateAdaptiveBulkheadRegistry() {
+        return Registry.ofAdaptiveBulkheads(AdaptiveBulkhead.builder("defaults"));
+    }
+
+    /** The adaptive bulkheads of the registry with the instance properties applied; builds the configured ones now. */
+    @Bean
+    ConfiguredAdaptiveBulkheads fluxgateConfiguredAdaptiveBulkheads(
+            Registry<AdaptiveBulkhead, AdaptiveBulkhead.Builder> registry,
+            FluxgatePatternProperties.AdaptiveBulkheads properties) {
+        ConfiguredAdaptiveBulkheads bulkheads = new ConfiguredAdaptiveBulkheads(registry, properties);
+        bulkheads.initialize();
+        return bulkheads;
+    }
+
+    /**
      * The hedges, with the core's defaults (2 attempts, the second after 100 ms);
      * {@code fluxgate.hedge.instances.<name>} applies on top of them to the hedge of that name.
      *
@@ -267,6 +290,12 @@ public class FluxgateAutoConfiguration {
         @ConditionalOnMissingBean
         HedgeAspect fluxgateHedgeAspect(ConfiguredHedges hedges) {
             return new HedgeAspect(hedges::hedge);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        AdaptiveBulkheadAspect fluxgateAdaptiveBulkheadAspect(ConfiguredAdaptiveBulkheads bulkheads) {
+            return new AdaptiveBulkheadAspect(bulkheads::adaptiveBulkhead);
         }
 
         @Bean

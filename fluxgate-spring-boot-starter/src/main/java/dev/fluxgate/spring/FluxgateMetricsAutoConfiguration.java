@@ -1,5 +1,6 @@
 package dev.fluxgate.spring;
 
+import dev.fluxgate.AdaptiveBulkhead;
 import dev.fluxgate.Bulkhead;
 import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.Hedge;
@@ -118,5 +119,18 @@ public class FluxgateMetricsAutoConfiguration {
     public MeterBinder fluxgateRateLimiterMeterBinder(CircuitBreakerMeters meters,
             Registry<RateLimiter, RateLimiter.Builder> limiters) {
         return meterRegistry -> meters.bindRateLimiters(limiters, meterRegistry);
+    }
+
+    /**
+     * The adaptive bulkheads' meters (limit, in flight, calls by outcome, last RTT).
+     *
+     * @param meters the meter factory
+     * @param bulkheads the adaptive bulkheads
+     * @return a binder that follows the registry
+     */
+    @Bean
+    public MeterBinder fluxgateAdaptiveBulkheadMeterBinder(CircuitBreakerMeters meters,
+            Registry<AdaptiveBulkhead, AdaptiveBulkhead.Builder> bulkheads) {
+        return meterRegistry -> meters.bindAdaptiveBulkheads(bulkheads, meterRegistry);
     }
 }

@@ -217,4 +217,41 @@ public final class FluxgatePatternProperties {
     public record HedgeProperties(Integer maxAttempts, Duration delay, Double percentile, Integer latencySamples,
             Integer minSamples) {
     }
+
+    /**
+     * Adaptive bulkheads under {@code fluxgate.adaptive-bulkhead.instances.<name>}.
+     *
+     * @param instances adaptive bulkheads by name, built at startup
+     */
+    @ConfigurationProperties(prefix = "fluxgate.adaptive-bulkhead", ignoreUnknownFields = false)
+    public record AdaptiveBulkheads(Map<String, AdaptiveBulkheadProperties> instances) {
+        /**
+         * Replaces an absent map with an empty one.
+         *
+         * @param instances adaptive bulkheads by name; null when none are configured
+         */
+        public AdaptiveBulkheads {
+            instances = instances == null ? Map.of() : Map.copyOf(instances);
+        }
+    }
+
+    /**
+     * One adaptive bulkhead (see {@link dev.fluxgate.AdaptiveBulkhead} for the exact rules).
+     *
+     * @param algorithm gradient (the default) or aimd
+     * @param minLimit the lowest limit, at least 1 (default 1)
+     * @param initialLimit the limit in force at startup, in [min-limit, max-limit] (default 20)
+     * @param maxLimit the highest limit (default 200)
+     * @param smoothing gradient: how far the limit moves toward its target per round trip, in (0, 1] (default 0.2)
+     * @param rttTolerance gradient: how much slower than the baseline RTT a call may be before the limit
+     *     shrinks, at least 1 (default 1.5)
+     * @param queueSize gradient: calls allowed beyond what the gradient gives, at least 0 (default 4)
+     * @param longWindow gradient: the samples the baseline RTT averages over, at least 1 (default 600)
+     * @param backoffRatio aimd: what a decrease multiplies the limit by, in [0.5, 1) (default 0.9)
+     * @param latencyThreshold aimd: a success slower than this lowers the limit (default 5 s)
+     */
+    public record AdaptiveBulkheadProperties(dev.fluxgate.AdaptiveBulkhead.Algorithm algorithm, Integer minLimit,
+            Integer initialLimit, Integer maxLimit, Double smoothing, Double rttTolerance, Integer queueSize,
+            Integer longWindow, Double backoffRatio, Duration latencyThreshold) {
+    }
 }

@@ -4,6 +4,7 @@ import dev.fluxgate.Bulkhead;
 import dev.fluxgate.Chaos;
 import dev.fluxgate.CircuitBreaker;
 import dev.fluxgate.Hedge;
+import dev.fluxgate.AdaptiveBulkhead;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Retry;
 import dev.fluxgate.Timeout;
@@ -11,6 +12,7 @@ import dev.fluxgate.reactor.BulkheadOperator;
 import dev.fluxgate.reactor.ChaosOperator;
 import dev.fluxgate.reactor.CircuitBreakerOperator;
 import dev.fluxgate.reactor.HedgeOperator;
+import dev.fluxgate.reactor.AdaptiveBulkheadOperator;
 import dev.fluxgate.reactor.RateLimiterOperator;
 import dev.fluxgate.reactor.RetryOperator;
 import dev.fluxgate.reactor.TimeoutOperator;
@@ -68,6 +70,16 @@ final class FluxgateReactor {
 
     static Flux<Object> chaos(Flux<Object> flux, Chaos chaos) {
         ChaosOperator<Object> operator = ChaosOperator.of(chaos);
+        return flux.transformDeferred(operator);
+    }
+
+    static Mono<Object> adaptiveBulkhead(Mono<Object> mono, AdaptiveBulkhead bulkhead) {
+        AdaptiveBulkheadOperator<Object> operator = AdaptiveBulkheadOperator.of(bulkhead);
+        return mono.transformDeferred(operator);
+    }
+
+    static Flux<Object> adaptiveBulkhead(Flux<Object> flux, AdaptiveBulkhead bulkhead) {
+        AdaptiveBulkheadOperator<Object> operator = AdaptiveBulkheadOperator.of(bulkhead);
         return flux.transformDeferred(operator);
     }
 }

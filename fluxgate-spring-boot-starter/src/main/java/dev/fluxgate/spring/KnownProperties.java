@@ -47,7 +47,8 @@ final class KnownProperties {
     static final List<Class<? extends Record>> PROPERTIES_CLASSES = List.of(FluxgateCircuitBreakerProperties.class,
             FluxgatePatternProperties.Retries.class, FluxgatePatternProperties.Bulkheads.class,
             FluxgatePatternProperties.Timeouts.class, FluxgatePatternProperties.RateLimiters.class,
-            FluxgatePatternProperties.Hedges.class, FluxgateChaosProperties.class);
+            FluxgatePatternProperties.Hedges.class, FluxgateChaosProperties.class,
+            FluxgatePatternProperties.AdaptiveBulkheads.class);
 
     /** Keys read outside the properties classes: conditions and the meter naming. */
     static final List<String> SWITCHES = List.of("fluxgate.annotations.enabled", "fluxgate.metrics.enabled",

@@ -36,7 +36,8 @@ class ConfigurationMetadataTest {
     private static final List<Class<?>> PROPERTIES_CLASSES = List.of(FluxgateCircuitBreakerProperties.class,
             FluxgatePatternProperties.Retries.class, FluxgatePatternProperties.Bulkheads.class,
             FluxgatePatternProperties.Timeouts.class, FluxgatePatternProperties.RateLimiters.class,
-            FluxgatePatternProperties.Hedges.class, FluxgateChaosProperties.class);
+            FluxgatePatternProperties.Hedges.class, FluxgateChaosProperties.class,
+            FluxgatePatternProperties.AdaptiveBulkheads.class);
 
     private static Map<String, Map<String, Object>> properties;
     private static Map<String, Map<String, Object>> hints;
