@@ -535,6 +535,9 @@ public final class Retry implements Policy {
         final long startNanos;
         int attempts;
         long previousDelay;
+        /** The first failure retried, kept apart so that a single one needs no list. */
+        @Nullable Throwable firstFailure;
+        /** The failures retried after the first, in order. */
         @Nullable List<Throwable> failures;
 
         Execution() {
@@ -572,10 +575,16 @@ public final class Retry implements Policy {
                 giveUp(error, delay);
                 return delay;
             }
-            if (failures == null) {
-                failures = new ArrayList<>(4);
+            // The first failure in a field, a list only from the second: a call that fails once and
+            // then succeeds allocates no list.
+            if (firstFailure == null) {
+                firstFailure = error;
+            } else {
+                if (failures == null) {
+                    failures = new ArrayList<>(4);
+                }
+                failures.add(error);
             }
-            failures.add(error);
             retrying(error, delay);
             return delay;
         }
@@ -646,11 +655,17 @@ public final class Retry implements Policy {
                 successWithoutRetry.increment();
             } else {
                 successWithRetry.increment();
-                emit(l -> l.onSuccessAfterRetries(Retry.this, attempt));
+                if (!listeners.isEmpty()) { // no lambda, no iterator without listeners
+                    emit(l -> l.onSuccessAfterRetries(Retry.this, attempt));
+                }
             }
         }
 
         private void attachEarlier(Throwable last) {
+            if (firstFailure != null && firstFailure != last) {
+                last.addSuppressed(firstFailure);
+            }
+            firstFailure = null;
             if (failures != null) {
                 for (Throwable earlier : failures) {
                     if (earlier != last) {
