@@ -53,7 +53,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Fallback<T> implements Policy {
 
-    private record Handler<T>(Predicate<? super Exception> matches, Function<? super Exception, ? extends T> answer) {
+    private record Handler<T>(Predicate<? super Exception> matches, Function<? super Exception, ? extends T> answer,
+            boolean matchesAll) {
     }
 
     private record ResultHandler<T>(Predicate<? super T> matches, Function<? super T, ? extends T> answer) {
@@ -198,7 +199,7 @@ public final class Fallback<T> implements Policy {
         }
         for (int i = 0, n = handlers.size(); i < n; i++) { // by index: no iterator on the hot path
             Handler<T> handler = handlers.get(i);
-            if (matches(handler.matches(), error)) {
+            if (handler.matchesAll() || matches(handler.matches(), error)) { // Fallback.of: no predicate to run
                 try {
                     return handler.answer().apply(error);
                 } catch (RuntimeException | Error broken) {
@@ -273,7 +274,7 @@ public final class Fallback<T> implements Policy {
         public <E extends Exception> Builder<T> on(Class<E> type, Function<? super E, ? extends T> answer) {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(answer, "answer");
-            handlers.add(new Handler<>(type::isInstance, e -> answer.apply(type.cast(e))));
+            handlers.add(new Handler<>(type::isInstance, e -> answer.apply(type.cast(e)), false));
             return this;
         }
 
@@ -286,7 +287,9 @@ public final class Fallback<T> implements Policy {
          */
         public Builder<T> when(Tracker tracker, Function<? super Exception, ? extends T> answer) {
             Objects.requireNonNull(tracker, "tracker");
-            handlers.add(new Handler<>(tracker::tracks, Objects.requireNonNull(answer, "answer")));
+            Objects.requireNonNull(answer, "answer");
+            boolean all = tracker == Tracker.all(); // the catch-all (Fallback.of): skip the predicate per call
+            handlers.add(new Handler<>(tracker::tracks, answer, all));
             return this;
         }
 
