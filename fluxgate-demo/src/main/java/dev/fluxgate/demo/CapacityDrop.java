@@ -51,6 +51,11 @@ public final class CapacityDrop implements AutoCloseable {
     static final int RATE = 160;
     /** The share of the phase before the capacity falls. */
     static final double DROP_AT = 0.25;
+    /**
+     * The share of the phase after which the latency p99 and the peak in flight are measured: its last
+     * half, once the adaptive limit has had time to follow the drop (right after it, both hold the old size).
+     */
+    static final double SETTLED_AT = 0.5;
 
     /**
      * What one client saw in the phase.
@@ -59,8 +64,8 @@ public final class CapacityDrop implements AutoCloseable {
      * @param sent calls it made
      * @param served calls the service answered 200
      * @param rejected calls its bulkhead rejected
-     * @param p99Millis caller latency p99 of the served calls, NaN when none
-     * @param peakInFlight the most requests its service held at once after the drop
+     * @param p99Millis caller latency p99 of the served calls sent in the last half of the phase, NaN when none
+     * @param peakInFlight the most requests its service held at once in the last half of the phase
      */
     public record Figures(String client, long sent, long served, long rejected, double p99Millis, int peakInFlight) {
     }
@@ -180,7 +185,9 @@ public final class CapacityDrop implements AutoCloseable {
         long start = phase.start().toNanos();
         long end = phase.end().toNanos();
         long drop = start + (long) ((end - start) * DROP_AT);
+        long settle = start + (long) ((end - start) * SETTLED_AT);
         boolean dropped = false;
+        boolean settled = false;
         long nextSample = start;
         for (long k = 0; ; k++) {
             long at = start + k * 1_000_000_000L / RATE;
@@ -198,12 +205,17 @@ public final class CapacityDrop implements AutoCloseable {
                 fixedService.capacity(NEW_CAPACITY);
                 dropped = true;
             }
+            if (!settled && at >= settle) {
+                adaptiveService.resetPeak();
+                fixedService.resetPeak();
+                settled = true;
+            }
             if (at >= nextSample) {
                 sample(at);
                 nextSample += 100_000_000L;
             }
-            call(adaptiveClient, adaptiveService, true);
-            call(fixedClient, fixedService, false);
+            call(adaptiveClient, adaptiveService, true, settled);
+            call(fixedClient, fixedService, false, settled);
         }
         sample(end);
         limitAtEnd = adaptive.limit();
@@ -217,7 +229,7 @@ public final class CapacityDrop implements AutoCloseable {
                 fixedService.inFlight()));
     }
 
-    private void call(Client c, CapacityService service, boolean throughAdaptive) {
+    private void call(Client c, CapacityService service, boolean throughAdaptive, boolean settled) {
         c.sent.increment();
         outstanding.incrementAndGet();
         long begin = System.nanoTime();
@@ -231,7 +243,9 @@ public final class CapacityDrop implements AutoCloseable {
                     c.rejected.increment();
                 } else if (cause == null && r.statusCode() == 200) {
                     c.served.increment();
-                    c.latencies.add(System.nanoTime() - begin);
+                    if (settled) {
+                        c.latencies.add(System.nanoTime() - begin);
+                    }
                 }
             } finally {
                 outstanding.decrementAndGet();
@@ -303,8 +317,9 @@ public final class CapacityDrop implements AutoCloseable {
                 List.of("calls sent", String.valueOf(a.sent()), String.valueOf(f.sent())),
                 List.of("served (200)", String.valueOf(a.served()), String.valueOf(f.served())),
                 List.of("rejected by the bulkhead", String.valueOf(a.rejected()), String.valueOf(f.rejected())),
-                List.of("caller latency p99, served calls", Format.millis(a.p99Millis()), Format.millis(f.p99Millis())),
-                List.of("service's peak in flight after the drop (capacity " + NEW_CAPACITY + ")",
+                List.of("caller latency p99, served calls in the last half", Format.millis(a.p99Millis()),
+                        Format.millis(f.p99Millis())),
+                List.of("service's peak in flight in the last half (capacity " + NEW_CAPACITY + ")",
                         String.valueOf(a.peakInFlight()), String.valueOf(f.peakInFlight())),
                 List.of("limit at the end of the phase", String.valueOf(r.limitAtEnd()), String.valueOf(r.fixedSize())));
     }
@@ -321,6 +336,7 @@ public final class CapacityDrop implements AutoCloseable {
         m.put("start", start / 1e9);
         m.put("end", phase.end().toNanos() / 1e9);
         m.put("drop", (start + (long) ((phase.end().toNanos() - start) * DROP_AT)) / 1e9);
+        m.put("settled", (start + (long) ((phase.end().toNanos() - start) * SETTLED_AT)) / 1e9);
         m.put("fixedSize", OLD_CAPACITY);
         m.put("subtitle", String.format(Locale.ROOT, "two twin services (%d ms up to %d in flight, latency x n/capacity"
                 + " beyond) lose capacity %d -> %d; both clients send %d calls/s", BASE_MILLIS, OLD_CAPACITY,

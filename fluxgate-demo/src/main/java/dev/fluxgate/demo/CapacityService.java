@@ -59,7 +59,7 @@ public final class CapacityService implements AutoCloseable {
     }
 
     /**
-     * Changes the capacity and starts measuring the peak in flight afresh.
+     * Changes the capacity.
      *
      * @param capacity requests in flight before the latency grows, at least 1
      * @throws IllegalArgumentException if {@code capacity} is below 1
@@ -69,6 +69,10 @@ public final class CapacityService implements AutoCloseable {
             throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
         }
         this.capacity = capacity;
+    }
+
+    /** Starts measuring the peak in flight afresh, from the requests in flight now. */
+    public void resetPeak() {
         peak.set(inFlight.get());
     }
 
@@ -82,7 +86,7 @@ public final class CapacityService implements AutoCloseable {
         return inFlight.get();
     }
 
-    /** {@return the most requests in flight at once since the last capacity change (or the start)} */
+    /** {@return the most requests in flight at once since {@link #resetPeak()} (or the start)} */
     public int peakInFlight() {
         return peak.get();
     }

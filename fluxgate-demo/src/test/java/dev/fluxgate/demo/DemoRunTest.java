@@ -138,7 +138,7 @@ class DemoRunTest {
         assertThat(lines).isEqualTo(10);
         assertThat(out).contains("CLOSED -> OPEN", "why: ", "| measured", "Report: " + result.report());
         assertThat(out).contains("capacity drop", "| in the capacity drop | adaptive bulkhead | fixed bulkhead (32) |",
-                "| service's peak in flight after the drop (capacity 8) | ");
+                "| service's peak in flight in the last half (capacity 8) | ");
     }
 
     @Test
