@@ -74,8 +74,10 @@ public final class DemoRun {
      * @param trace the unprotected run's calls, as a CSV for {@code --trace}
      * @param dashboard where the dashboard was served
      * @param chaosInjected exceptions {@code --chaos} injected into the protected client's attempts (0 without it)
+     * @param capacity the capacity-drop phase: the adaptive bulkhead against the fixed one
      */
-    public record Result(Summary summary, Path report, Path trace, URI dashboard, long chaosInjected) {
+    public record Result(Summary summary, Path report, Path trace, URI dashboard, long chaosInjected,
+            CapacityDrop.Result capacity) {
     }
 
     /** Calls the protected client may have in flight at once. */
@@ -140,6 +142,7 @@ public final class DemoRun {
         RunRecorder with = new RunRecorder("with Fluxgate", 1_000_000_000L, true);
         RunRecorder without = new RunRecorder("without", 1_000_000_000L, false);
         AtomicReference<Summary> summary = new AtomicReference<>();
+        AtomicReference<CapacityDrop.@Nullable Result> capacityResult = new AtomicReference<>();
         // Set when the load starts, after the warm-up; read by listener and sampler threads.
         AtomicLong origin = new AtomicLong(System.nanoTime());
         AtomicReference<Instant> startedAt = new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -153,8 +156,10 @@ public final class DemoRun {
 
         try (FlakyService withService = FlakyService.start(scenario);
                 FlakyService withoutService = FlakyService.start(scenario);
+                CapacityDrop capacity = CapacityDrop.create(scenario.phase(Scenario.CAPACITY_DROP));
                 Dashboard dashboard = Dashboard.start(options.port(),
-                        () -> data(scenario, with, without, summary.get(), notes, startedAt.get()),
+                        () -> data(scenario, with, without, summary.get(), notes, startedAt.get(), capacity,
+                                capacityResult.get()),
                         registry::scrape, () -> health.get() == null ? "{\"status\":\"UNKNOWN\"}"
                                 : health.get().toJson())) {
             CircuitBreaker breaker = settings.builder("inventory")
@@ -233,6 +238,7 @@ public final class DemoRun {
             meters.bind(hedge, registry);
             meters.bind(limiter, registry);
             meters.bind(bulkhead, registry);
+            meters.bind(capacity.adaptive(), registry);
             if (options.chaos() > 0) {
                 meters.bind(chaos, registry);
             }
@@ -259,6 +265,7 @@ public final class DemoRun {
 
                 warmUp(withClient, withService);
                 warmUp(withoutClient, withoutService);
+                capacity.warmUp();
                 origin.set(System.nanoTime() + 200_000_000L); // a moment for both load threads to start
                 startedAt.set(Instant.now().plusMillis(200).truncatedTo(ChronoUnit.MILLIS));
                 LoadGenerator withLoad = new LoadGenerator(scenario, protectedCaller, with, origin.get());
@@ -267,7 +274,8 @@ public final class DemoRun {
                         breaker.metrics().failureRate()), 200, 100, TimeUnit.MILLISECONDS);
                 Thread a = load("load-with", withLoad);
                 Thread b = load("load-without", withoutLoad);
-                tick(scenario, with, without, dashboard, origin.get());
+                capacity.start(origin.get());
+                tick(scenario, with, without, dashboard, origin.get(), capacity);
                 a.join();
                 b.join();
                 int left = with.inFlight() + without.inFlight();
@@ -277,6 +285,7 @@ public final class DemoRun {
                 }
                 withLoad.awaitCompletion(scenario.hang().plusSeconds(2));
                 withoutLoad.awaitCompletion(scenario.hang().plusSeconds(2));
+                capacity.awaitCompletion(Duration.ofSeconds(10));
             } finally {
                 sampler.shutdownNow();
                 httpThreads.shutdownNow();
@@ -289,18 +298,24 @@ public final class DemoRun {
                     (long) Math.floor(BUDGET_TOKENS + BUDGET_RATIO * scenario.calls()
                             + BUDGET_PER_SECOND * budgetSeconds + 1e-6),
                     hedge.hedgedAttempts(), hedge.hedgeWins(), limiter.rejectedCalls(), quota));
+            CapacityDrop.Result drop = capacity.result();
+            capacityResult.set(drop);
             summary.set(result);
             timeline.line("");
             timeline.heading("Summary: the same " + scenario.calls() + " calls, with and without Fluxgate");
             timeline.line(result.toMarkdown());
+            timeline.heading("Capacity drop (" + CapacityDrop.OLD_CAPACITY + " -> " + CapacityDrop.NEW_CAPACITY
+                    + " in flight): an adaptive bulkhead against a fixed one of " + CapacityDrop.OLD_CAPACITY
+                    + ", the same " + CapacityDrop.RATE + " calls/s");
+            timeline.line(CapacityDrop.toMarkdown(drop));
             Path dir = options.out();
             Files.createDirectories(dir);
             Path report = Report.write(dir.resolve("report.html"),
-                    data(scenario, with, without, result, notes, startedAt.get())).toAbsolutePath();
+                    data(scenario, with, without, result, notes, startedAt.get(), capacity, drop)).toAbsolutePath();
             Path trace = writeTrace(dir.resolve("trace.csv"), without, Objects.requireNonNull(startedAt.get()))
                     .toAbsolutePath();
             dashboard.reportWritten(report);
-            dashboard.publish("data", Json.write(data(scenario, with, without, result, notes, startedAt.get())));
+            dashboard.publish("data", Json.write(data(scenario, with, without, result, notes, startedAt.get(), capacity, drop)));
             dashboard.publish("done", "{}");
             timeline.line("Tune a breaker on this traffic: java -jar fluxgate-demo/target/fluxgate-demo.jar --trace "
                     + trace + " --failure-rate 0.3");
@@ -310,7 +325,8 @@ public final class DemoRun {
                         + " client's attempts); the breaker and the retry saw them as the service's failures.",
                         chaos.injected(Chaos.Kind.EXCEPTION), options.chaos() * 100));
             }
-            Result done = new Result(result, report, trace, dashboard.uri(), chaos.injected(Chaos.Kind.EXCEPTION));
+            Result done = new Result(result, report, trace, dashboard.uri(), chaos.injected(Chaos.Kind.EXCEPTION),
+                    drop);
             finished.complete(done);
             if (options.serve()) {
                 timeline.line("Dashboard still up at " + dashboard.uri() + " (also /metrics, /health, /report);"
@@ -363,7 +379,8 @@ public final class DemoRun {
     }
 
     /** Prints one timeline line per second, just after each second ends, and streams the data. */
-    private void tick(Scenario scenario, RunRecorder with, RunRecorder without, Dashboard dashboard, long origin) {
+    private void tick(Scenario scenario, RunRecorder with, RunRecorder without, Dashboard dashboard, long origin,
+            CapacityDrop capacity) {
         long seconds = scenario.duration().toSeconds();
         for (int s = 0; s < seconds; s++) {
             long due = origin + (s + 1) * 1_000_000_000L + 30_000_000L; // a little grace for late completions
@@ -372,26 +389,30 @@ public final class DemoRun {
             }
             String phase = scenario.phaseAt(Duration.ofMillis(s * 1000L + 500)).name();
             timeline.second((s + 1.0) / seconds, phase, with.bucket(s), without.bucket(s));
-            dashboard.publish("data", Json.write(dashboardData(scenario, with, without)));
+            dashboard.publish("data", Json.write(dashboardData(scenario, with, without, capacity)));
         }
     }
 
-    private Map<String, Object> dashboardData(Scenario scenario, RunRecorder with, RunRecorder without) {
+    private Map<String, Object> dashboardData(Scenario scenario, RunRecorder with, RunRecorder without,
+            CapacityDrop capacity) {
         return data(scenario, with, without, null, List.of("The run is still going: the summary comes at the end."),
-                null);
+                null, capacity, null);
     }
 
     private Map<String, Object> data(Scenario scenario, RunRecorder with, RunRecorder without, @Nullable Summary summary,
-            List<String> notes, @Nullable Instant startedAt) {
+            List<String> notes, @Nullable Instant startedAt, CapacityDrop capacity,
+            CapacityDrop.@Nullable Result capacityResult) {
         String subtitle = String.format(Locale.ROOT, "A real HTTP service on 127.0.0.1 went through %s over %s. Two clients"
                 + " sent it the same %d calls (%d a second, three times that in the spike) at the same moments: one"
                 + " through Fluxgate (retry with a budget, hedge, circuit breaker, rate limiter, bulkhead, timeout),"
                 + " one without. Seed %d%s.",
                 phaseList(scenario), Durations.format(scenario.duration()), scenario.calls(), scenario.rate(),
                 options.seed(), startedAt == null ? "" : ", run at " + startedAt);
-        return Report.data("Fluxgate demo: a circuit breaker in front of a flaky service", subtitle,
+        Map<String, Object> data = Report.data("Fluxgate demo: a circuit breaker in front of a flaky service", subtitle,
                 scenario.phases(), scenario.duration().toMillis() / 1e3, options.breaker().failureRate(),
                 List.of(with, without), summary, config(), notes);
+        data.put("capacity", capacity.data(capacityResult));
+        return data;
     }
 
     private Map<String, String> config() {
@@ -430,7 +451,8 @@ public final class DemoRun {
                 "In the outage about half the calls hang for " + Durations.format(scenario.hang())
                         + " and most others fail with 503; in the partial recovery about a quarter still fail. In the"
                         + " slow tail every 10th call answers after " + Durations.format(Duration.ofMillis(Scenario.SLOW_MILLIS))
-                        + "; in the traffic spike the load triples and the service answers "
+                        + "; in the capacity drop a second pair of services loses three quarters of its capacity"
+                        + " (see its own table); in the traffic spike the load triples and the service answers "
                         + Scenario.quota(scenario.rate()) + " requests a second, 429 with Retry-After: 1 beyond.",
                 "With Fluxgate: Resilience.of(retry, hedge, breaker, rateLimiter, bulkhead, timeout) around"
                         + " java.net.http sendAsync: one retry on errors, timeouts and 429s (50-200 ms backoff, full"
@@ -475,6 +497,10 @@ public final class DemoRun {
         timeline.line("             around a rate limiter (" + Scenario.quota(scenario.rate()) + "/s), a bulkhead ("
                 + BULKHEAD + " calls) and a " + Durations.format(timeout) + " timeout");
         timeline.line("  without    the same java.net.http client: no breaker, no retry, no timeout");
+        timeline.line("  capacity   in the capacity drop, twin services (" + CapacityDrop.BASE_MILLIS + " ms, latency x"
+                + " in-flight/capacity beyond it) fall from " + CapacityDrop.OLD_CAPACITY + " to "
+                + CapacityDrop.NEW_CAPACITY + " in flight; " + CapacityDrop.RATE + " calls/s each through an"
+                + " AdaptiveBulkhead and a fixed Bulkhead(" + CapacityDrop.OLD_CAPACITY + ")");
         if (options.chaos() > 0) {
             timeline.line(String.format(Locale.ROOT, "  chaos      ON: an injected IOException in %.0f%% of the protected"
                     + " client's attempts (Chaos policy, innermost); watch the breaker react", options.chaos() * 100));

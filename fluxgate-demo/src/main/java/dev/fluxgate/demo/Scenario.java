@@ -8,8 +8,8 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
- * The script the downstream follows: six phases (healthy, an outage, a partial recovery, healthy
- * again, a slow tail, a traffic spike over the service's quota) and, drawn once from a seeded
+ * The script the downstream follows: seven phases (healthy, an outage, a partial recovery, healthy
+ * again, a capacity drop, a slow tail, a traffic spike over the service's quota) and, drawn once from a seeded
  * {@link Random}, the fault of every call the load will make.
  *
  * <p>Faults are planned per call, by the call's index, not per arriving request: both clients send
@@ -112,6 +112,7 @@ public final class Scenario {
     static final String OUTAGE = "outage";
     static final String PARTIAL_RECOVERY = "partial recovery";
     static final String HEALTHY_AGAIN = "healthy again";
+    static final String CAPACITY_DROP = "capacity drop";
     static final String SLOW_TAIL = "slow tail";
     static final String TRAFFIC_SPIKE = "traffic spike";
 
@@ -183,9 +184,10 @@ public final class Scenario {
     }
 
     /**
-     * The standard scenario: 15% healthy, 30% outage, 20% partial recovery, 10% healthy again, 12.5%
-     * slow tail (every 10th call takes 1 s), 12.5% traffic spike (three times the rate against a quota of
-     * 1.5 times it).
+     * The standard scenario: 12.5% healthy, 27.5% outage, 20% partial recovery, 7.5% healthy again,
+     * 12.5% capacity drop (healthy for this scenario's calls; a second service, driven by {@link
+     * CapacityDrop}, loses three quarters of its capacity), 10% slow tail (every 10th call takes 1 s),
+     * 10% traffic spike (three times the rate against a quota of 1.5 times it).
      *
      * @param duration the whole run, at least 5 seconds
      * @param rate calls per second the load makes, 1 to 1000 (three times that in the traffic spike)
@@ -206,18 +208,22 @@ public final class Scenario {
     private static List<Phase> phases(Duration d, int rate) {
         // The partial recovery keeps 20% (12 s of the default run): shorter, a breaker that reopens on a
         // failed probe spends most of it open and the phase shows only rejections, not the recovery.
-        Duration a = scale(d, 0.15);
-        Duration b = scale(d, 0.45);
-        Duration c = scale(d, 0.65);
-        Duration e = scale(d, 0.75);
-        Duration f = scale(d, 0.875);
+        Duration a = scale(d, 0.125);
+        Duration b = scale(d, 0.40);
+        Duration c = scale(d, 0.60);
+        Duration e = scale(d, 0.675);
+        Duration g = scale(d, 0.80);
+        Duration f = scale(d, 0.90);
         return List.of(
                 new Phase("healthy", true, Duration.ZERO, a, 0.01, 0.0, 10, 40),
                 new Phase(OUTAGE, false, a, b, 0.40, 0.50, 20, 200),
                 new Phase(PARTIAL_RECOVERY, false, b, c, 0.22, 0.04, 30, 150),
                 new Phase(HEALTHY_AGAIN, true, c, e, 0.01, 0.0, 10, 40),
+                // Healthy for these calls (the breaker has longer to close); the capacity-drop service of
+                // CapacityDrop runs beside it, with its own two clients.
+                new Phase(CAPACITY_DROP, true, e, g, 0.01, 0.0, 10, 40),
                 // Slow, not failing: every 10th call answers 200 after 1 s, far above a hedge's delay.
-                new Phase(SLOW_TAIL, true, e, f, 0.01, 0.0, 10, 40, 10, SLOW_MILLIS, 1, 0),
+                new Phase(SLOW_TAIL, true, g, f, 0.01, 0.0, 10, 40, 10, SLOW_MILLIS, 1, 0),
                 // Three times the load; the service answers 1.5 times the rate and 429 beyond.
                 new Phase(TRAFFIC_SPIKE, true, f, d, 0.01, 0.0, 10, 40, 0, 0, 3, quota(rate)));
     }

@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoRunTest {
 
     private static final String[] CHARTS = {"chart-states", "chart-failure", "chart-throughput", "chart-latency",
-        "chart-inflight"};
+        "chart-inflight", "chart-capacity"};
 
-    /** True once render() has drawn all five charts: Chart.js marks each canvas it sized with display: block. */
-    private static final String CHARTS_DRAWN = "document.body.dataset.charts === '5' && "
+    /** True once render() has drawn all six charts: Chart.js marks each canvas it sized with display: block. */
+    private static final String CHARTS_DRAWN = "document.body.dataset.charts === '6' && "
             + "['" + String.join("', '", CHARTS) + "'].every(id => document.getElementById(id)?.style.display === 'block')";
 
     /** What the page shows, for the message of a wait that ran out. */
@@ -89,7 +89,7 @@ class DemoRunTest {
     void theServiceAnsweredTheProtectedClientFewer429sThanTheUnprotectedOne() {
         Summary.Figures f = result.summary().figures();
         // The unprotected client sends three times the rate against 1.5 times it: the service's bucket
-        // (half a second of quota) runs dry unless its 150 spike calls spread over 2 s instead of 1.25 s.
+        // (half a second of quota) runs dry unless its 120 spike calls spread over 1.5 s instead of 1 s.
         // The protected one keeps to the quota on its side.
         assertThat(f.throttledUnprotected()).isPositive();
         assertThat(f.throttledProtected()).isLessThan(f.throttledUnprotected());
@@ -117,11 +117,27 @@ class DemoRunTest {
     }
 
     @Test
+    void inTheCapacityDropTheAdaptiveLimitFellBelowTheFixedSizeWhileTheFixedBulkheadOverloadedTheService() {
+        CapacityDrop.Result r = result.capacity();
+        // Both clients offered the same calls at the same moments; both got some served.
+        assertThat(r.adaptive().sent()).isEqualTo(r.fixed().sent()).isPositive();
+        assertThat(r.adaptive().served()).isPositive();
+        assertThat(r.fixed().served()).isPositive();
+        // The fixed bulkhead, sized for the old capacity, let the service hold more than its new capacity.
+        assertThat(r.fixedSize()).isEqualTo(CapacityDrop.OLD_CAPACITY);
+        assertThat(r.fixed().peakInFlight()).isGreaterThan(CapacityDrop.NEW_CAPACITY);
+        // The adaptive limit, started at the fixed size and capped by it, went down with the capacity.
+        assertThat(r.limitAtEnd()).isLessThan(r.fixedSize());
+    }
+
+    @Test
     void theConsoleShowsTheTimelineTransitionsSummaryAndReportPath() {
         String out = console.toString(StandardCharsets.UTF_8);
         long lines = out.lines().filter(l -> l.matches("\\[\\s*\\d+%]\\s+\\d+s .*")).count();
         assertThat(lines).isEqualTo(10);
         assertThat(out).contains("CLOSED -> OPEN", "why: ", "| measured", "Report: " + result.report());
+        assertThat(out).contains("capacity drop", "| in the capacity drop | adaptive bulkhead | fixed bulkhead (32) |",
+                "| service's peak in flight in the last half (capacity 8) | ");
     }
 
     @Test
@@ -138,7 +154,8 @@ class DemoRunTest {
                 "caller latency p99, calls sent in the slow tail (hedged / not)", "hedged attempts sent / won",
                 "retries sent in the outage, within a retry budget",
                 "retries in the outage without a budget (sent + held back)",
-                "\"name\":\"slow tail\"", "\"name\":\"traffic spike\"");
+                "\"name\":\"slow tail\"", "\"name\":\"traffic spike\"", "\"name\":\"capacity drop\"",
+                "\"capacity\":{", "\"fixedSize\":32", "limit at the end of the phase", "id=\"capacity-table\"");
         assertThat(result.trace()).exists();
     }
 
@@ -152,7 +169,8 @@ class DemoRunTest {
                 "fluxgate_retry_retries_total{name=\"inventory\"}",
                 "fluxgate_bulkhead_calls_total{kind=\"rejected\",name=\"inventory\"}",
                 "fluxgate_demo_calls_total{outcome=\"rejected\",run=\"protected\"}",
-                "fluxgate_ratelimiter_", "fluxgate_hedge_", "fluxgate_retry_budget_");
+                "fluxgate_ratelimiter_", "fluxgate_hedge_", "fluxgate_retry_budget_",
+                "name=\"quotes\""); // the capacity drop's adaptive bulkhead
         String health = get(client, result.dashboard().resolve("/health"));
         assertThat(health).startsWith("{\"status\":").contains("\"name\":\"inventory\"", "\"bulkheads\"");
     }
@@ -162,7 +180,7 @@ class DemoRunTest {
         Chromium.require();
         try (Chromium browser = Chromium.start(dir.resolve("profile-report"), 1280, 1600)) {
             browser.open(result.report().toUri().toString());
-            browser.await("five charts drawn", CHARTS_DRAWN, PAGE_STATE);
+            browser.await("six charts drawn", CHARTS_DRAWN, PAGE_STATE);
             assertChartsDrawn(browser.dom());
         }
     }
@@ -174,7 +192,7 @@ class DemoRunTest {
             browser.open(result.dashboard().toString());
             // The stream sends the data at once on connecting; the page counts each event it has
             // handled (redrawn for) in data-events. Wait for that, not for a time.
-            browser.await("the stream's data received and five charts drawn",
+            browser.await("the stream's data received and six charts drawn",
                     "Number(document.body.dataset.events || 0) >= 1 && " + CHARTS_DRAWN, PAGE_STATE);
             String dom = browser.dom();
             assertChartsDrawn(dom);
@@ -197,7 +215,7 @@ class DemoRunTest {
             Matcher m = Pattern.compile("<canvas id=\"" + chart + "\"[^>]*style=\"[^\"]*display: block").matcher(dom);
             assertThat(m.find()).as(chart + " drawn by Chart.js").isTrue();
         }
-        assertThat(dom).contains("data-charts=\"5\"");
+        assertThat(dom).contains("data-charts=\"6\"");
     }
 
     private static int distinctColours(BufferedImage image) {

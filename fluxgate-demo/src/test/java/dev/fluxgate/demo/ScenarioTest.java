@@ -52,14 +52,18 @@ class ScenarioTest {
             Scenario s = Scenario.standard(d, 40, 1);
             List<Scenario.Phase> phases = s.phases();
             assertThat(phases).extracting(Scenario.Phase::name)
-                    .containsExactly("healthy", "outage", "partial recovery", "healthy again", "slow tail",
-                            "traffic spike");
+                    .containsExactly("healthy", "outage", "partial recovery", "healthy again", "capacity drop",
+                            "slow tail", "traffic spike");
             assertThat(phases.get(0).start()).isEqualTo(Duration.ZERO);
-            assertThat(phases.get(5).end()).isEqualTo(d);
+            assertThat(phases.get(6).end()).isEqualTo(d);
             for (int i = 1; i < phases.size(); i++) {
                 assertThat(phases.get(i).start()).isEqualTo(phases.get(i - 1).end());
             }
-            assertThat(phases.get(1).start()).isEqualTo(Duration.ofMillis(d.toMillis() * 15 / 100));
+            assertThat(phases.get(1).start()).isEqualTo(Duration.ofMillis(d.toMillis() * 125 / 1000));
+            Scenario.Phase drop = s.phase(Scenario.CAPACITY_DROP);
+            assertThat(drop.end().minus(drop.start())).as("the capacity drop has an eighth of the run")
+                    .isEqualTo(Duration.ofMillis(d.toMillis() / 8));
+            assertThat(drop.healthy()).isTrue();
             assertThat(phases.get(3).start()).as("the partial recovery keeps a fifth of the run")
                     .isEqualTo(phases.get(2).start().plus(Duration.ofMillis(d.toMillis() / 5)));
         }
@@ -68,8 +72,8 @@ class ScenarioTest {
     @Test
     void theOutageMostlyFailsOrHangsAndHealthyPhasesMostlySucceed() {
         Scenario s = Scenario.standard(Duration.ofSeconds(60), 40, 42);
-        int[] bad = new int[6];
-        int[] all = new int[6];
+        int[] bad = new int[7];
+        int[] all = new int[7];
         for (int i = 0; i < s.calls(); i++) {
             int p = s.phases().indexOf(s.phaseOf(i));
             all[p]++;
@@ -83,6 +87,7 @@ class ScenarioTest {
         assertThat((double) bad[3] / all[3]).isLessThan(0.05);
         assertThat((double) bad[4] / all[4]).isLessThan(0.05);
         assertThat((double) bad[5] / all[5]).isLessThan(0.05);
+        assertThat((double) bad[6] / all[6]).isLessThan(0.05);
     }
 
     @Test
@@ -110,8 +115,8 @@ class ScenarioTest {
                     assertThat(s.latencyMillis(i, attempt)).isLessThanOrEqualTo(tail.maxLatencyMillis());
                 }
             }
-            assertThat(inPhase).isEqualTo(50); // 1.25 s at 40 calls a second
-            assertThat(slow).isEqualTo(5);    // more than 1%: the p99 of the phase is a slow call
+            assertThat(inPhase).isEqualTo(40); // 1 s at 40 calls a second
+            assertThat(slow).isEqualTo(4);    // more than 1%: the p99 of the phase is a slow call
         }
     }
 
@@ -133,7 +138,7 @@ class ScenarioTest {
                 n++;
             }
         }
-        assertThat(n).isEqualTo(150); // 1.25 s at 120 calls a second
+        assertThat(n).isEqualTo(120); // 1 s at 120 calls a second
         assertThat(first + n).isEqualTo(s.calls());
         assertThat(s.scheduledAt(first)).isEqualTo(spike.start());
         assertThat(s.scheduledAt(first + 12).minus(s.scheduledAt(first))).isEqualTo(Duration.ofMillis(100));
@@ -142,12 +147,12 @@ class ScenarioTest {
     @Test
     void callsAreScheduledEvenlyAtTheRateAndBelongToThePhaseOfTheirMoment() {
         Scenario s = Scenario.standard(Duration.ofSeconds(10), 40, 42);
-        assertThat(s.calls()).isEqualTo(8_750 * 40 / 1000 + 1_250 * 120 / 1000); // 3x the rate in the spike
+        assertThat(s.calls()).isEqualTo(9_000 * 40 / 1000 + 1_000 * 120 / 1000); // 3x the rate in the spike
         assertThat(s.scheduledAt(0)).isEqualTo(Duration.ZERO);
         assertThat(s.scheduledAt(40)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(s.scheduledAt(59)).isEqualTo(Duration.ofMillis(1475));
-        assertThat(s.phaseOf(59).name()).isEqualTo("healthy");
-        assertThat(s.phaseOf(60).name()).isEqualTo("outage");
+        assertThat(s.scheduledAt(49)).isEqualTo(Duration.ofMillis(1225));
+        assertThat(s.phaseOf(49).name()).isEqualTo("healthy");
+        assertThat(s.phaseOf(50).name()).isEqualTo("outage");
         assertThat(s.phaseAt(Duration.ofSeconds(99)).name()).isEqualTo("traffic spike"); // the last phase
     }
 
