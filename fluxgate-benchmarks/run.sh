@@ -8,7 +8,8 @@
 # --quick: 1 fork, 3 x 0.2 s warm-up, 8 x 0.2 s measurement (about 8 minutes on 2 cores, build
 # included); otherwise 2 forks, 5 x 1 s warm-up, 10 x 0.5 s measurement. Many short iterations give a
 # shared machine more chances of an undisturbed one: the report uses each benchmark's best iteration.
-# Environment: THREADS (default "1 2 4"), JAVA (default java), SKIP_BUILD=1 with JAR=path to run a
+# Environment: JMH_ARGS (replaces the fork/warm-up/measurement options of either mode; failure paths
+# need warm-ups of 1 s or more in all, or they measure the JIT still compiling), THREADS (default "1 2 4"), JAVA (default java), SKIP_BUILD=1 with JAR=path to run a
 # prebuilt benchmarks.jar (a machine without Maven), REPORT (default BENCHMARKS.md), RESULTS (the folder
 # for JMH's JSON and logs, default fluxgate-benchmarks/target/results), SKIP_SIZES=1 to skip JOL.
 set -euo pipefail
@@ -30,7 +31,10 @@ COMMAND="fluxgate-benchmarks/run.sh$([[ $QUICK == 1 ]] && echo ' --quick')${*:+ 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     mvn -B -q -pl fluxgate-benchmarks -am -DskipTests package
 fi
-if [[ $QUICK == 1 ]]; then
+if [[ -n "${JMH_ARGS:-}" ]]; then
+    read -r -a JMH_OPTS <<< "$JMH_ARGS"
+    COMMAND="JMH_ARGS=\"$JMH_ARGS\" $COMMAND"
+elif [[ $QUICK == 1 ]]; then
     JMH_OPTS=(-f 1 -wi 3 -w 200ms -i 8 -r 200ms)
 else
     JMH_OPTS=(-f 2 -wi 5 -w 1s -i 10 -r 500ms)
