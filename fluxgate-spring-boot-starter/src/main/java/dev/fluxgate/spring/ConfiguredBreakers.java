@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gets breakers from the registry with their properties and the customizers applied, and builds the
@@ -20,6 +23,16 @@ final class ConfiguredBreakers implements Function<String, CircuitBreaker> {
     private volatile FluxgateCircuitBreakerProperties properties;
     private final List<CircuitBreakerCustomizer> customizers;
     private final ClassLoader classLoader;
+    /**
+     * Breakers created for an integration under a name of their own but configured like an instance
+     * (a Spring Cloud id takes its group's settings), with the integration's own code configuration:
+     * a reconfiguration rebuilds them from the same layers of the new properties.
+     */
+    private final ConcurrentHashMap<String, Source> sources = new ConcurrentHashMap<>();
+
+    /** How an integration configures its breaker: like {@code instance} (null: defaults alone), then {@code code}. */
+    private record Source(@Nullable String instance, Consumer<? super CircuitBreaker.Builder> code) {
+    }
 
     ConfiguredBreakers(CircuitBreakerRegistry registry, FluxgateCircuitBreakerProperties properties,
             List<CircuitBreakerCustomizer> customizers, ClassLoader classLoader) {
@@ -68,6 +81,30 @@ final class ConfiguredBreakers implements Function<String, CircuitBreaker> {
         }
     }
 
+    /** The properties as last applied. */
+    FluxgateCircuitBreakerProperties properties() {
+        return properties;
+    }
+
+    /**
+     * The breaker called {@code name}; if absent, created like instance {@code instance}, then the
+     * customizers, then {@code code}, and remembered so that {@link #reconfigure} applies the same chain.
+     */
+    CircuitBreaker breakerLike(String name, @Nullable String instance, Consumer<? super CircuitBreaker.Builder> code) {
+        CircuitBreaker existing = registry.find(name).orElse(null);
+        if (existing != null) {
+            return existing;
+        }
+        FluxgateCircuitBreakerProperties properties = this.properties;
+        BreakerSettings settings = new BreakerSettings(BreakerSettings.layersOf(properties, instance), classLoader);
+        sources.put(name, new Source(instance, code)); // before it exists, so a reload racing this sees it
+        return registry.get(name, b -> {
+            settings.applyTo(b);
+            customizers.forEach(c -> c.customize(name, b));
+            code.accept(b);
+        });
+    }
+
     /**
      * Applies {@code next} to every breaker of the registry, keeping each one's state
      * ({@link CircuitBreaker#reconfigure}); a breaker whose effective configuration is unchanged is left
@@ -89,11 +126,16 @@ final class ConfiguredBreakers implements Function<String, CircuitBreaker> {
         Map<String, Map<String, String>> wanted = new LinkedHashMap<>();
         for (CircuitBreaker cb : breakers) {
             String name = cb.name();
-            BreakerSettings s = new BreakerSettings(BreakerSettings.layersOf(next, name), classLoader);
+            Source source = sources.get(name);
+            String instance = source != null ? source.instance() : name;
+            BreakerSettings s = new BreakerSettings(BreakerSettings.layersOf(next, instance), classLoader);
             CircuitBreaker.Builder b = CircuitBreaker.builder(name);
             s.applyTo(b);
             customizers.forEach(c -> c.customize(name, b));
-            wanted.put(name, build(prefix(next, name), b).configuration());
+            if (source != null) {
+                source.code().accept(b);
+            }
+            wanted.put(name, build(prefix(next, instance), b).configuration());
             settings.put(name, s);
         }
         this.properties = next;
@@ -105,21 +147,26 @@ final class ConfiguredBreakers implements Function<String, CircuitBreaker> {
             }
             BreakerSettings s = Objects.requireNonNull(settings.get(name), name);
             try {
+                Source source = sources.get(name);
                 registry.reconfigure(name, b -> {
                     s.applyTo(b);
                     customizers.forEach(c -> c.customize(name, b));
+                    if (source != null) {
+                        source.code().accept(b);
+                    }
                 }).ifPresent(r -> changed.put(name, r));
             } catch (InvalidPropertyException e) {
                 throw e;
             } catch (IllegalArgumentException e) {
-                throw new InvalidPropertyException(prefix(next, name), e.getMessage(), e);
+                Source source = sources.get(name);
+                throw new InvalidPropertyException(prefix(next, source != null ? source.instance() : name), e.getMessage(), e);
             }
         }
         return changed;
     }
 
-    private static String prefix(FluxgateCircuitBreakerProperties properties, String name) {
-        return FluxgateCircuitBreakerProperties.PREFIX + (properties.instances().containsKey(name)
+    private static String prefix(FluxgateCircuitBreakerProperties properties, @Nullable String name) {
+        return FluxgateCircuitBreakerProperties.PREFIX + (name != null && properties.instances().containsKey(name)
                 ? ".instances." + name : ".configs." + FluxgateCircuitBreakerProperties.DEFAULT_CONFIG);
     }
 

@@ -87,6 +87,19 @@ public class FluxgateAutoConfiguration {
     }
 
     /**
+     * Lets integrations (Spring Cloud CircuitBreaker) create breakers configured like an instance that
+     * live reconfiguration keeps configured the same way.
+     *
+     * @param breakers the configured breakers
+     * @return the settings
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    ConfiguredBreakerSettings fluxgateConfiguredBreakerSettings(ConfiguredBreakers breakers) {
+        return new ConfiguredBreakerSettings(breakers);
+    }
+
+    /**
      * Applies changed {@code fluxgate.circuitbreaker.*} properties to the running breakers, keeping their
      * state (on Spring Cloud's {@code EnvironmentChangeEvent} and on {@code POST /actuator/fluxgate}).
      */

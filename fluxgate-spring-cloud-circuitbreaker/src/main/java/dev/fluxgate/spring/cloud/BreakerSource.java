@@ -33,14 +33,28 @@ final class BreakerSource {
     private final FluxgateCircuitBreakerProperties properties;
     private final List<CircuitBreakerCustomizer> customizers;
     private final ClassLoader classLoader;
+    /** The starter's, when the factory is its bean: live reconfiguration then reaches these breakers. */
+    private final @Nullable ConfiguredBreakerSettings settings;
 
     BreakerSource(CircuitBreakerRegistry registry, Registry<Timeout, Timeout.Builder> timeouts,
             FluxgateCircuitBreakerProperties properties, List<CircuitBreakerCustomizer> customizers) {
+        this(registry, timeouts, properties, customizers, null);
+    }
+
+    BreakerSource(ConfiguredBreakerSettings settings, CircuitBreakerRegistry registry,
+            Registry<Timeout, Timeout.Builder> timeouts) {
+        this(registry, timeouts, settings.properties(), List.of(), settings);
+    }
+
+    private BreakerSource(CircuitBreakerRegistry registry, Registry<Timeout, Timeout.Builder> timeouts,
+            FluxgateCircuitBreakerProperties properties, List<CircuitBreakerCustomizer> customizers,
+            @Nullable ConfiguredBreakerSettings settings) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.properties = Objects.requireNonNull(properties, "properties");
         this.customizers = List.copyOf(customizers);
         this.classLoader = BreakerSource.class.getClassLoader();
+        this.settings = settings;
     }
 
     Resolved resolve(String id, @Nullable String group, @Nullable FluxgateCircuitBreakerConfig code) {
@@ -52,15 +66,28 @@ final class BreakerSource {
                     + "the breaker(...) adjustments configured for it in code do not apply; use a CircuitBreakerCustomizer bean",
                     id, id);
         }
+        FluxgateCircuitBreakerProperties properties = settings != null ? settings.properties() : this.properties;
         String instance = properties.instances().containsKey(id) ? id
                 : group != null && properties.instances().containsKey(group) ? group : null;
-        CircuitBreaker breaker = existing != null ? existing : registry.get(id, b -> {
-            ConfiguredBreakerSettings.applyTo(properties, instance, b, classLoader);
-            customizers.forEach(c -> c.customize(id, b));
-            if (code != null) {
-                code.breaker().accept(b);
-            }
-        });
+        CircuitBreaker breaker;
+        if (existing != null) {
+            breaker = existing;
+        } else if (settings != null) {
+            // The starter remembers the instance and the code, so a live reconfiguration re-applies both.
+            breaker = settings.breakerLike(id, instance, b -> {
+                if (code != null) {
+                    code.breaker().accept(b);
+                }
+            });
+        } else {
+            breaker = registry.get(id, b -> {
+                ConfiguredBreakerSettings.applyTo(properties, instance, b, classLoader);
+                customizers.forEach(c -> c.customize(id, b));
+                if (code != null) {
+                    code.breaker().accept(b);
+                }
+            });
+        }
         return new Resolved(breaker, timeout(id, group, code));
     }
 

@@ -4,6 +4,7 @@ import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Timeout;
 import dev.fluxgate.spring.CircuitBreakerCustomizer;
+import dev.fluxgate.spring.ConfiguredBreakerSettings;
 import dev.fluxgate.spring.FluxgateCircuitBreakerProperties;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +34,21 @@ public class FluxgateReactiveCircuitBreakerFactory
     private final BreakerSource source;
     private final ConcurrentHashMap<String, FluxgateReactiveCircuitBreaker> breakers = new ConcurrentHashMap<>();
     private volatile @Nullable Function<String, FluxgateCircuitBreakerConfig> defaultConfiguration;
+
+    /**
+     * A factory whose breakers live in the starter's registry and follow its live reconfiguration: each
+     * id is configured like its instance (or its group's) from the properties as they are now, then by
+     * the starter's customizers, then by this factory's code configuration, and a changed property
+     * re-applies that chain to the running breaker, keeping its state. The auto-configuration uses this.
+     *
+     * @param settings the starter's configured breakers
+     * @param registry the starter's breaker registry
+     * @param timeouts the timeouts configured by {@code fluxgate.timeout.instances}
+     */
+    public FluxgateReactiveCircuitBreakerFactory(ConfiguredBreakerSettings settings, CircuitBreakerRegistry registry,
+            Registry<Timeout, Timeout.Builder> timeouts) {
+        this.source = new BreakerSource(settings, registry, timeouts);
+    }
 
     /**
      * A factory whose breakers live in {@code registry}.

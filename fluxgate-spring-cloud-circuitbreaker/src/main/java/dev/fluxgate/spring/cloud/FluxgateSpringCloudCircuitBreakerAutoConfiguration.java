@@ -4,9 +4,8 @@ import dev.fluxgate.CircuitBreakerRegistry;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Timeout;
 import dev.fluxgate.reactor.CircuitBreakerOperator;
-import dev.fluxgate.spring.CircuitBreakerCustomizer;
+import dev.fluxgate.spring.ConfiguredBreakerSettings;
 import dev.fluxgate.spring.FluxgateAutoConfiguration;
-import dev.fluxgate.spring.FluxgateCircuitBreakerProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -50,21 +49,18 @@ public class FluxgateSpringCloudCircuitBreakerAutoConfiguration {
     /**
      * The blocking factory, with the customizers applied.
      *
+     * @param settings the starter's configured breakers (properties and customizers, kept live)
      * @param registry the starter's breakers
      * @param timeouts the starter's timeouts
-     * @param properties the {@code fluxgate.circuitbreaker} properties
-     * @param breakerCustomizers the starter's breaker customizers
      * @param customizers adjust the factory
      * @return the factory
      */
     @Bean
     @ConditionalOnMissingBean(CircuitBreakerFactory.class)
-    public FluxgateCircuitBreakerFactory fluxgateCircuitBreakerFactory(CircuitBreakerRegistry registry,
-            Registry<Timeout, Timeout.Builder> timeouts, FluxgateCircuitBreakerProperties properties,
-            ObjectProvider<CircuitBreakerCustomizer> breakerCustomizers,
+    public FluxgateCircuitBreakerFactory fluxgateCircuitBreakerFactory(ConfiguredBreakerSettings settings,
+            CircuitBreakerRegistry registry, Registry<Timeout, Timeout.Builder> timeouts,
             ObjectProvider<Customizer<FluxgateCircuitBreakerFactory>> customizers) {
-        FluxgateCircuitBreakerFactory factory = new FluxgateCircuitBreakerFactory(registry, timeouts, properties,
-                breakerCustomizers.orderedStream().toList());
+        FluxgateCircuitBreakerFactory factory = new FluxgateCircuitBreakerFactory(settings, registry, timeouts);
         customizers.orderedStream().forEach(c -> c.customize(factory));
         return factory;
     }
@@ -92,12 +88,11 @@ public class FluxgateSpringCloudCircuitBreakerAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(ReactiveCircuitBreakerFactory.class)
-        FluxgateReactiveCircuitBreakerFactory fluxgateReactiveCircuitBreakerFactory(CircuitBreakerRegistry registry,
-                Registry<Timeout, Timeout.Builder> timeouts, FluxgateCircuitBreakerProperties properties,
-                ObjectProvider<CircuitBreakerCustomizer> breakerCustomizers,
+        FluxgateReactiveCircuitBreakerFactory fluxgateReactiveCircuitBreakerFactory(ConfiguredBreakerSettings settings,
+                CircuitBreakerRegistry registry, Registry<Timeout, Timeout.Builder> timeouts,
                 ObjectProvider<Customizer<FluxgateReactiveCircuitBreakerFactory>> customizers) {
-            FluxgateReactiveCircuitBreakerFactory factory = new FluxgateReactiveCircuitBreakerFactory(registry,
-                    timeouts, properties, breakerCustomizers.orderedStream().toList());
+            FluxgateReactiveCircuitBreakerFactory factory = new FluxgateReactiveCircuitBreakerFactory(settings, registry,
+                    timeouts);
             customizers.orderedStream().forEach(c -> c.customize(factory));
             return factory;
         }

@@ -99,6 +99,53 @@ class FactoryConfigurationTest {
         });
     }
 
+    private static void changeAndReload(org.springframework.context.ConfigurableApplicationContext context,
+            String... keysAndValues) {
+        java.util.Map<String, Object> changed = new java.util.HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            changed.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        context.getEnvironment().getPropertySources()
+                .addFirst(new org.springframework.core.env.MapPropertySource("changed", changed));
+        context.getBean(dev.fluxgate.spring.LiveReconfiguration.class).apply();
+    }
+
+    @Test
+    void aLivePropertyChangeReconfiguresAnIdByItsGroupKeepingItsState() {
+        // Before: the reload rebuilt every id that is not an instance from configs.default alone.
+        runner.run(context -> {
+            CircuitBreakerFactory<?, ?> factory = context.getBean(CircuitBreakerFactory.class);
+            factory.create("carts", "shop").run(() -> "x");
+            factory.create("search").run(() -> "x");
+            CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+            dev.fluxgate.CircuitBreaker carts = registry.find("carts").orElseThrow();
+            carts.forceOpen();
+
+            changeAndReload(context, "fluxgate.circuitbreaker.instances.shop.max-half-open-calls", "8",
+                    "fluxgate.circuitbreaker.configs.default.max-half-open-calls", "4");
+
+            assertThat(maxHalfOpenCalls(registry, "carts")).isEqualTo("8");
+            assertThat(maxHalfOpenCalls(registry, "search")).isEqualTo("4");
+            assertThat(registry.find("carts").orElseThrow()).isSameAs(carts);
+            assertThat(carts.state()).isEqualTo(dev.fluxgate.State.FORCED_OPEN);
+        });
+    }
+
+    @Test
+    void aLivePropertyChangeKeepsTheFactorysCodeConfiguration() {
+        runner.withUserConfiguration(BlockingTuning.class).run(context -> {
+            CircuitBreakerFactory<?, ?> factory = context.getBean(CircuitBreakerFactory.class);
+            factory.create("payments").run(() -> "x");
+            factory.create("other").run(() -> "x");
+
+            changeAndReload(context, "fluxgate.circuitbreaker.configs.default.max-half-open-calls", "4");
+
+            CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+            assertThat(maxHalfOpenCalls(registry, "payments")).isEqualTo("9");
+            assertThat(maxHalfOpenCalls(registry, "other")).isEqualTo("13");
+        });
+    }
+
     @Test
     void aRejectionReachesTheFallbackAsCallNotPermittedAndWithoutOneAsNoFallbackAvailable() {
         runner.run(context -> {
