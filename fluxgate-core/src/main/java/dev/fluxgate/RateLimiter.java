@@ -50,7 +50,8 @@ import org.jspecify.annotations.Nullable;
  * most {@code floor(permits x elapsed / period) + burst}. The limiter is exact: it never refuses a permit
  * that is held, and the rate is kept as an exact fraction, never rounded to a whole interval. Permits
  * granted after a wait count against the rate from the moment they are granted, so waiting callers and
- * callers that come later share one rate.
+ * callers that come later share one rate. {@link #reconfigure} changes the rate, burst, shape and maximum
+ * wait at run time, keeping the permits held (see there for exactly what carries over).
  *
  * <p><b>Waiting.</b> {@link #tryAcquire} never waits. {@link #acquire(int)}, {@link #call} and the other
  * synchronous methods take permits that are free within the builder's {@code maxWait} (zero by default)
