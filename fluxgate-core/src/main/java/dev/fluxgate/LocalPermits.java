@@ -169,6 +169,32 @@ class LocalPermits implements RateLimiter.Store {
         return true;
     }
 
+    /**
+     * Retires this bucket for a reconfiguration: marks it dead in one compare-and-set (no permit is taken
+     * from it afterwards), adds its unflushed grants to the counter, and says how many units it had handed
+     * out ahead of the rate at that moment, {@code max(tat, now) - now}: {@code burst} minus the permits it
+     * held (more than {@code burst} while callers wait for reserved permits).
+     *
+     * @throws IllegalStateException if the bucket is already dead
+     */
+    final long retire() {
+        for (;;) {
+            long w = tat;
+            if (w == DEAD) {
+                throw new IllegalStateException("bucket already retired");
+            }
+            if (TAT.compareAndSet(this, w, DEAD)) {
+                LongAdder counter = grants;
+                if (counter != null && (w & COUNT_MASK) != 0) {
+                    counter.add(w & COUNT_MASK);
+                }
+                // Time read after the kill: no grant happened since, and a later reading only frees more.
+                long now = rate.permitsAt(rate.elapsed());
+                return Math.max(w >>> COUNT_BITS, now) - now;
+            }
+        }
+    }
+
     /** Whether this bucket was evicted. */
     final boolean isDead() {
         return tat == DEAD;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -49,7 +50,8 @@ import org.jspecify.annotations.Nullable;
  * most {@code floor(permits x elapsed / period) + burst}. The limiter is exact: it never refuses a permit
  * that is held, and the rate is kept as an exact fraction, never rounded to a whole interval. Permits
  * granted after a wait count against the rate from the moment they are granted, so waiting callers and
- * callers that come later share one rate.
+ * callers that come later share one rate. {@link #reconfigure} changes the rate, burst, shape and maximum
+ * wait at run time, keeping the permits held (see there for exactly what carries over).
  *
  * <p><b>Waiting.</b> {@link #tryAcquire} never waits. {@link #acquire(int)}, {@link #call} and the other
  * synchronous methods take permits that are free within the builder's {@code maxWait} (zero by default)
@@ -209,8 +211,11 @@ public final class RateLimiter implements Policy {
     private static final class Core {
         final String name;
         final String owner;
-        final Limit limit;
-        final long maxWaitNanos;
+        /** Changed only by {@link RateLimiter#reconfigure}, under {@link #reconfiguring}. */
+        volatile Limit limit;
+        volatile long maxWaitNanos;
+        /** Serializes {@link RateLimiter#reconfigure} (never taken by a call). */
+        final ReentrantLock reconfiguring = new ReentrantLock();
         final Retry.Sleeper sleeper;
         /** Null: the shared scheduler, whose start hands the task to the common pool. */
         final @Nullable ScheduledExecutorService scheduler;
@@ -276,10 +281,11 @@ public final class RateLimiter implements Policy {
     }
 
     private final Core core;
-    private final Store store;
+    /** Replaced only by {@link #reconfigure} (a local store, by a fresh bucket holding the old one's permits). */
+    private volatile Store store;
     private final Object key;
     /** The store when it counts its own grants into {@code core.permitted} (the local one); null otherwise. */
-    private final @Nullable LocalPermits counting;
+    private volatile @Nullable LocalPermits counting;
 
     private RateLimiter(Core core, Store store, Object key) {
         this.core = core;
@@ -431,6 +437,90 @@ public final class RateLimiter implements Policy {
         return core.remove(listener);
     }
 
+    /**
+     * Replaces this limiter's rate, burst, shape and maximum wait at run time, keeping the permits it
+     * holds. At the moment of the change the old bucket is retired in one compare-and-set (no permit is
+     * granted from it afterwards) and a new one takes over:
+     * <ul>
+     *   <li><b>Carried over</b>: the permits accumulated and not yet taken, clamped to the new
+     *       {@code burst} (a bucket holding 80 permits reconfigured to burst 20 holds 20; one holding 5
+     *       holds 5, whatever the new burst); the reservations of callers already told to wait (their
+     *       waits stand, and the new rate owes them: callers that come later wait behind them at the
+     *       new rate); the counters and the listeners.</li>
+     *   <li><b>New at once</b>: the rate (the new permits are earned from the moment of the change, the
+     *       fraction of a permit the old rate had half-earned is dropped, so the change never grants
+     *       more than either rate), the burst, the shape, and the {@code maxWait} of callers that ask
+     *       afterwards.</li>
+     * </ul>
+     * So across the change, under any number of racing threads, the permits granted are at most those the
+     * old rate earned up to it, plus the old burst, plus those the new rate earned since. Nothing else is
+     * reset. The builder's name, sleeper, scheduler and listeners are not used; its ticker must be this
+     * limiter's own.
+     *
+     * <p>Thread safety: safe to call concurrently with calls and other reconfigurations (applied one at a
+     * time). A call that races with the change spins for the few instructions between the retirement of
+     * the old bucket and the publication of the new one; no call ever waits on a lock.
+     *
+     * @param configuration the new configuration
+     * @return what changed and what carried over
+     * @throws NullPointerException if {@code configuration} is null
+     * @throws IllegalArgumentException if the builder names another ticker or a store, or its
+     *     {@link Builder#build()} would fail (then nothing changes)
+     * @throws UnsupportedOperationException if this limiter keeps its permits in a custom {@link Store}
+     *     (the store keeps its own limit), or is one key's of a {@linkplain #perKey per-key} limiter
+     */
+    public Reconfiguration reconfigure(Builder configuration) {
+        Objects.requireNonNull(configuration, "configuration");
+        if (key != NO_KEY) {
+            throw new UnsupportedOperationException("RateLimiter '" + core.name
+                    + "': a key of a per-key limiter cannot be reconfigured (its limit is shared by every key)");
+        }
+        if (!(store instanceof LocalPermits)) {
+            throw new UnsupportedOperationException("RateLimiter '" + core.name + "' keeps its permits in a custom"
+                    + " store, which keeps its own limit: reconfigure the store, or build a new limiter");
+        }
+        if (configuration.store != null) {
+            throw new IllegalArgumentException("store: a limiter reconfigured at run time keeps its permits in this"
+                    + " process; build a new limiter to move them to a store");
+        }
+        if (configuration.ticker != core.limit.ticker()) {
+            throw new IllegalArgumentException("ticker: a rate limiter keeps the ticker it was built with");
+        }
+        Limit checked = configuration.limit();
+        Limit next = new Limit(core.name, checked.permits(), checked.period(), checked.burst(), checked.shape(),
+                checked.ticker());
+        long maxWaitNanos = configuration.maxWait.toNanos();
+        Map<String, String> before;
+        Core c = core;
+        c.reconfiguring.lock();
+        try {
+            before = describe();
+            LocalPermits old = (LocalPermits) store;
+            LocalPermits.Rate rate = LocalPermits.Rate.of(next); // its grid starts now
+            long owed = old.retire(); // no permit is granted from the old bucket after this
+            long held = old.rate.burst - owed; // negative: reservations of callers told to wait
+            long carried = Math.min(held, next.burst());
+            long now = rate.permitsAt(rate.elapsed());
+            LocalPermits fresh = new LocalPermits(rate, now + next.burst() - carried, c.permitted);
+            c.limit = next;
+            c.maxWaitNanos = maxWaitNanos;
+            counting = fresh;
+            store = fresh;
+        } finally {
+            c.reconfiguring.unlock();
+        }
+        return new Reconfiguration("RateLimiter", core.name, java.time.Instant.now(), before, describe(),
+                List.of("permits held (up to the new burst)", "reservations", "counters", "listeners"), List.of());
+    }
+
+    private Map<String, String> describe() {
+        Limit l = core.limit;
+        return Map.of("rate", l.permits() + " per " + Durations.format(l.period()),
+                "burst", Integer.toString(l.burst()),
+                "shape", l.shape().name().toLowerCase(java.util.Locale.ROOT),
+                "maxWait", Duration.ofNanos(core.maxWaitNanos).toString());
+    }
+
     /** Drops every listener (a registry does this when it removes the limiter). */
     void removeAllListeners() {
         core.clear();
@@ -516,6 +606,11 @@ public final class RateLimiter implements Policy {
             throw new IllegalArgumentException("permits must be >= 1, was " + permits);
         }
         long answer = store.tryReserve(permits, maxWaitNanos);
+        while (answer == LocalPermits.DEAD_ANSWER) {
+            // A reconfiguration retired this bucket a moment ago: ask its successor (published right after).
+            Thread.onSpinWait();
+            answer = store.tryReserve(permits, maxWaitNanos);
+        }
         Core c = core;
         if (answer >= 0) {
             if (counting == null) { // the local store counted it with the permits, in the same compare-and-set

@@ -145,7 +145,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     public static Registry<Retry, Retry.Builder> ofRetries(Retry.Builder defaults) {
         Retry.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
         shared.copy("defaults").build(); // fail now, not at the first get(), if the defaults are impossible
-        return new Registry<>("Retry", shared::copy, Retry.Builder::build, Retry::removeAllListeners);
+        return new Registry<>("Retry", shared::copy, Retry.Builder::build, Retry::removeAllListeners)
+                .reconfiguredBy(Retry::reconfigure);
     }
 
     /**
@@ -254,7 +255,8 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     public static Registry<RateLimiter, RateLimiter.Builder> ofRateLimiters(RateLimiter.Builder defaults) {
         RateLimiter.Builder shared = Objects.requireNonNull(defaults, "defaults").copy("defaults");
         shared.copy("defaults").build(); // fail now, not at the first get(), if the defaults are impossible
-        return new Registry<>("RateLimiter", shared::copy, RateLimiter.Builder::build, RateLimiter::removeAllListeners);
+        return new Registry<>("RateLimiter", shared::copy, RateLimiter.Builder::build, RateLimiter::removeAllListeners)
+                .reconfiguredBy(RateLimiter::reconfigure);
     }
 
     /**

@@ -133,16 +133,10 @@ public final class Retry implements Policy {
     private final String name;
     /** {@code Retry 'name'}, for the warnings about plugged-in code. */
     private final String owner;
-    private final int maxAttempts;
-    private final long maxDurationNanos;
-    private final Backoff backoff;
-    private final Tracker retryOn;
-    private final Tracker abortOn;
-    private final @Nullable Predicate<Object> retryOnResult;
-    private final boolean retryOnRejection;
-    /** What the retried outcomes ask for (waitForRetryAfter's rejection delay first); null: the backoff alone. */
-    private final @Nullable RetryDelay delayFrom;
-    private final Duration maxDelay;
+    /** The rules a call follows; a call reads it once when it starts, so {@link #reconfigure} never changes a running call's rules. */
+    private volatile Settings settings;
+    /** Serializes {@link #reconfigure} (never taken by a call). */
+    private final java.util.concurrent.locks.ReentrantLock reconfiguring = new java.util.concurrent.locks.ReentrantLock();
     private final Sleeper sleeper;
     private final @Nullable ScheduledExecutorService scheduler;
     private final Ticker ticker;
@@ -160,21 +154,51 @@ public final class Retry implements Policy {
     private Retry(Builder b) {
         this.name = b.name;
         this.owner = Plugged.owner("Retry", name);
-        this.maxAttempts = b.maxAttempts;
-        this.maxDurationNanos = b.maxDuration == null ? Long.MAX_VALUE : b.maxDuration.toNanos();
-        this.backoff = b.backoff;
-        this.retryOn = b.retryOn;
-        this.abortOn = b.abortOn;
-        this.retryOnResult = b.retryOnResult;
-        this.retryOnRejection = b.retryOnRejection;
-        this.delayFrom = b.effectiveDelay();
-        this.maxDelay = b.maxDelay;
+        this.settings = new Settings(b);
         this.sleeper = b.sleeper;
         this.scheduler = b.scheduler; // null: the shared scheduler, attempts run on the common pool
         this.ticker = b.ticker;
         this.random = PluggedRandom.of(b.random, LOG, owner);
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
         this.budget = b.budget;
+    }
+
+    /** The rules of one configuration, immutable: what {@link #reconfigure} replaces. */
+    private static final class Settings {
+        final int maxAttempts;
+        final long maxDurationNanos;
+        final Backoff backoff;
+        final Tracker retryOn;
+        final Tracker abortOn;
+        final @Nullable Predicate<Object> retryOnResult;
+        final boolean retryOnRejection;
+        /** What the retried outcomes ask for (waitForRetryAfter's rejection delay first); null: the backoff alone. */
+        final @Nullable RetryDelay delayFrom;
+        final Duration maxDelay;
+
+        Settings(Builder b) {
+            this.maxAttempts = b.maxAttempts;
+            this.maxDurationNanos = b.maxDuration == null ? Long.MAX_VALUE : b.maxDuration.toNanos();
+            this.backoff = b.backoff;
+            this.retryOn = b.retryOn;
+            this.abortOn = b.abortOn;
+            this.retryOnResult = b.retryOnResult;
+            this.retryOnRejection = b.retryOnRejection;
+            this.delayFrom = b.effectiveDelay();
+            this.maxDelay = b.maxDelay;
+        }
+
+        java.util.Map<String, String> describe() {
+            return java.util.Map.of("maxAttempts", Integer.toString(maxAttempts),
+                    "maxDuration", maxDurationNanos == Long.MAX_VALUE ? "none" : Duration.ofNanos(maxDurationNanos).toString(),
+                    "backoff", backoff.toString(),
+                    "retryOn", retryOn.toString(),
+                    "abortOn", abortOn.toString(),
+                    "retryOnResult", retryOnResult == null ? "none" : "set",
+                    "retryOnRejection", Boolean.toString(retryOnRejection),
+                    "delayFrom", delayFrom == null ? "none" : "set",
+                    "maxDelay", maxDelay.toString());
+        }
     }
 
     /**
@@ -207,12 +231,12 @@ public final class Retry implements Policy {
 
     /** {@return the most attempts per call, the first included} */
     public int maxAttempts() {
-        return maxAttempts;
+        return settings.maxAttempts;
     }
 
     /** {@return the backoff between attempts} */
     public Backoff backoff() {
-        return backoff;
+        return settings.backoff;
     }
 
     /** {@return the calls that succeeded at the first attempt} */
@@ -252,6 +276,46 @@ public final class Retry implements Policy {
      */
     public long budgetExhaustedCalls() {
         return budgetExhausted.sum();
+    }
+
+    /**
+     * Replaces this retry's rules at run time, keeping its counters and its budget.
+     * <b>Calls already running</b> (between attempts, waiting, or in an attempt; sync, async and
+     * {@link #attempts()} alike) finish under the rules they started with: each call reads the rules
+     * once, when it starts. <b>Calls that start afterwards</b> follow the new {@code maxAttempts},
+     * {@code maxDuration}, {@code backoff}, {@code retryOn}, {@code abortOn}, {@code retryOnResult},
+     * {@code retryOnRejection}, {@code waitForRetryAfter}, {@code delayFrom} and {@code maxDelay}.
+     * <b>Carried over</b>: the counters ({@link #retries()} and the like), the {@link RetryBudget} and its
+     * tokens (the builder's budget is not used), the listeners, the sleeper, the scheduler and the random
+     * source. Nothing is reset. The builder's name is not used; its ticker must be this retry's own.
+     *
+     * <p>Thread safety: safe to call concurrently with calls and other reconfigurations (applied one at a
+     * time); the rules are swapped in one volatile write, so a call sees either the old or the new ones
+     * whole, never a mix.
+     *
+     * @param configuration the new configuration
+     * @return what changed and what carried over
+     * @throws NullPointerException if {@code configuration} is null
+     * @throws IllegalArgumentException if the builder names another ticker, or its {@link Builder#build()}
+     *     would fail (then nothing changes)
+     */
+    public Reconfiguration reconfigure(Builder configuration) {
+        Objects.requireNonNull(configuration, "configuration");
+        if (configuration.ticker != ticker) {
+            throw new IllegalArgumentException("ticker: a retry keeps the ticker it was built with");
+        }
+        configuration.check();
+        Settings next = new Settings(configuration);
+        Settings before;
+        reconfiguring.lock();
+        try {
+            before = settings;
+            settings = next;
+        } finally {
+            reconfiguring.unlock();
+        }
+        return new Reconfiguration("Retry", name, java.time.Instant.now(), before.describe(), next.describe(),
+                List.of("calls in flight (on their old rules)", "counters", "budget", "listeners"), List.of());
     }
 
     /** {@return the retry budget this retry draws on, if it has one} */
@@ -317,7 +381,8 @@ public final class Retry implements Policy {
     @SuppressWarnings("TypeParameterUnusedInFormals") // T is the task's result type
     <T> T execute(@Nullable Resilience pipeline, int cursor, Object task) throws Exception {
         // The first attempt runs without an Execution: a call that succeeds at once allocates nothing.
-        long start = maxDurationNanos == Long.MAX_VALUE ? 0 : ticker.read();
+        Settings s = settings; // this call's rules, whatever a reconfiguration does meanwhile
+        long start = s.maxDurationNanos == Long.MAX_VALUE ? 0 : ticker.read();
         if (budget != null) {
             budget.recordFirstAttempt();
         }
@@ -328,13 +393,13 @@ public final class Retry implements Policy {
         try {
             result = Resilience.proceed(pipeline, cursor, task);
         } catch (Throwable e) {
-            return retry(new Execution(start, 1), e, null, pipeline, cursor, task);
+            return retry(new Execution(s, start, 1), e, null, pipeline, cursor, task);
         }
-        if (!retryable(result)) {
+        if (!retryable(s, result)) {
             successWithoutRetry.increment();
             return result;
         }
-        return retry(new Execution(start, 1), null, result, pipeline, cursor, task);
+        return retry(new Execution(s, start, 1), null, result, pipeline, cursor, task);
     }
 
     /**
@@ -381,7 +446,7 @@ public final class Retry implements Policy {
                 failure = e;
                 continue;
             }
-            if (!retryable(result)) {
+            if (!retryable(execution.settings, result)) {
                 execution.succeeded(attempt);
                 return result;
             }
@@ -475,7 +540,7 @@ public final class Retry implements Policy {
          *     number: return {@code result} to the caller (it was accepted, or the retries ran out)
          */
         public long onResult(@Nullable Object result) {
-            if (!retryable(result)) {
+            if (!retryable(execution.settings, result)) {
                 execution.succeeded(execution.attempts);
                 return STOP;
             }
@@ -486,7 +551,8 @@ public final class Retry implements Policy {
     // ---- decisions ----
 
     /** Whether a result is retried; a predicate that throws is logged and the result is not retried. */
-    private boolean retryable(@Nullable Object result) {
+    private boolean retryable(Settings s, @Nullable Object result) {
+        Predicate<Object> retryOnResult = s.retryOnResult;
         if (retryOnResult == null) {
             return false;
         }
@@ -499,14 +565,14 @@ public final class Retry implements Policy {
     }
 
     /** Whether an exception is retried; a tracker that throws is logged and the exception is not retried. */
-    private boolean retryable(Throwable error) {
-        if (!(error instanceof Exception) || tracks("abortOn", abortOn, error, true)) {
+    private boolean retryable(Settings s, Throwable error) {
+        if (!(error instanceof Exception) || tracks("abortOn", s.abortOn, error, true)) {
             return false;
         }
-        if (error instanceof CallNotPermittedException && !retryOnRejection) {
+        if (error instanceof CallNotPermittedException && !s.retryOnRejection) {
             return false;
         }
-        return tracks("retryOn", retryOn, error, false);
+        return tracks("retryOn", s.retryOn, error, false);
     }
 
     /** {@code tracker.tracks(error)}; a tracker that throws is logged and answers {@code whenBroken} (no retry). */
@@ -532,6 +598,8 @@ public final class Retry implements Policy {
 
     /** One call's state: attempts so far, when it started, the previous wait, the failures seen. */
     private class Execution {
+        /** The rules this call started with, kept to its end. */
+        final Settings settings;
         final long startNanos;
         int attempts;
         long previousDelay;
@@ -541,11 +609,16 @@ public final class Retry implements Policy {
         @Nullable List<Throwable> failures;
 
         Execution() {
-            this(maxDurationNanos == Long.MAX_VALUE ? 0 : ticker.read(), 0);
+            this(Retry.this.settings);
         }
 
-        /** A call that started at {@code startNanos} and has made {@code attempts} attempts. */
-        Execution(long startNanos, int attempts) {
+        private Execution(Settings s) {
+            this(s, s.maxDurationNanos == Long.MAX_VALUE ? 0 : ticker.read(), 0);
+        }
+
+        /** A call under {@code s} that started at {@code startNanos} and has made {@code attempts} attempts. */
+        Execution(Settings s, long startNanos, int attempts) {
+            this.settings = s;
             this.startNanos = startNanos;
             this.attempts = attempts;
         }
@@ -563,7 +636,7 @@ public final class Retry implements Policy {
 
         /** Decides after a failed attempt: the wait before the next, or STOP (then the exception is ready to throw). */
         long afterFailure(Throwable error) {
-            if (!retryable(error)) {
+            if (!retryable(settings, error)) {
                 attachEarlier(error);
                 (attempts == 1 ? failedWithoutRetry : failedWithRetry).increment();
                 int n = attempts;
@@ -609,20 +682,22 @@ public final class Retry implements Policy {
         }
 
         private long nextDelay(@Nullable Object result, @Nullable Throwable error) {
-            if (attempts >= maxAttempts) {
+            Settings s = settings;
+            if (attempts >= s.maxAttempts) {
                 return STOP;
             }
-            long delay = backoff.delayNanos(attempts, previousDelay, random);
+            long delay = s.backoff.delayNanos(attempts, previousDelay, random);
+            RetryDelay delayFrom = s.delayFrom;
             if (delayFrom != null) {
                 Duration asked = NamedDelay.asked(delayFrom, result, error, LOG, owner);
                 if (asked != null) {
-                    if (asked.compareTo(maxDelay) > 0) {
+                    if (asked.compareTo(s.maxDelay) > 0) {
                         return STOP; // longer than the caller will wait (a breaker that never recovers asks FOREVER)
                     }
                     delay = Math.max(delay, asked.toNanos()); // at most maxDelay: cannot overflow
                 }
             }
-            if (maxDurationNanos != Long.MAX_VALUE && ticker.read() - startNanos > maxDurationNanos - delay) {
+            if (s.maxDurationNanos != Long.MAX_VALUE && ticker.read() - startNanos > s.maxDurationNanos - delay) {
                 return STOP; // the next attempt would start after the deadline
             }
             if (budget != null && !budget.tryAcquireRetry()) {
@@ -727,7 +802,7 @@ public final class Retry implements Policy {
                         result.completeExceptionally(error);
                         return;
                     }
-                } else if (retryable(value)) {
+                } else if (retryable(settings, value)) {
                     delay = afterRetryableResult(value);
                     if (delay < 0) {
                         result.complete(value);
@@ -1014,10 +1089,15 @@ public final class Retry implements Policy {
          * @throws IllegalArgumentException if neither attempts nor duration are limited
          */
         public Retry build() {
+            check();
+            return new Retry(this);
+        }
+
+        /** The checks of {@link #build()}. */
+        void check() {
             if (maxAttempts == Integer.MAX_VALUE && maxDuration == null) {
                 throw new IllegalArgumentException("maxAttempts unlimited needs a maxDuration, else the retry never ends");
             }
-            return new Retry(this);
         }
 
         /** A copy of this builder under another name, listeners included (for registries). */

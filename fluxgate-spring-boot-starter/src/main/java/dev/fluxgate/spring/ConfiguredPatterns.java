@@ -2,6 +2,7 @@ package dev.fluxgate.spring;
 
 import dev.fluxgate.Backoff;
 import dev.fluxgate.Bulkhead;
+import dev.fluxgate.Reconfiguration;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.RetryBudget;
@@ -26,8 +27,9 @@ final class ConfiguredPatterns {
     private final Registry<Retry, Retry.Builder> retries;
     private final Registry<Bulkhead, Bulkhead.Builder> bulkheads;
     private final Registry<Timeout, Timeout.Builder> timeouts;
-    private final FluxgatePatternProperties.Retries retryProperties;
-    private final FluxgatePatternProperties.Bulkheads bulkheadProperties;
+    /** Replaced by {@link #applyReconfiguration}, so instances created later get the new properties too. */
+    private volatile FluxgatePatternProperties.Retries retryProperties;
+    private volatile FluxgatePatternProperties.Bulkheads bulkheadProperties;
     private final FluxgatePatternProperties.Timeouts timeoutProperties;
     private final ClassLoader classLoader;
 
@@ -56,14 +58,14 @@ final class ConfiguredPatterns {
     Retry retry(String name) {
         Retry existing = retries.find(name).orElse(null);
         return existing != null ? existing
-                : check("fluxgate.retry.instances." + name, () -> retries.get(name, b -> configure(name, b)));
+                : check("fluxgate.retry.instances." + name, () -> retries.get(name, b -> configure(retryProperties, name, b)));
     }
 
     /** The bulkhead called {@code name}, created with its properties if absent. */
     Bulkhead bulkhead(String name) {
         Bulkhead existing = bulkheads.find(name).orElse(null);
         return existing != null ? existing
-                : check("fluxgate.bulkhead.instances." + name, () -> bulkheads.get(name, b -> configure(name, b)));
+                : check("fluxgate.bulkhead.instances." + name, () -> bulkheads.get(name, b -> configure(bulkheadProperties, name, b)));
     }
 
     /** The timeout called {@code name}, created with its properties if absent. */
@@ -73,7 +75,7 @@ final class ConfiguredPatterns {
                 : check("fluxgate.timeout.instances." + name, () -> timeouts.get(name, b -> configure(name, b)));
     }
 
-    private void configure(String name, Retry.Builder b) {
+    private void configure(FluxgatePatternProperties.Retries retryProperties, String name, Retry.Builder b) {
         String prefix = "fluxgate.retry.instances." + name;
         RetryProperties p = retryProperties.instances().get(name);
         if (p == null) {
@@ -140,7 +142,7 @@ final class ConfiguredPatterns {
         };
     }
 
-    private void configure(String name, Bulkhead.Builder b) {
+    private void configure(FluxgatePatternProperties.Bulkheads bulkheadProperties, String name, Bulkhead.Builder b) {
         String prefix = "fluxgate.bulkhead.instances." + name;
         FluxgatePatternProperties.BulkheadProperties p = bulkheadProperties.instances().get(name);
         if (p != null && p.maxConcurrentCalls() != null) {
@@ -156,6 +158,55 @@ final class ConfiguredPatterns {
         if (p != null && p.duration() != null) {
             check("fluxgate.timeout.instances." + name + ".duration", () -> b.timeout(p.duration()));
         }
+    }
+
+    // ---- live reconfiguration (LiveReconfiguration): check every instance first, then apply ----
+
+    /**
+     * Checks new retry and bulkhead properties against every instance of the registries, changing nothing:
+     * throws {@link InvalidPropertyException} naming the first bad property. Caller serializes.
+     */
+    void checkReconfiguration(FluxgatePatternProperties.Retries nextRetries, FluxgatePatternProperties.Bulkheads nextBulkheads) {
+        for (Retry r : retries.all()) {
+            String name = r.name();
+            check("fluxgate.retry.instances." + name, () -> {
+                Retry.Builder b = Retry.builder(name);
+                configure(nextRetries, name, b);
+                return b.build();
+            });
+        }
+        for (Bulkhead bh : bulkheads.all()) {
+            String name = bh.name();
+            check("fluxgate.bulkhead.instances." + name, () -> {
+                Bulkhead.Builder b = Bulkhead.builder(name);
+                configure(nextBulkheads, name, b);
+                return b.build();
+            });
+        }
+    }
+
+    /**
+     * Applies properties {@link #checkReconfiguration} accepted to every retry and bulkhead, keeping their
+     * state ({@link Retry#reconfigure}, {@link Bulkhead#reconfigure}). Caller serializes.
+     *
+     * @return what changed, keyed {@code retry:<name>} and {@code bulkhead:<name>} (unchanged ones absent)
+     */
+    Map<String, Reconfiguration> applyReconfiguration(FluxgatePatternProperties.Retries nextRetries,
+            FluxgatePatternProperties.Bulkheads nextBulkheads) {
+        this.retryProperties = nextRetries;
+        this.bulkheadProperties = nextBulkheads;
+        Map<String, Reconfiguration> changed = new TreeMap<>();
+        for (Retry r : retries.all()) {
+            String name = r.name();
+            retries.reconfigure(name, b -> configure(nextRetries, name, b))
+                    .filter(x -> !x.changed().isEmpty()).ifPresent(x -> changed.put("retry:" + name, x));
+        }
+        for (Bulkhead bh : bulkheads.all()) {
+            String name = bh.name();
+            bulkheads.reconfigure(name, b -> configure(nextBulkheads, name, b))
+                    .filter(x -> !x.changed().isEmpty()).ifPresent(x -> changed.put("bulkhead:" + name, x));
+        }
+        return changed;
     }
 
     private static <T> T required(String property, T value) {

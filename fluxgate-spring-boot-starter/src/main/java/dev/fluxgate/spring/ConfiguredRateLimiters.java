@@ -1,8 +1,11 @@
 package dev.fluxgate.spring;
 
 import dev.fluxgate.RateLimiter;
+import dev.fluxgate.Reconfiguration;
 import dev.fluxgate.Registry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Gets rate limiters from their registry with {@code fluxgate.ratelimiter.instances.<name>} applied on
@@ -19,7 +22,8 @@ final class ConfiguredRateLimiters {
     static final Duration DEFAULT_PERIOD = Duration.ofSeconds(1);
 
     private final Registry<RateLimiter, RateLimiter.Builder> limiters;
-    private final FluxgatePatternProperties.RateLimiters properties;
+    /** Replaced by {@link #applyReconfiguration}, so limiters created later get the new properties too. */
+    private volatile FluxgatePatternProperties.RateLimiters properties;
 
     ConfiguredRateLimiters(Registry<RateLimiter, RateLimiter.Builder> limiters,
             FluxgatePatternProperties.RateLimiters properties) {
@@ -39,7 +43,8 @@ final class ConfiguredRateLimiters {
             return existing;
         }
         try {
-            return limiters.get(name, b -> configure(name, b));
+            FluxgatePatternProperties.RateLimiters current = properties;
+            return limiters.get(name, b -> configure(current, name, b));
         } catch (InvalidPropertyException e) {
             throw e;
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -48,7 +53,7 @@ final class ConfiguredRateLimiters {
         }
     }
 
-    private void configure(String name, RateLimiter.Builder b) {
+    private static void configure(FluxgatePatternProperties.RateLimiters properties, String name, RateLimiter.Builder b) {
         FluxgatePatternProperties.RateLimiterProperties p = properties.instances().get(name);
         if (p == null) {
             return;
@@ -66,6 +71,48 @@ final class ConfiguredRateLimiters {
         if (p.maxWait() != null) {
             b.maxWait(p.maxWait());
         }
+    }
+
+    /**
+     * Checks new properties against every limiter of the registry, changing nothing: throws
+     * {@link InvalidPropertyException} naming the first bad property. Caller serializes.
+     */
+    void checkReconfiguration(FluxgatePatternProperties.RateLimiters next) {
+        for (RateLimiter l : limiters.all()) {
+            String name = l.name();
+            try {
+                RateLimiter.Builder b = RateLimiter.builder(name);
+                configure(next, name, b);
+                b.build();
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new InvalidPropertyException(property(name, String.valueOf(e.getMessage())),
+                        String.valueOf(e.getMessage()), e);
+            }
+        }
+    }
+
+    /**
+     * Applies properties {@link #checkReconfiguration} accepted to every limiter, keeping the permits it
+     * holds ({@link RateLimiter#reconfigure}). Caller serializes.
+     *
+     * @return what changed, keyed {@code ratelimiter:<name>} (unchanged limiters absent)
+     */
+    Map<String, Reconfiguration> applyReconfiguration(FluxgatePatternProperties.RateLimiters next) {
+        this.properties = next;
+        Map<String, Reconfiguration> changed = new TreeMap<>();
+        for (RateLimiter l : limiters.all()) {
+            String name = l.name();
+            RateLimiter.Builder wanted = RateLimiter.builder(name);
+            configure(next, name, wanted);
+            RateLimiter probe = wanted.build();
+            if (probe.limit().permits() == l.limit().permits() && probe.limit().period().equals(l.limit().period())
+                    && probe.limit().burst() == l.limit().burst() && probe.limit().shape() == l.limit().shape()
+                    && probe.maxWait().equals(l.maxWait())) {
+                continue; // unchanged: leave it alone (a limiter on a custom store is reconfigured only when asked to change)
+            }
+            limiters.reconfigure(name, b -> configure(next, name, b)).ifPresent(x -> changed.put("ratelimiter:" + name, x));
+        }
+        return changed;
     }
 
     /** The property a build() message is about: build() names the parameter first. */

@@ -6,8 +6,9 @@ import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Applies changed breaker properties when Spring Cloud's {@link EnvironmentChangeEvent} names a key
- * under {@code fluxgate.circuitbreaker} (a refresh, a config server push, {@code /actuator/env}). A bad
+ * Applies changed properties when Spring Cloud's {@link EnvironmentChangeEvent} names a key under
+ * {@code fluxgate.circuitbreaker}, {@code fluxgate.ratelimiter}, {@code fluxgate.retry} or
+ * {@code fluxgate.bulkhead} (a refresh, a config server push, {@code /actuator/env}). A bad
  * new value is logged at {@code ERROR}, naming the property, and every breaker keeps its configuration:
  * the event's publisher (often a refresh endpoint) should not fail because one value was bad.
  */
@@ -25,14 +26,14 @@ final class EnvironmentChangeReconfiguration implements ApplicationListener<Envi
     public void onApplicationEvent(EnvironmentChangeEvent event) {
         // Keys come as the source spelled them (e.g. FLUXGATE_CIRCUITBREAKER_... from the environment).
         if (event.getKeys().stream().map(k -> k.toLowerCase(Locale.ROOT).replace('_', '.'))
-                .noneMatch(k -> k.startsWith(FluxgateCircuitBreakerProperties.PREFIX + "."))) {
+                .noneMatch(k -> LiveReconfiguration.PREFIXES.stream().anyMatch(p -> k.startsWith(p + ".")))) {
             return;
         }
         try {
             Map<String, ?> changed = live.apply();
             changed.forEach((name, r) -> LOG.log(System.Logger.Level.INFO, "{0}", r));
         } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.ERROR, "Fluxgate kept the old breaker configuration: " + e.getMessage());
+            LOG.log(System.Logger.Level.ERROR, "Fluxgate kept the old configuration: " + e.getMessage());
         }
     }
 }

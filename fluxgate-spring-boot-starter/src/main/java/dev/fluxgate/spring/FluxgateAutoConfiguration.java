@@ -104,8 +104,9 @@ public class FluxgateAutoConfiguration {
      * state (on Spring Cloud's {@code EnvironmentChangeEvent} and on {@code POST /actuator/fluxgate}).
      */
     @Bean
-    LiveReconfiguration fluxgateLiveReconfiguration(Environment environment, ConfiguredBreakers breakers) {
-        return new LiveReconfiguration(environment, breakers);
+    LiveReconfiguration fluxgateLiveReconfiguration(Environment environment, ConfiguredBreakers breakers,
+            ConfiguredPatterns patterns, ConfiguredRateLimiters limiters) {
+        return new LiveReconfiguration(environment, breakers, patterns, limiters);
     }
 
     /** Reconfigures the breakers when Spring Cloud says the environment changed (spring-cloud-context present). */

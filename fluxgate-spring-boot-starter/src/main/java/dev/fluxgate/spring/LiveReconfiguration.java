@@ -11,7 +11,10 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
- * Applies changed {@code fluxgate.circuitbreaker.*} properties to the running breakers without
+ * Applies changed {@code fluxgate.circuitbreaker.*} properties to the running breakers (and
+ * {@code fluxgate.ratelimiter.*}, {@code fluxgate.retry.*} and {@code fluxgate.bulkhead.*} to the running
+ * rate limiters, retries and semaphore bulkheads, each keeping its state as its {@code reconfigure}
+ * says) without
  * recreating them or any bean: each breaker keeps its state, and its window where the new window fits
  * ({@link dev.fluxgate.CircuitBreaker#reconfigure} says exactly what carries over). The starter calls
  * it when Spring Cloud's {@code EnvironmentChangeEvent} names a {@code fluxgate.circuitbreaker} key
@@ -20,9 +23,10 @@ import org.springframework.core.env.Environment;
  * <p>The properties are bound afresh from the {@link Environment}, merged as at startup
  * ({@code configs.default}, the base config, the instance; then the {@link CircuitBreakerCustomizer}s)
  * and applied to every breaker of the registry whose effective configuration changed; breakers created
- * later get the new properties too. All or nothing: a bad new value is refused with an
+ * later get the new properties too. All or nothing: every pattern's new properties are bound and checked
+ * before any instance changes, and a bad new value is refused with an
  * {@link IllegalArgumentException} whose message names the property and its allowed range, and every
- * breaker keeps its old configuration. The registry's own defaults stay as they were at startup (an
+ * instance keeps its old configuration. The registry's own defaults stay as they were at startup (an
  * option removed from the properties falls back to them).
  *
  * <p>Thread safety: safe for concurrent use; reconfigurations apply one at a time.
@@ -31,36 +35,62 @@ public final class LiveReconfiguration {
 
     private final Environment environment;
     private final ConfiguredBreakers breakers;
+    private final ConfiguredPatterns patterns;
+    private final ConfiguredRateLimiters limiters;
     private final ReentrantLock lock = new ReentrantLock();
 
-    LiveReconfiguration(Environment environment, ConfiguredBreakers breakers) {
+    LiveReconfiguration(Environment environment, ConfiguredBreakers breakers, ConfiguredPatterns patterns,
+            ConfiguredRateLimiters limiters) {
         this.environment = Objects.requireNonNull(environment, "environment");
         this.breakers = Objects.requireNonNull(breakers, "breakers");
+        this.patterns = Objects.requireNonNull(patterns, "patterns");
+        this.limiters = Objects.requireNonNull(limiters, "limiters");
     }
 
+    /** The prefixes whose changes {@link #apply()} applies. */
+    static final java.util.List<String> PREFIXES = java.util.List.of(FluxgateCircuitBreakerProperties.PREFIX,
+            "fluxgate.ratelimiter", "fluxgate.retry", "fluxgate.bulkhead");
+
     /**
-     * Binds {@code fluxgate.circuitbreaker.*} from the environment now and applies it.
+     * Binds {@code fluxgate.circuitbreaker.*}, {@code fluxgate.ratelimiter.*}, {@code fluxgate.retry.*}
+     * and {@code fluxgate.bulkhead.*} from the environment now and applies them.
      *
-     * @return what changed, by breaker name (breakers whose configuration did not change are absent)
+     * @return what changed: breakers by name, the others as {@code ratelimiter:<name>},
+     *     {@code retry:<name>} and {@code bulkhead:<name>} (instances whose configuration did not change
+     *     are absent)
      * @throws IllegalArgumentException naming the offending property (and its allowed range) if a new
-     *     value is bad; no breaker has changed then
+     *     value is bad; no instance has changed then
      */
     public Map<String, Reconfiguration> apply() {
         lock.lock();
         try {
-            FluxgateCircuitBreakerProperties next;
-            try {
-                next = Binder.get(environment).bindOrCreate(FluxgateCircuitBreakerProperties.PREFIX,
-                        Bindable.of(FluxgateCircuitBreakerProperties.class));
-            } catch (BindException e) {
-                String property = e.getProperty() != null ? e.getProperty().getName().toString() : e.getName().toString();
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
-                throw new InvalidPropertyException(property, "cannot bind " + (e.getProperty() != null
-                        ? "'" + e.getProperty().getValue() + "'" : "the value") + ": " + cause.getMessage(), e);
-            }
-            return new LinkedHashMap<>(breakers.reconfigure(next));
+            FluxgateCircuitBreakerProperties next = bind(FluxgateCircuitBreakerProperties.PREFIX,
+                    FluxgateCircuitBreakerProperties.class);
+            FluxgatePatternProperties.RateLimiters nextLimiters = bind("fluxgate.ratelimiter",
+                    FluxgatePatternProperties.RateLimiters.class);
+            FluxgatePatternProperties.Retries nextRetries = bind("fluxgate.retry", FluxgatePatternProperties.Retries.class);
+            FluxgatePatternProperties.Bulkheads nextBulkheads = bind("fluxgate.bulkhead",
+                    FluxgatePatternProperties.Bulkheads.class);
+            // Check the others first: the breakers' reconfigure checks all of them, then applies.
+            limiters.checkReconfiguration(nextLimiters);
+            patterns.checkReconfiguration(nextRetries, nextBulkheads);
+            Map<String, Reconfiguration> changed = new LinkedHashMap<>(breakers.reconfigure(next));
+            changed.putAll(limiters.applyReconfiguration(nextLimiters));
+            changed.putAll(patterns.applyReconfiguration(nextRetries, nextBulkheads));
+            return changed;
         } finally {
             lock.unlock();
+        }
+    }
+
+    private <T> T bind(String prefix, Class<T> type) {
+        try {
+            return Binder.get(environment).bindOrCreate(prefix, Bindable.of(type));
+        } catch (BindException e) {
+            String property = e.getProperty() != null ? e.getProperty().getName().toString() : e.getName().toString();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new InvalidPropertyException(property, "cannot bind " + (e.getProperty() != null
+                    ? "'" + e.getProperty().getValue() + "'" : "the value") + ": " + cause.getMessage(), e);
         }
     }
 
