@@ -438,6 +438,17 @@ public final class RateLimiter implements Policy {
     }
 
     /**
+     * Whether {@link #reconfigure} can change this limiter: false for one keeping its permits in a custom
+     * {@link Store} and for one key's limiter of a {@linkplain #perKey per-key} limiter. Lets a caller that
+     * changes many policies at once refuse before changing any.
+     *
+     * @return whether this limiter can be reconfigured at run time
+     */
+    public boolean isReconfigurable() {
+        return key == NO_KEY && store instanceof LocalPermits;
+    }
+
+    /**
      * Replaces this limiter's rate, burst, shape and maximum wait at run time, keeping the permits it
      * holds. At the moment of the change the old bucket is retired in one compare-and-set (no permit is
      * granted from it afterwards) and a new one takes over:

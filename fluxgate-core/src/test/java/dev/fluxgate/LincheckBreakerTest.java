@@ -87,10 +87,24 @@ public class LincheckBreakerTest {
         cb.disable();
     }
 
+    /**
+     * The state and the window as one atomic reading. {@code metrics()} and {@code state()} are two
+     * reads; read once each, a command landing between them gives a pair no sequential history has
+     * (Lincheck found {@code disable()} between them: "DISABLED 2/1/1", a CI run on 2026-11-30). So the
+     * state is read between two snapshots and kept only when no transition happened and the window did
+     * not change in between.
+     */
     @Operation
     public String observe() {
-        Metrics m = cb.metrics();
-        return cb.state() + " " + m.calls() + "/" + m.failures() + "/" + m.consecutiveFailures();
+        for (;;) {
+            Metrics before = cb.metrics();
+            State state = cb.state();
+            Metrics after = cb.metrics();
+            if (before.transitions() == after.transitions() && before.calls() == after.calls()
+                    && before.failures() == after.failures() && before.consecutiveFailures() == after.consecutiveFailures()) {
+                return state + " " + after.calls() + "/" + after.failures() + "/" + after.consecutiveFailures();
+            }
+        }
     }
 
     @Test

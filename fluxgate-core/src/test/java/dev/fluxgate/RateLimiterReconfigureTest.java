@@ -104,6 +104,9 @@ class RateLimiterReconfigureTest {
         assertThatThrownBy(() -> l.reconfigure(limit(1, Duration.ofSeconds(1), 0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("burst");
         assertThat(l.limit().permits()).as("a refused change keeps the old limit").isEqualTo(1);
+        assertThat(List.of(l.isReconfigurable(), perKey.forKey("a").isReconfigurable(), custom.isReconfigurable()))
+                .as("isReconfigurable says beforehand which of them reconfigure accepts")
+                .containsExactly(true, false, false);
     }
 
     @Test

@@ -80,13 +80,19 @@ final class ConfiguredRateLimiters {
     void checkReconfiguration(FluxgatePatternProperties.RateLimiters next) {
         for (RateLimiter l : limiters.all()) {
             String name = l.name();
+            RateLimiter probe;
             try {
                 RateLimiter.Builder b = RateLimiter.builder(name);
                 configure(next, name, b);
-                b.build();
+                probe = b.build();
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw new InvalidPropertyException(property(name, String.valueOf(e.getMessage())),
                         String.valueOf(e.getMessage()), e);
+            }
+            if (!l.isReconfigurable() && !sameLimit(probe, l)) {
+                // Refused here, before any policy changes: applying would fail part-way through.
+                throw new InvalidPropertyException(PREFIX + name, "rate limiter '" + name + "' keeps its permits"
+                        + " in a custom store (e.g. Redis), whose limit cannot change at run time; restart to change it");
             }
         }
     }
@@ -105,14 +111,18 @@ final class ConfiguredRateLimiters {
             RateLimiter.Builder wanted = RateLimiter.builder(name);
             configure(next, name, wanted);
             RateLimiter probe = wanted.build();
-            if (probe.limit().permits() == l.limit().permits() && probe.limit().period().equals(l.limit().period())
-                    && probe.limit().burst() == l.limit().burst() && probe.limit().shape() == l.limit().shape()
-                    && probe.maxWait().equals(l.maxWait())) {
+            if (sameLimit(probe, l)) {
                 continue; // unchanged: leave it alone (a limiter on a custom store is reconfigured only when asked to change)
             }
             limiters.reconfigure(name, b -> configure(next, name, b)).ifPresent(x -> changed.put("ratelimiter:" + name, x));
         }
         return changed;
+    }
+
+    private static boolean sameLimit(RateLimiter a, RateLimiter b) {
+        return a.limit().permits() == b.limit().permits() && a.limit().period().equals(b.limit().period())
+                && a.limit().burst() == b.limit().burst() && a.limit().shape() == b.limit().shape()
+                && a.maxWait().equals(b.maxWait());
     }
 
     /** The property a build() message is about: build() names the parameter first. */
