@@ -68,11 +68,19 @@ public final class Fallback<T> implements Policy {
     private final List<Handler<T>> handlers;
     private final List<ResultHandler<T>> resultHandlers;
     private final @Nullable LastKnownGood<Object, T> lastKnownGood;
+    /**
+     * The answer to every exception when nothing else can apply: no last known good, no result handler,
+     * and a catch-all first handler (as {@link #of}); then {@code get} and {@code call} run the task in
+     * a flat try/catch rather than through {@link #execute}. Null otherwise.
+     */
+    private final @Nullable Function<? super Exception, ? extends T> catchAll;
 
     private Fallback(Builder<T> b) {
         this.handlers = List.copyOf(b.handlers);
         this.resultHandlers = List.copyOf(b.resultHandlers);
         this.lastKnownGood = b.lastKnownGood;
+        this.catchAll = lastKnownGood == null && resultHandlers.isEmpty() && !handlers.isEmpty()
+                && handlers.get(0).matchesAll() ? handlers.get(0).answer() : null;
     }
 
     /**
@@ -125,6 +133,14 @@ public final class Fallback<T> implements Policy {
     @Override
     public <R> R call(Callable<R> task) throws Exception {
         Objects.requireNonNull(task, "task");
+        Function<? super Exception, ? extends T> all = catchAll;
+        if (all != null) {
+            try {
+                return task.call(); // the common case without the pipeline's frames: see catchAll
+            } catch (Exception e) {
+                return cast(answer(all, e));
+            }
+        }
         return execute(null, Resilience.CALLABLE, task);
     }
 
@@ -137,6 +153,14 @@ public final class Fallback<T> implements Policy {
     @Override
     public <R> R get(Supplier<R> task) {
         Objects.requireNonNull(task, "task");
+        Function<? super Exception, ? extends T> all = catchAll;
+        if (all != null) {
+            try {
+                return task.get(); // the common case without the pipeline's frames: see catchAll
+            } catch (Exception e) { // a checked one too, if the supplier threw it sneakily
+                return cast(answer(all, e));
+            }
+        }
         try {
             return execute(null, Resilience.SUPPLIER, task);
         } catch (Exception e) {
@@ -200,15 +224,20 @@ public final class Fallback<T> implements Policy {
         for (int i = 0, n = handlers.size(); i < n; i++) { // by index: no iterator on the hot path
             Handler<T> handler = handlers.get(i);
             if (handler.matchesAll() || matches(handler.matches(), error)) { // Fallback.of: no predicate to run
-                try {
-                    return handler.answer().apply(error);
-                } catch (RuntimeException | Error broken) {
-                    Plugged.fallbackFailed(LOG, OWNER, handler.answer(), broken, error);
-                    throw broken;
-                }
+                return answer(handler.answer(), error);
             }
         }
         throw error;
+    }
+
+    /** A handler's answer to {@code error}; what the handler throws is logged and goes to the caller. */
+    private static <T> T answer(Function<? super Exception, ? extends T> answer, Exception error) {
+        try {
+            return answer.apply(error);
+        } catch (RuntimeException | Error broken) {
+            Plugged.fallbackFailed(LOG, OWNER, answer, broken, error);
+            throw broken;
+        }
     }
 
     private T accept(T result) {

@@ -74,6 +74,73 @@ class FallbackTest {
     }
 
     @Test
+    void aCatchAllFallbackAnswersThroughGetAndCallAlikeAndPassesResultsThrough() throws Exception {
+        Fallback<String> f = Fallback.of(e -> "answer to " + e.getMessage());
+        assertThat(f.<String>get(() -> "fine")).isEqualTo("fine");
+        assertThat(f.<String>call(() -> "fine")).isEqualTo("fine");
+        assertThat(f.<String>get(failing(new IllegalStateException("unchecked")))).isEqualTo("answer to unchecked");
+        assertThat(f.<String>call(throwingString(new IOException("checked")))).isEqualTo("answer to checked");
+        assertThat(f.<String>get(sneaky(new IOException("sneaky")))).isEqualTo("answer to sneaky");
+    }
+
+    @Test
+    void aBrokenCatchAllHandlerPropagatesFromGetWithTheOriginalSuppressed() {
+        IllegalArgumentException original = new IllegalArgumentException("original");
+        Fallback<String> f = Fallback.of(e -> {
+            throw new IllegalStateException("handler broke");
+        });
+        assertThatThrownBy(() -> f.<String>get(failing(original))).hasMessage("handler broke").satisfies(e -> assertThat(e.getSuppressed()).containsExactly(original));
+    }
+
+    @Test
+    void aCatchAllAfterATypedHandlerStillLetsTheTypedOneAnswerFirst() throws Exception {
+        Fallback<String> f = Fallback.<String>builder()
+                .on(IOException.class, e -> "io")
+                .when(Tracker.all(), e -> "any")
+                .build();
+        assertThat(f.<String>call(throwingString(new IOException("x")))).isEqualTo("io");
+        assertThat(f.<String>get(sneaky(new IOException("x")))).isEqualTo("io");
+        assertThat(f.<String>get(failing(new IllegalStateException("x")))).isEqualTo("any");
+    }
+
+    @Test
+    void aCatchAllWithAResultHandlerStillReplacesResults() throws Exception {
+        Fallback<Integer> f = Fallback.<Integer>builder()
+                .when(Tracker.all(), e -> -1)
+                .onResult(r -> r < 0, r -> 0)
+                .build();
+        assertThat(f.<Integer>get(() -> Integer.valueOf(-5))).isZero();
+        assertThat(f.<Integer>call(() -> -5)).isZero();
+        assertThat(f.<Integer>get(failing(new IllegalStateException("x")))).isEqualTo(-1);
+    }
+
+    @Test
+    void aCatchAllWithLastKnownGoodServesItFirst() throws Exception {
+        Fallback<String> f = Fallback.<String>builder().lastKnownGood().when(Tracker.all(), e -> "default").build();
+        assertThat(f.<String>get(failing(new IllegalStateException("x")))).isEqualTo("default");
+        assertThat(f.<String>get(() -> "remembered")).isEqualTo("remembered");
+        assertThat(f.<String>call(throwingString(new IOException("x")))).isEqualTo("remembered");
+    }
+
+    private static <T> java.util.function.Supplier<T> failing(RuntimeException e) {
+        return () -> {
+            throw e;
+        };
+    }
+
+    /** A supplier that throws a checked exception, as code compiled elsewhere may. */
+    private static java.util.function.Supplier<String> sneaky(Exception e) {
+        return () -> {
+            throw FallbackTest.<RuntimeException>sneakyThrow(e);
+        };
+    }
+
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
+    private static <E extends Exception> E sneakyThrow(Exception e) throws E {
+        throw (E) e;
+    }
+
+    @Test
     void lastKnownGoodServesTheLatestSuccessUntilItIsTooOld() throws Exception {
         Fallback<String> f = Fallback.<String>builder()
                 .lastKnownGood(Duration.ofMinutes(5), ticker)
