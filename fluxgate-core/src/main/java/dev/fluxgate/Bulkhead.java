@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -43,13 +43,15 @@ import org.jspecify.annotations.Nullable;
  * sleeping; such waiters still get slots, but no longer strictly in arrival order.
  *
  * <p>For a separate pool of threads per dependency, see {@link ThreadPoolBulkhead}. A bulkhead is
- * safe for concurrent use and takes no monitor lock (waiters park on a fair
- * {@link java.util.concurrent.Semaphore}).
+ * safe for concurrent use and takes no monitor lock (waiters park in the fair queue of a semaphore
+ * built, like {@link java.util.concurrent.Semaphore}, on an
+ * {@link java.util.concurrent.locks.AbstractQueuedLongSynchronizer}).
  *
  * <p>Memory consistency effects: as for a {@link java.util.concurrent.Semaphore}, actions in a thread
  * prior to giving a slot back (the end of a task in the bulkhead, {@link #releasePermission()})
  * happen-before actions following a successful acquisition of a slot in another thread. The counters
- * ({@link #rejectedCalls()}, {@link #permittedCalls()}) are striped and may lag calls in progress;
+ * ({@link #rejectedCalls()}, {@link #permittedCalls()}) may lag calls in progress and are exact once
+ * calls are quiet (every admission and rejection that has returned is counted);
  * {@link #availablePermits()} and {@link #concurrentCalls()} are a moment's reading.
  */
 public final class Bulkhead implements Policy {
@@ -65,7 +67,6 @@ public final class Bulkhead implements Policy {
     private final Slots slots;
     private final ReentrantLock resizing = new ReentrantLock();
     private final LongAdder rejected = new LongAdder();
-    private final LongAdder permitted = new LongAdder();
 
     private Bulkhead(String name, int maxConcurrentCalls, long maxWaitNanos, Ticker ticker) {
         this.name = name;
@@ -75,16 +76,108 @@ public final class Bulkhead implements Policy {
         this.slots = new Slots(maxConcurrentCalls);
     }
 
-    /** A fair semaphore that can also give up permits (to shrink the bulkhead while calls run). */
-    private static final class Slots extends Semaphore {
+    /**
+     * A fair semaphore that also counts its admissions and can give up permits (to shrink the bulkhead
+     * while calls run). The state word holds the free permits (signed: a shrink below the calls in
+     * flight makes it negative for a while) shifted left by {@link #COUNT_BITS}, and in the low bits the
+     * admissions not yet added to {@code flushed}: the compare-and-set that takes a permit also counts
+     * it, and the one that wraps the low bits adds {@code 2^COUNT_BITS} to {@code flushed}. So an
+     * admission is one atomic instruction rather than two, and the count stays exact: {@code flushed}
+     * plus the low bits (as for {@link RateLimiter}'s grants).
+     */
+    private static final class Slots extends AbstractQueuedLongSynchronizer {
         private static final long serialVersionUID = 1L;
+        /** Low bits of the state word that count admissions not yet in {@code flushed}. */
+        static final int COUNT_BITS = 8;
+        private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
+        private static final long ONE_PERMIT = 1L << COUNT_BITS;
+
+        /** Admissions counted {@code 2^COUNT_BITS} at a time (see the class comment). */
+        private final LongAdder flushed = new LongAdder();
 
         Slots(int permits) {
-            super(permits, true);
+            setState(permits * ONE_PERMIT);
+        }
+
+        int availablePermits() {
+            return (int) (getState() >> COUNT_BITS); // arithmetic shift: floor, right for negatives too
+        }
+
+        long admissions() {
+            return flushed.sum() + (getState() & COUNT_MASK);
+        }
+
+        /** Takes a free permit now, barging ahead of any waiter (only for a bulkhead nobody waits on). */
+        boolean tryAcquire() {
+            for (;;) {
+                long s = getState();
+                if (s < ONE_PERMIT) {
+                    return false; // no free permit (the count bits alone are below one permit)
+                }
+                if (take(s)) {
+                    return true;
+                }
+            }
+        }
+
+        /** Fair: a free permit, unless a waiter is ahead; as {@link java.util.concurrent.Semaphore}'s. */
+        @Override
+        protected long tryAcquireShared(long permits) {
+            for (;;) {
+                if (hasQueuedPredecessors()) {
+                    return -1;
+                }
+                long s = getState();
+                if (s < ONE_PERMIT) {
+                    return -1;
+                }
+                if (take(s)) {
+                    return (s >> COUNT_BITS) - 1; // > 0: the next waiter may try too
+                }
+            }
+        }
+
+        /** One permit less and one admission more, in one compare-and-set; flushes the count when it wraps. */
+        private boolean take(long s) {
+            long count = (s + 1) & COUNT_MASK;
+            if (!compareAndSetState(s, (s & ~COUNT_MASK) - ONE_PERMIT | count)) {
+                return false;
+            }
+            if (count == 0) {
+                flushed.add(COUNT_MASK + 1); // this admission wrapped the low bits
+            }
+            return true;
+        }
+
+        @Override
+        protected boolean tryReleaseShared(long permits) {
+            for (;;) {
+                long s = getState();
+                long next = s + permits * ONE_PERMIT;
+                if ((next >> COUNT_BITS) > Integer.MAX_VALUE) {
+                    throw new Error("Maximum permit count exceeded"); // as Semaphore's
+                }
+                if (compareAndSetState(s, next)) {
+                    return true;
+                }
+            }
+        }
+
+        void release(int permits) {
+            releaseShared(permits);
         }
 
         void shrink(int by) {
-            reducePermits(by);
+            for (;;) {
+                long s = getState();
+                long next = s - (long) by * ONE_PERMIT;
+                if ((next >> COUNT_BITS) < Integer.MIN_VALUE) {
+                    throw new Error("Permit count underflow"); // as Semaphore's
+                }
+                if (compareAndSetState(s, next)) {
+                    return;
+                }
+            }
         }
     }
 
@@ -192,9 +285,16 @@ public final class Bulkhead implements Policy {
         return rejected.sum();
     }
 
-    /** {@return the calls admitted since the bulkhead was built} */
+    /**
+     * The calls admitted since the bulkhead was built: exact once no call is being admitted (every
+     * admission that has returned is counted). While calls are being admitted it may lag them, for a
+     * moment by up to 256, while a batch of admissions counted in the slots' state word is carried over
+     * to its counter.
+     *
+     * @return the calls admitted since the bulkhead was built
+     */
     public long permittedCalls() {
-        return permitted.sum();
+        return slots.admissions();
     }
 
     // ---- low-level slot API, for integrations ----
@@ -211,7 +311,6 @@ public final class Bulkhead implements Policy {
         if (!takeFreeSlot() && (maxWaitNanos == 0 || !awaitSlot())) {
             throw full();
         }
-        permitted.increment();
     }
 
     /**
@@ -221,10 +320,8 @@ public final class Bulkhead implements Policy {
      * @return whether a slot was taken; if so, it must be given back with {@link #releasePermission()}
      */
     public boolean tryAcquirePermission() {
-        boolean acquired = takeFreeSlot();
-        if (acquired) {
-            permitted.increment();
-        } else {
+        boolean acquired = takeFreeSlot(); // a slot taken is counted as permitted with it (see Slots)
+        if (!acquired) {
             rejected.increment();
         }
         return acquired;
@@ -246,7 +343,7 @@ public final class Bulkhead implements Policy {
         try {
             for (;;) {
                 try {
-                    return slots.tryAcquire(0, TimeUnit.NANOSECONDS);
+                    return slots.tryAcquireSharedNanos(1, 0);
                 } catch (InterruptedException e) {
                     interrupted = true; // interrupted again since the flag was cleared: try once more
                 }
@@ -262,12 +359,12 @@ public final class Bulkhead implements Policy {
     private boolean awaitSlot() throws InterruptedException {
         try {
             if (ticker == Ticker.system()) {
-                return slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
+                return slots.tryAcquireSharedNanos(1, maxWaitNanos);
             }
             // Another ticker's nanoseconds need not pass at the speed of real ones: re-read it often.
             long start = ticker.read();
             while (ticker.read() - start < maxWaitNanos) {
-                if (slots.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (slots.tryAcquireSharedNanos(1, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS))) {
                     return true;
                 }
             }
@@ -282,7 +379,7 @@ public final class Bulkhead implements Policy {
 
     /** Gives back a slot taken with {@link #acquirePermission()} or {@link #tryAcquirePermission()}. */
     public void releasePermission() {
-        slots.release();
+        slots.release(1);
     }
 
     private BulkheadFullException full() {
@@ -329,7 +426,7 @@ public final class Bulkhead implements Policy {
         try {
             return Resilience.proceed(pipeline, cursor, task);
         } finally {
-            slots.release();
+            slots.release(1);
         }
     }
 
@@ -348,7 +445,7 @@ public final class Bulkhead implements Policy {
         CompletableFuture<T> future = Calls.start(task);
         CompletableFuture<T> result = new CompletableFuture<>();
         future.whenComplete((value, error) -> {
-            slots.release(); // exactly once: a future completes once
+            slots.release(1); // exactly once: a future completes once
             if (error == null) {
                 result.complete(value);
             } else {
