@@ -1,5 +1,7 @@
 package dev.fluxgate;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -91,26 +93,42 @@ public final class Bulkhead implements Policy {
         static final int COUNT_BITS = 8;
         private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
         private static final long ONE_PERMIT = 1L << COUNT_BITS;
+        private static final VarHandle WORD;
+
+        static {
+            try {
+                WORD = MethodHandles.lookup().findVarHandle(Slots.class, "word", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /**
+         * The state word (see the class comment). Its own field rather than the synchronizer's state, so
+         * that giving permits back is one get-and-add that never retries; the synchronizer keeps the
+         * queue of waiters, which only needs tryAcquireShared and tryReleaseShared to act on it.
+         */
+        private volatile long word;
 
         /** Admissions counted {@code 2^COUNT_BITS} at a time (see the class comment). */
         private final LongAdder flushed = new LongAdder();
 
         Slots(int permits) {
-            setState(permits * ONE_PERMIT);
+            word = permits * ONE_PERMIT;
         }
 
         int availablePermits() {
-            return (int) (getState() >> COUNT_BITS); // arithmetic shift: floor, right for negatives too
+            return (int) (word >> COUNT_BITS); // arithmetic shift: floor, right for negatives too
         }
 
         long admissions() {
-            return flushed.sum() + (getState() & COUNT_MASK);
+            return flushed.sum() + (word & COUNT_MASK);
         }
 
         /** Takes a free permit now, barging ahead of any waiter (only for a bulkhead nobody waits on). */
         boolean tryAcquire() {
             for (;;) {
-                long s = getState();
+                long s = word;
                 if (s < ONE_PERMIT) {
                     return false; // no free permit (the count bits alone are below one permit)
                 }
@@ -127,7 +145,7 @@ public final class Bulkhead implements Policy {
                 if (hasQueuedPredecessors()) {
                     return -1;
                 }
-                long s = getState();
+                long s = word;
                 if (s < ONE_PERMIT) {
                     return -1;
                 }
@@ -140,7 +158,7 @@ public final class Bulkhead implements Policy {
         /** One permit less and one admission more, in one compare-and-set; flushes the count when it wraps. */
         private boolean take(long s) {
             long count = (s + 1) & COUNT_MASK;
-            if (!compareAndSetState(s, (s & ~COUNT_MASK) - ONE_PERMIT | count)) {
+            if (!WORD.compareAndSet(this, s, (s & ~COUNT_MASK) - ONE_PERMIT | count)) {
                 return false;
             }
             if (count == 0) {
@@ -151,16 +169,13 @@ public final class Bulkhead implements Policy {
 
         @Override
         protected boolean tryReleaseShared(long permits) {
-            for (;;) {
-                long s = getState();
-                long next = s + permits * ONE_PERMIT;
-                if ((next >> COUNT_BITS) > Integer.MAX_VALUE) {
-                    throw new Error("Maximum permit count exceeded"); // as Semaphore's
-                }
-                if (compareAndSetState(s, next)) {
-                    return true;
-                }
+            long added = permits * ONE_PERMIT;
+            long before = (long) WORD.getAndAdd(this, added);
+            if (((before + added) >> COUNT_BITS) > Integer.MAX_VALUE) {
+                WORD.getAndAdd(this, -added);
+                throw new Error("Maximum permit count exceeded"); // as Semaphore's
             }
+            return true; // the synchronizer then wakes the first waiter, if any
         }
 
         void release(int permits) {
@@ -169,12 +184,12 @@ public final class Bulkhead implements Policy {
 
         void shrink(int by) {
             for (;;) {
-                long s = getState();
+                long s = word;
                 long next = s - (long) by * ONE_PERMIT;
                 if ((next >> COUNT_BITS) < Integer.MIN_VALUE) {
                     throw new Error("Permit count underflow"); // as Semaphore's
                 }
-                if (compareAndSetState(s, next)) {
+                if (WORD.compareAndSet(this, s, next)) {
                     return;
                 }
             }
