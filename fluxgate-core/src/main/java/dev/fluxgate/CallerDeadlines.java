@@ -235,6 +235,17 @@ final class CallerDeadlines {
 
         private static void watch() {
             for (;;) {
+                try {
+                    watchOnce();
+                } catch (RuntimeException | Error e) { // e.g. OutOfMemoryError: the deadlines must still be kept
+                    System.getLogger(CallerDeadlines.class.getName()).log(System.Logger.Level.ERROR,
+                            "fluxgate-timeout-watchdog: a round failed; going on", e);
+                }
+            }
+        }
+
+        private static void watchOnce() {
+            for (;;) {
                 long next = fireExpired();
                 nextWake = next;
                 // A call armed during that round saw the old nextWake and may not have woken us: look again.
