@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +38,37 @@ class TimeoutOnCallerThreadTest {
 
     private final TestTicker ticker = new TestTicker();
     private final ManualScheduler scheduler = new ManualScheduler(ticker);
+
+    /** A thread making one call through a timeout: what the call threw, and its interrupt flag afterwards. */
+    private static final class Caller {
+        final CompletableFuture<Throwable> result = new CompletableFuture<>();
+        final AtomicBoolean interruptedAfterwards = new AtomicBoolean(true);
+        private final Thread thread;
+
+        private Caller(Timeout timeout, Callable<String> task) {
+            thread = new Thread(() -> {
+                try {
+                    result.complete(new AssertionError("returned " + timeout.call(task)));
+                } catch (Throwable e) {
+                    result.complete(e);
+                }
+                interruptedAfterwards.set(Thread.currentThread().isInterrupted());
+            });
+        }
+
+        static Caller start(Timeout timeout, Callable<String> task) {
+            Caller caller = new Caller(timeout, task);
+            caller.thread.start();
+            return caller;
+        }
+
+        /** Waits (for a condition) until the call and the thread have ended; returns what the call threw. */
+        Throwable outcome() throws Exception {
+            Throwable thrown = result.get(10, TimeUnit.SECONDS);
+            thread.join(10_000);
+            return thrown;
+        }
+    }
 
     private static Timeout onCallerThread(Duration limit) {
         return Timeout.builder("here").timeout(limit).onCallerThread().build();
@@ -78,33 +110,21 @@ class TimeoutOnCallerThreadTest {
     void aBlockedTaskIsInterruptedExactlyAtTheLimitAndTheInterruptIsTakenBackBeforeTheCallEnds() throws Exception {
         Timeout timeout = Timeout.builder("here").timeout(Duration.ofSeconds(2)).onCallerThread().scheduler(scheduler).build();
         CountDownLatch started = new CountDownLatch(1);
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        AtomicBoolean interruptedAfterwards = new AtomicBoolean(true);
-        Thread caller = new Thread(() -> {
-            try {
-                outcome.complete(new AssertionError("returned " + timeout.call(() -> {
-                    started.countDown();
-                    new CountDownLatch(1).await(); // until interrupted
-                    return "late";
-                })));
-            } catch (Throwable e) {
-                outcome.complete(e);
-            }
-            interruptedAfterwards.set(Thread.currentThread().isInterrupted());
+        Caller caller = Caller.start(timeout, () -> {
+            started.countDown();
+            new CountDownLatch(1).await(); // until interrupted
+            return "late";
         });
-        caller.start();
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(scheduler.pending()).as("the deadline is on the scheduler").isEqualTo(1);
 
         scheduler.advance(Duration.ofMillis(1_999));
-        assertThat(outcome).as("one millisecond short of the limit").isNotDone();
+        assertThat(caller.result).as("one millisecond short of the limit").isNotDone();
 
         scheduler.advance(Duration.ofMillis(1));
-        Throwable thrown = outcome.get(10, TimeUnit.SECONDS);
-        assertThat(thrown).isInstanceOf(TimeoutException.class).hasMessageContaining("2s")
+        assertThat(caller.outcome()).isInstanceOf(TimeoutException.class).hasMessageContaining("2s")
                 .hasCauseInstanceOf(InterruptedException.class);
-        caller.join(10_000);
-        assertThat(interruptedAfterwards).as("the interrupt did not outlive the call").isFalse();
+        assertThat(caller.interruptedAfterwards).as("the interrupt did not outlive the call").isFalse();
         assertThat(timeout.timeouts()).isEqualTo(1);
     }
 
@@ -114,37 +134,26 @@ class TimeoutOnCallerThreadTest {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean sawInterrupt = new AtomicBoolean();
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        AtomicBoolean interruptedAfterwards = new AtomicBoolean(true);
-        Thread caller = new Thread(() -> {
-            try {
-                outcome.complete(new AssertionError("returned " + timeout.call(() -> {
-                    started.countDown();
-                    while (release.getCount() > 0) { // busy, deaf to interrupts
-                        if (Thread.currentThread().isInterrupted()) {
-                            sawInterrupt.set(true);
-                        }
-                        Thread.onSpinWait();
-                    }
-                    return "late value";
-                })));
-            } catch (Throwable e) {
-                outcome.complete(e);
+        Caller caller = Caller.start(timeout, () -> {
+            started.countDown();
+            while (release.getCount() > 0) { // busy, deaf to interrupts
+                if (Thread.currentThread().isInterrupted()) {
+                    sawInterrupt.set(true);
+                }
+                Thread.onSpinWait();
             }
-            interruptedAfterwards.set(Thread.currentThread().isInterrupted());
+            return "late value";
         });
-        caller.start();
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         scheduler.advance(Duration.ofSeconds(1)); // fires: the caller's thread is interrupted
         while (!sawInterrupt.get()) {
             Thread.onSpinWait(); // a condition, not a time: the task sees its interrupt flag
         }
-        assertThat(outcome).as("the caller waits for a task that ignores interrupts").isNotDone();
+        assertThat(caller.result).as("the caller waits for a task that ignores interrupts").isNotDone();
 
         release.countDown();
-        assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class).hasNoCause();
-        caller.join(10_000);
-        assertThat(interruptedAfterwards).isFalse();
+        assertThat(caller.outcome()).isInstanceOf(TimeoutException.class).hasNoCause();
+        assertThat(caller.interruptedAfterwards).isFalse();
         assertThat(timeout.timeouts()).isEqualTo(1);
     }
 
