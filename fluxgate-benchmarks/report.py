@@ -316,12 +316,14 @@ def main():
 CASE_TITLES = {
     'bulkhead': 'Semaphore bulkhead, never full (25 slots, no wait)',
     'retrySuccess': 'Retry, first attempt succeeds (3 attempts, no wait)',
-    'timeoutSync': 'Timeout 1 s, synchronous call that returns at once',
+    'timeoutSync': 'Timeout 1 s, synchronous call that returns at once (each library\'s cheapest)',
+    'timeoutSyncWorker': 'Timeout 1 s on a worker (caller back at the deadline), call returns at once',
     'timeoutAsync': 'Timeout 1 s, already-completed stage',
     'fallbackNotNeeded': 'Fallback to a constant, the task succeeds',
     'fallbackUsed': 'Fallback to a constant, the task throws',
     'pipeline': 'Pipeline retry, breaker, bulkhead; the call succeeds',
     'pipelineTimeout': 'Pipeline retry, breaker, bulkhead, timeout 1 s; the call succeeds',
+    'pipelineTimeoutWorker': 'Pipeline retry, breaker, bulkhead, timeout 1 s on a worker; the call succeeds',
     'pipelineMixed': 'Pipeline retry, breaker, bulkhead; every tenth attempt fails and is retried',
 }
 # Implementation names in the per-class sections (the main table's names otherwise).
@@ -337,7 +339,7 @@ ISSUE16_RATIOS = [
     ('4', 'pipeline', 0.5, False), ('4', 'pipelineTimeout', 0.5, False), ('4', 'pipelineMixed', 0.5, False),
 ]
 # (item, case, the most B/op Fluxgate may allocate at 1 thread).
-ISSUE16_BYTES = [('1', 'async', 72), ('4', 'pipeline', 0), ('4', 'pipelineMixed', 0)]
+ISSUE16_BYTES = [('1', 'async', 72), ('4', 'pipeline', 0), ('4', 'pipelineTimeout', 0), ('4', 'pipelineMixed', 0)]
 
 
 def fastest_peer(data, case, t, subject='fluxgate'):

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -113,7 +112,6 @@ public final class AdaptiveBulkhead implements Policy {
     }
 
     private static final System.Logger LOG = System.getLogger(AdaptiveBulkhead.class.getName());
-    private static final AdaptiveBulkheadListener[] NO_LISTENERS = new AdaptiveBulkheadListener[0];
     /** The long RTT is a plain average for this many samples, then an exponential one. */
     private static final int WARMUP_SAMPLES = 10;
 
@@ -148,8 +146,7 @@ public final class AdaptiveBulkhead implements Policy {
     private long lastBackOffAt;
     private boolean backedOff;
 
-    private volatile AdaptiveBulkheadListener[] listeners;
-    private final ReentrantLock listenersLock = new ReentrantLock();
+    private final ListenerArray<AdaptiveBulkheadListener> listeners;
 
     private AdaptiveBulkhead(Builder b) {
         this.name = b.name;
@@ -167,7 +164,7 @@ public final class AdaptiveBulkhead implements Policy {
         this.ticker = b.ticker;
         this.estimate = b.initialLimit;
         this.limit = b.initialLimit;
-        this.listeners = b.listeners.toArray(NO_LISTENERS);
+        this.listeners = new ListenerArray<>(new AdaptiveBulkheadListener[0], b.listeners);
     }
 
     /**
@@ -258,16 +255,7 @@ public final class AdaptiveBulkhead implements Policy {
      * @throws NullPointerException if {@code listener} is null
      */
     public void addListener(AdaptiveBulkheadListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        listenersLock.lock();
-        try {
-            AdaptiveBulkheadListener[] ls = listeners;
-            AdaptiveBulkheadListener[] more = Arrays.copyOf(ls, ls.length + 1);
-            more[ls.length] = listener;
-            listeners = more;
-        } finally {
-            listenersLock.unlock();
-        }
+        listeners.add(listener);
     }
 
     /**
@@ -277,32 +265,12 @@ public final class AdaptiveBulkhead implements Policy {
      * @return whether it was there
      */
     public boolean removeListener(AdaptiveBulkheadListener listener) {
-        listenersLock.lock();
-        try {
-            AdaptiveBulkheadListener[] ls = listeners;
-            for (int i = 0; i < ls.length; i++) {
-                if (ls[i].equals(listener)) {
-                    AdaptiveBulkheadListener[] fewer = new AdaptiveBulkheadListener[ls.length - 1];
-                    System.arraycopy(ls, 0, fewer, 0, i);
-                    System.arraycopy(ls, i + 1, fewer, i, ls.length - i - 1);
-                    listeners = fewer;
-                    return true;
-                }
-            }
-            return false;
-        } finally {
-            listenersLock.unlock();
-        }
+        return listeners.remove(listener);
     }
 
     /** Drops every listener (a registry does this when it removes the bulkhead). */
     public void removeAllListeners() {
-        listenersLock.lock();
-        try {
-            listeners = NO_LISTENERS;
-        } finally {
-            listenersLock.unlock();
-        }
+        listeners.clear();
     }
 
     // ---- running calls ----
@@ -633,7 +601,7 @@ public final class AdaptiveBulkhead implements Policy {
     }
 
     private void onRejected(int max) {
-        for (AdaptiveBulkheadListener l : listeners) {
+        for (AdaptiveBulkheadListener l : listeners.snapshot()) {
             try {
                 l.onRejected(this, max);
             } catch (Throwable e) {
@@ -643,7 +611,7 @@ public final class AdaptiveBulkhead implements Policy {
     }
 
     private void notifyLimitChanged(int before, int after) {
-        for (AdaptiveBulkheadListener l : listeners) {
+        for (AdaptiveBulkheadListener l : listeners.snapshot()) {
             try {
                 l.onLimitChanged(this, before, after);
             } catch (Throwable e) {

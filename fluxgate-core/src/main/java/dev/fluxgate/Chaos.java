@@ -2,7 +2,6 @@ package dev.fluxgate;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -13,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -114,10 +112,8 @@ public final class Chaos implements Policy {
     private final RandomGenerator random;
     private final Retry.Sleeper sleeper;
     private final @Nullable ScheduledExecutorService scheduler;
-    private static final Listener[] NO_LISTENERS = new Listener[0];
-    /** Copy-on-write under listenersLock: the call path reads the array once, without a lock. */
-    private volatile Listener[] listeners;
-    private final ReentrantLock listenersLock = new ReentrantLock();
+    /** Copy-on-write: the call path reads the array once, without a lock. */
+    private final ListenerArray<Listener> listeners;
     private final LongAdder[] injected = new LongAdder[KINDS.length];
     private final LongAdder passed = new LongAdder();
     private volatile boolean enabled;
@@ -138,7 +134,7 @@ public final class Chaos implements Policy {
         this.random = seed != null ? new Random(seed) : source == null ? Calls.THREAD_LOCAL_RANDOM : source;
         this.sleeper = b.sleeper;
         this.scheduler = b.scheduler;
-        this.listeners = b.listeners.toArray(new Listener[0]);
+        this.listeners = new ListenerArray<>(new Listener[0], b.listeners);
         for (int i = 0; i < injected.length; i++) {
             injected[i] = new LongAdder();
         }
@@ -238,16 +234,7 @@ public final class Chaos implements Policy {
      * @throws NullPointerException if {@code listener} is null
      */
     public void addListener(Listener listener) {
-        Objects.requireNonNull(listener, "listener");
-        listenersLock.lock();
-        try {
-            Listener[] ls = listeners;
-            Listener[] more = Arrays.copyOf(ls, ls.length + 1);
-            more[ls.length] = listener;
-            listeners = more;
-        } finally {
-            listenersLock.unlock();
-        }
+        listeners.add(listener);
     }
 
     /**
@@ -257,32 +244,12 @@ public final class Chaos implements Policy {
      * @return whether it was there
      */
     public boolean removeListener(Listener listener) {
-        listenersLock.lock();
-        try {
-            Listener[] ls = listeners;
-            for (int i = 0; i < ls.length; i++) {
-                if (ls[i].equals(listener)) {
-                    Listener[] fewer = new Listener[ls.length - 1];
-                    System.arraycopy(ls, 0, fewer, 0, i);
-                    System.arraycopy(ls, i + 1, fewer, i, ls.length - i - 1);
-                    listeners = fewer;
-                    return true;
-                }
-            }
-            return false;
-        } finally {
-            listenersLock.unlock();
-        }
+        return listeners.remove(listener);
     }
 
     /** Drops every listener, those of the builder included (a registry does this when it removes the policy). */
     public void removeAllListeners() {
-        listenersLock.lock();
-        try {
-            listeners = NO_LISTENERS;
-        } finally {
-            listenersLock.unlock();
-        }
+        listeners.clear();
     }
 
     @Override
@@ -414,7 +381,7 @@ public final class Chaos implements Policy {
             if (u < bounds[i]) {
                 Fault fault = faults[i];
                 injected[fault.kind.ordinal()].increment();
-                for (Listener listener : listeners) {
+                for (Listener listener : listeners.snapshot()) {
                     try {
                         listener.onInjected(this, fault.kind);
                     } catch (Throwable e) {

@@ -9,7 +9,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -104,7 +103,7 @@ public final class Hedge implements Policy {
     private final @Nullable ExecutorService executor;
     private final @Nullable ScheduledExecutorService scheduler;
     private final Ticker ticker;
-    private final List<HedgeListener> listeners;
+    private final ListenerArray<HedgeListener> listeners;
 
     private final LongAdder successfulCalls = new LongAdder();
     private final LongAdder failedCalls = new LongAdder();
@@ -123,7 +122,7 @@ public final class Hedge implements Policy {
         this.executor = b.executor;
         this.scheduler = b.scheduler;
         this.ticker = b.ticker;
-        this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+        this.listeners = new ListenerArray<>(new HedgeListener[0], b.listeners);
     }
 
     /**
@@ -205,7 +204,7 @@ public final class Hedge implements Policy {
      * @param listener hears this hedge's hedges, wins, cancellations and failures
      */
     public void addListener(HedgeListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(listener);
     }
 
     /**
@@ -228,7 +227,7 @@ public final class Hedge implements Policy {
     }
 
     private void emit(Consumer<HedgeListener> event) {
-        for (HedgeListener listener : listeners) {
+        for (HedgeListener listener : listeners.snapshot()) {
             try {
                 event.accept(listener);
             } catch (Throwable e) {

@@ -2,7 +2,6 @@ package dev.fluxgate;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -201,7 +200,6 @@ public final class RateLimiter implements Policy {
     }
 
     private static final System.Logger LOG = System.getLogger(RateLimiter.class.getName());
-    private static final RateLimiterListener[] NO_LISTENERS = new RateLimiterListener[0];
     /** The {@link #key} of a limiter that is not one key's. */
     private static final Object NO_KEY = new Object();
     /** The answer of the store that stands for a per-key limiter with its maximum of keys. */
@@ -223,9 +221,8 @@ public final class RateLimiter implements Policy {
         final LongAdder permitted = new LongAdder();
         final LongAdder rejected = new LongAdder();
         final LongAdder waitedNanos = new LongAdder();
-        /** Replaced whole under {@link #listenersLock}; read without it on every decision. */
-        volatile RateLimiterListener[] listeners;
-        private final ReentrantLock listenersLock = new ReentrantLock();
+        /** Copy-on-write: read without a lock on every decision. */
+        final ListenerArray<RateLimiterListener> listeners;
 
         Core(Builder b, Limit limit, long maxKeys) {
             this.name = b.name;
@@ -235,48 +232,7 @@ public final class RateLimiter implements Policy {
             this.sleeper = b.sleeper;
             this.scheduler = b.scheduler;
             this.maxKeys = maxKeys;
-            this.listeners = b.listeners.toArray(NO_LISTENERS);
-        }
-
-        void add(RateLimiterListener listener) {
-            Objects.requireNonNull(listener, "listener");
-            listenersLock.lock();
-            try {
-                RateLimiterListener[] ls = listeners;
-                RateLimiterListener[] more = Arrays.copyOf(ls, ls.length + 1);
-                more[ls.length] = listener;
-                listeners = more;
-            } finally {
-                listenersLock.unlock();
-            }
-        }
-
-        boolean remove(RateLimiterListener listener) {
-            listenersLock.lock();
-            try {
-                RateLimiterListener[] ls = listeners;
-                for (int i = 0; i < ls.length; i++) {
-                    if (ls[i].equals(listener)) {
-                        RateLimiterListener[] fewer = new RateLimiterListener[ls.length - 1];
-                        System.arraycopy(ls, 0, fewer, 0, i);
-                        System.arraycopy(ls, i + 1, fewer, i, ls.length - i - 1);
-                        listeners = fewer;
-                        return true;
-                    }
-                }
-                return false;
-            } finally {
-                listenersLock.unlock();
-            }
-        }
-
-        void clear() {
-            listenersLock.lock();
-            try {
-                listeners = NO_LISTENERS;
-            } finally {
-                listenersLock.unlock();
-            }
+            this.listeners = new ListenerArray<>(new RateLimiterListener[0], b.listeners);
         }
     }
 
@@ -424,7 +380,7 @@ public final class RateLimiter implements Policy {
      * @throws NullPointerException if {@code listener} is null
      */
     public void addListener(RateLimiterListener listener) {
-        core.add(listener);
+        core.listeners.add(listener);
     }
 
     /**
@@ -434,7 +390,7 @@ public final class RateLimiter implements Policy {
      * @return whether it was present
      */
     public boolean removeListener(RateLimiterListener listener) {
-        return core.remove(listener);
+        return core.listeners.remove(listener);
     }
 
     /**
@@ -534,7 +490,7 @@ public final class RateLimiter implements Policy {
 
     /** Drops every listener (a registry does this when it removes the limiter). */
     void removeAllListeners() {
-        core.clear();
+        core.listeners.clear();
     }
 
     // ---- permits ----
@@ -633,7 +589,7 @@ public final class RateLimiter implements Policy {
         } else {
             c.rejected.increment();
         }
-        RateLimiterListener[] ls = c.listeners;
+        RateLimiterListener[] ls = c.listeners.snapshot();
         if (ls.length > 0) {
             tell(ls, permits, answer);
         }
@@ -1276,7 +1232,7 @@ public final class RateLimiter implements Policy {
          * @throws NullPointerException if {@code listener} is null
          */
         public void addListener(RateLimiterListener listener) {
-            core.add(listener);
+            core.listeners.add(listener);
         }
 
         /**
@@ -1286,7 +1242,7 @@ public final class RateLimiter implements Policy {
          * @return whether it was present
          */
         public boolean removeListener(RateLimiterListener listener) {
-            return core.remove(listener);
+            return core.listeners.remove(listener);
         }
 
         @Override

@@ -64,6 +64,7 @@ public final class Resilience implements Policy {
     private static final byte BREAKER = 2;
     private static final byte BULKHEAD = 3;
     private static final byte FALLBACK = 4;
+    private static final byte TIMEOUT = 5;
 
     private final Policy[] policies;
     private final byte[] kinds;
@@ -75,7 +76,8 @@ public final class Resilience implements Policy {
             Policy p = policies[i];
             // FluxgateCircuitBreaker only: its call() is the permit API's shape, which breakerStep repeats.
             kinds[i] = p instanceof Retry ? RETRY : p instanceof FluxgateCircuitBreaker ? BREAKER
-                    : p instanceof Bulkhead ? BULKHEAD : p instanceof Fallback<?> ? FALLBACK : OTHER;
+                    : p instanceof Bulkhead ? BULKHEAD : p instanceof Fallback<?> ? FALLBACK
+                    : p instanceof Timeout ? TIMEOUT : OTHER;
         }
     }
 
@@ -173,6 +175,7 @@ public final class Resilience implements Policy {
             case BREAKER -> breakerStep((CircuitBreaker) policy, next, task);
             case BULKHEAD -> ((Bulkhead) policy).execute(this, next, task);
             case FALLBACK -> ((Fallback<?>) policy).execute(this, next, task);
+            case TIMEOUT -> ((Timeout) policy).execute(this, next, task);
             default -> policy.call(() -> proceed(this, next, task));
         };
     }

@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -141,7 +140,7 @@ public final class Retry implements Policy {
     private final @Nullable ScheduledExecutorService scheduler;
     private final Ticker ticker;
     private final RandomGenerator random;
-    private final List<RetryListener> listeners;
+    private final ListenerArray<RetryListener> listeners;
     private final @Nullable RetryBudget budget;
 
     private final LongAdder successWithoutRetry = new LongAdder();
@@ -159,7 +158,7 @@ public final class Retry implements Policy {
         this.scheduler = b.scheduler; // null: the shared scheduler, attempts run on the common pool
         this.ticker = b.ticker;
         this.random = PluggedRandom.of(b.random, LOG, owner);
-        this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+        this.listeners = new ListenerArray<>(new RetryListener[0], b.listeners);
         this.budget = b.budget;
     }
 
@@ -329,7 +328,7 @@ public final class Retry implements Policy {
      * @param listener hears this retry's retries and outcomes
      */
     public void addListener(RetryListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(listener);
     }
 
     /**
@@ -586,7 +585,7 @@ public final class Retry implements Policy {
     }
 
     private void emit(java.util.function.Consumer<RetryListener> event) {
-        for (RetryListener listener : listeners) {
+        for (RetryListener listener : listeners.snapshot()) {
             try {
                 event.accept(listener);
             } catch (Throwable e) {

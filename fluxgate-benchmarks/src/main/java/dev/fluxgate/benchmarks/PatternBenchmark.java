@@ -56,13 +56,16 @@ import org.openjdk.jmh.annotations.TearDown;
  *       Fluxgate {@code maxAttempts(3).backoff(Backoff.none())}; Resilience4j {@code maxAttempts(3)
  *       .waitDuration(0)}; Failsafe {@code RetryPolicy.builder().withMaxAttempts(3)} (no delay by
  *       default). Every one retries any exception.</li>
- *   <li>{@code timeoutSync}: a 1 s timeout around a synchronous call that returns at once. Fluxgate runs
- *       the task on a worker and the caller waits at most the timeout (given the same cached daemon pool
- *       as Resilience4j); Resilience4j's {@code TimeLimiter.executeFutureSupplier} over the task
- *       submitted to that pool (the way its users bound a synchronous call), cancelling the running
- *       future; Failsafe's {@code Timeout.builder(1 s).withInterrupt()}, which runs the task on the
- *       caller's thread with a timer that interrupts it (so its caller waits for a task that ignores
- *       the interrupt: a weaker guarantee, and no thread hand-off to pay for).</li>
+ *   <li>{@code timeoutSync}: a 1 s timeout around a synchronous call that returns at once, through the
+ *       cheapest synchronous timeout each library has. Fluxgate {@code Timeout.builder(..).onCallerThread()}
+ *       and Failsafe's {@code Timeout.builder(1 s).withInterrupt()} both run the task on the caller's
+ *       thread and interrupt it at the deadline (so the caller waits for a task that ignores the
+ *       interrupt); Resilience4j's {@code TimeLimiter.executeFutureSupplier} over the task submitted to a
+ *       cached daemon pool (the way its users bound a synchronous call), cancelling the running future.</li>
+ *   <li>{@code timeoutSyncWorker}: the same call with the stronger guarantee, the caller back at the
+ *       deadline even if the task ignores the interrupt: Fluxgate's default timeout running the task on a
+ *       worker (given the same cached daemon pool), against Resilience4j's {@code TimeLimiter} as above,
+ *       the one peer that offers it. A thread hand-off (two wake-ups) per call dominates both.</li>
  *   <li>{@code timeoutAsync}: the same 1 s timeout around an already-completed stage. Fluxgate
  *       {@code callAsync}; Resilience4j {@code executeCompletionStage} on a one-thread scheduler (its
  *       users must give one; cancelled timers are removed, as in Fluxgate's shared one); Failsafe
@@ -105,6 +108,7 @@ public class PatternBenchmark {
     ExecutorService pool;
     ScheduledThreadPoolExecutor scheduler;
     Timeout fluxgateTimeout;
+    Timeout fluxgateWorkerTimeout;
     TimeLimiter r4jTimeLimiter;
     Supplier<Future<Object>> submitToPool;
     FailsafeExecutor<Object> failsafeTimeout;
@@ -134,7 +138,8 @@ public class PatternBenchmark {
         pool = cachedDaemonPool();
         scheduler = new ScheduledThreadPoolExecutor(1, daemon("bench-r4j-scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
-        fluxgateTimeout = Timeout.builder("bench").timeout(TIMEOUT).executor(pool).build();
+        fluxgateTimeout = fluxgateTimeout();
+        fluxgateWorkerTimeout = Timeout.builder("bench-worker").timeout(TIMEOUT).executor(pool).build();
         r4jTimeLimiter = r4jTimeLimiter();
         submitToPool = () -> pool.submit(CALLABLE);
         failsafeTimeout = Failsafe.with(failsafeTimeout());
@@ -155,7 +160,8 @@ public class PatternBenchmark {
         Breakers.check(fluxgateRetry.retries() == 0, "Fluxgate retry: no retry");
         Breakers.check(r4jRetry.getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt() == 0
                 && r4jRetry.getMetrics().getNumberOfFailedCallsWithRetryAttempt() == 0, "Resilience4j retry: no retry");
-        Breakers.check(fluxgateTimeout.timeouts() == 0, "Fluxgate timeout: none timed out");
+        Breakers.check(fluxgateTimeout.timeouts() == 0 && fluxgateWorkerTimeout.timeouts() == 0,
+                "Fluxgate timeout: none timed out");
         pool.shutdownNow();
         scheduler.shutdownNow();
     }
@@ -176,6 +182,11 @@ public class PatternBenchmark {
     /** {@return Failsafe's retry policy: 3 attempts, no delay} */
     static dev.failsafe.RetryPolicy<Object> failsafeRetry() {
         return dev.failsafe.RetryPolicy.builder().withMaxAttempts(ATTEMPTS).build();
+    }
+
+    /** {@return Fluxgate's timeout: 1 s, on the caller's thread, interrupting it} */
+    static Timeout fluxgateTimeout() {
+        return Timeout.builder("bench").timeout(TIMEOUT).onCallerThread().build();
     }
 
     /** {@return Resilience4j's time limiter: 1 s, cancelling the running future} */
@@ -269,13 +280,35 @@ public class PatternBenchmark {
     // ---- timeout, the call finishes in time ----
 
     /**
-     * Fluxgate {@code Timeout.get}: the task on a worker, the caller waits at most 1 s.
+     * Fluxgate {@code Timeout.get} on the caller's thread, interrupting it at 1 s.
      *
      * @return the task's value
      */
     @Benchmark
     public Object timeoutSync_fluxgate() {
         return fluxgateTimeout.get(TASK);
+    }
+
+    /**
+     * Fluxgate {@code Timeout.get}: the task on a worker, the caller waits at most 1 s.
+     *
+     * @return the task's value
+     */
+    @Benchmark
+    public Object timeoutSyncWorker_fluxgate() {
+        return fluxgateWorkerTimeout.get(TASK);
+    }
+
+    /**
+     * Resilience4j {@code TimeLimiter.executeFutureSupplier} over the task submitted to the pool: the
+     * peer of {@link #timeoutSyncWorker_fluxgate()} (the same as {@link #timeoutSync_r4j()}).
+     *
+     * @return the task's value
+     * @throws Exception never: the task succeeds in time
+     */
+    @Benchmark
+    public Object timeoutSyncWorker_r4j() throws Exception {
+        return r4jTimeLimiter.executeFutureSupplier(submitToPool);
     }
 
     /**

@@ -35,7 +35,12 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  *   <li>{@code pipeline}: the call succeeds.</li>
- *   <li>{@code pipelineTimeout}: the same with a 1 s timeout around each attempt; the call succeeds.</li>
+ *   <li>{@code pipelineTimeout}: the same with a 1 s timeout around each attempt; the call succeeds.
+ *       Each library's cheapest synchronous timeout (see {@link PatternBenchmark}): Fluxgate's and
+ *       Failsafe's on the caller's thread, Resilience4j's over a pool.</li>
+ *   <li>{@code pipelineTimeoutWorker}: the same with the timeout that returns at the deadline even if
+ *       the task ignores the interrupt: Fluxgate's default (a worker, the same cached daemon pool) against
+ *       Resilience4j's chain as above.</li>
  *   <li>{@code pipelineMixed}: every tenth attempt on each thread fails (a per-thread counter, so the
  *       mix is deterministic); the retry runs it again at once and the next attempt succeeds. The
  *       breakers see 10% failures and never trip.</li>
@@ -43,9 +48,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>Configured alike, each part as in {@link PatternBenchmark} and {@link Breakers}: retry of 3 attempts
  * without wait, breaker with a count window of 100 (Resilience4j's synchronized window, the faster of its
- * two on this path), bulkhead of 25 slots without wait, timeout of 1 s (Fluxgate and Resilience4j run the
- * attempt on the same cached daemon pool; Failsafe on the caller's thread, see
- * {@link PatternBenchmark}). Fluxgate {@code Resilience.of(retry, breaker, bulkhead[, timeout])};
+ * two on this path), bulkhead of 25 slots without wait, timeout of 1 s. Fluxgate {@code Resilience.of(retry, breaker, bulkhead[, timeout])};
  * Resilience4j {@code Decorators.ofSupplier(task).withBulkhead(..).withCircuitBreaker(..).withRetry(..)}
  * (innermost first; with the timeout, {@code Decorators.ofCallable(timeLimiter.decorateFutureSupplier(
  * submit to the pool))}); Failsafe {@code Failsafe.with(retry, breaker, bulkhead[, timeout])} (outermost
@@ -60,6 +63,7 @@ public class PipelineBenchmark {
     CircuitBreaker fluxgateBreaker;
     Resilience fluxgate;
     Resilience fluxgateTimeout;
+    Resilience fluxgateWorkerTimeout;
     io.github.resilience4j.circuitbreaker.CircuitBreaker r4jBreaker;
     io.github.resilience4j.bulkhead.Bulkhead r4jBulkhead;
     io.github.resilience4j.retry.Retry r4jRetry;
@@ -82,8 +86,9 @@ public class PipelineBenchmark {
         Bulkhead bulkhead = Bulkhead.builder("bench").maxConcurrentCalls(PatternBenchmark.SLOTS).build();
         dev.fluxgate.Retry retry = PatternBenchmark.fluxgateRetry();
         fluxgate = Resilience.of(retry, fluxgateBreaker, bulkhead);
-        fluxgateTimeout = Resilience.of(retry, fluxgateBreaker, bulkhead,
-                Timeout.builder("bench").timeout(PatternBenchmark.TIMEOUT).executor(pool).build());
+        fluxgateTimeout = Resilience.of(retry, fluxgateBreaker, bulkhead, PatternBenchmark.fluxgateTimeout());
+        fluxgateWorkerTimeout = Resilience.of(retry, fluxgateBreaker, bulkhead,
+                Timeout.builder("bench-worker").timeout(PatternBenchmark.TIMEOUT).executor(pool).build());
 
         r4jBreaker = Breakers.r4j(Breakers.r4jCount(SYNCHRONIZED));
         r4jBulkhead = io.github.resilience4j.bulkhead.Bulkhead.of("bench", BulkheadConfig.custom()
@@ -203,6 +208,27 @@ public class PipelineBenchmark {
     @Benchmark
     public Object pipelineTimeout_failsafe() {
         return failsafeTimeout.get(FAILSAFE_TASK);
+    }
+
+    /**
+     * Fluxgate {@code Resilience.of(retry, breaker, bulkhead, timeout).get}, the timeout on a worker.
+     *
+     * @return the task's value
+     */
+    @Benchmark
+    public Object pipelineTimeoutWorker_fluxgate() {
+        return fluxgateWorkerTimeout.get(TASK);
+    }
+
+    /**
+     * Resilience4j's decorated callable, as {@link #pipelineTimeout_r4j()}.
+     *
+     * @return the task's value
+     * @throws Exception never: the task succeeds in time
+     */
+    @Benchmark
+    public Object pipelineTimeoutWorker_r4j() throws Exception {
+        return r4jTimeout.call();
     }
 
     // ---- every tenth attempt fails and is retried ----

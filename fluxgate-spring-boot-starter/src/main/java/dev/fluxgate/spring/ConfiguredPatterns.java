@@ -158,6 +158,9 @@ final class ConfiguredPatterns {
         if (p != null && p.duration() != null) {
             check("fluxgate.timeout.instances." + name + ".duration", () -> b.timeout(p.duration()));
         }
+        if (p != null && Boolean.TRUE.equals(p.onCallerThread())) {
+            b.onCallerThread();
+        }
     }
 
     // ---- live reconfiguration (LiveReconfiguration): check every instance first, then apply ----

@@ -154,8 +154,10 @@ public final class FluxgatePatternProperties {
      * One timeout.
      *
      * @param duration how long a call may take (default 1 s)
+     * @param onCallerThread run synchronous calls on the caller's thread and interrupt it at the deadline,
+     *        rather than on a worker (default false)
      */
-    public record TimeoutProperties(Duration duration) {
+    public record TimeoutProperties(Duration duration, Boolean onCallerThread) {
     }
 
     /**

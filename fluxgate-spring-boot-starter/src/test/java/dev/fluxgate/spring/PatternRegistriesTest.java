@@ -69,7 +69,8 @@ class PatternRegistriesTest {
                     "fluxgate.retry.instances.inventory.backoff.type=none",
                     "fluxgate.bulkhead.instances.db.max-concurrent-calls=7",
                     "fluxgate.bulkhead.instances.db.max-wait=20ms",
-                    "fluxgate.timeout.instances.slow.duration=3s");
+                    "fluxgate.timeout.instances.slow.duration=3s",
+                    "fluxgate.timeout.instances.here.on-caller-thread=true");
 
     @SuppressWarnings("unchecked")
     private static <P extends dev.fluxgate.Policy, B> Registry<P, B> registry(ApplicationContext context,
@@ -90,6 +91,8 @@ class PatternRegistriesTest {
             assertThat(db.maxWait()).isEqualTo(Duration.ofMillis(20));
             Registry<Timeout, Timeout.Builder> timeouts = registry(context, Timeout.class, Timeout.Builder.class);
             assertThat(timeouts.find("slow")).get().extracting(Timeout::timeout).isEqualTo(Duration.ofSeconds(3));
+            assertThat(timeouts.find("slow")).get().extracting(Timeout::runsOnCallerThread).isEqualTo(false);
+            assertThat(timeouts.find("here")).get().extracting(Timeout::runsOnCallerThread).isEqualTo(true);
 
             assertThat(context.getBean("fluxgateRetryRegistry")).isSameAs(retries);
             assertThat(context.getBean("fluxgateBulkheadRegistry")).isSameAs(bulkheads);

@@ -7,8 +7,6 @@ import dev.fluxgate.spring.CircuitBreakerCustomizer;
 import dev.fluxgate.spring.ConfiguredBreakerSettings;
 import dev.fluxgate.spring.FluxgateCircuitBreakerProperties;
 import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
@@ -31,9 +29,7 @@ import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreakerFac
 public class FluxgateReactiveCircuitBreakerFactory
         extends ReactiveCircuitBreakerFactory<FluxgateCircuitBreakerConfig, FluxgateConfigBuilder> {
 
-    private final BreakerSource source;
-    private final ConcurrentHashMap<String, FluxgateReactiveCircuitBreaker> breakers = new ConcurrentHashMap<>();
-    private volatile @Nullable Function<String, FluxgateCircuitBreakerConfig> defaultConfiguration;
+    private final FactorySupport<FluxgateReactiveCircuitBreaker> support;
 
     /**
      * A factory whose breakers live in the starter's registry and follow its live reconfiguration: each
@@ -47,7 +43,8 @@ public class FluxgateReactiveCircuitBreakerFactory
      */
     public FluxgateReactiveCircuitBreakerFactory(ConfiguredBreakerSettings settings, CircuitBreakerRegistry registry,
             Registry<Timeout, Timeout.Builder> timeouts) {
-        this.source = new BreakerSource(settings, registry, timeouts);
+        this.support = new FactorySupport<>(new BreakerSource(settings, registry, timeouts),
+                FluxgateReactiveCircuitBreaker::new);
     }
 
     /**
@@ -60,7 +57,8 @@ public class FluxgateReactiveCircuitBreakerFactory
      */
     public FluxgateReactiveCircuitBreakerFactory(CircuitBreakerRegistry registry, Registry<Timeout, Timeout.Builder> timeouts,
             FluxgateCircuitBreakerProperties properties, List<CircuitBreakerCustomizer> customizers) {
-        this.source = new BreakerSource(registry, timeouts, properties, customizers);
+        this.support = new FactorySupport<>(new BreakerSource(registry, timeouts, properties, customizers),
+                FluxgateReactiveCircuitBreaker::new);
     }
 
     @Override
@@ -77,15 +75,7 @@ public class FluxgateReactiveCircuitBreakerFactory
      */
     @Override
     public ReactiveCircuitBreaker create(String id, @Nullable String groupName) {
-        Objects.requireNonNull(id, "id");
-        FluxgateReactiveCircuitBreaker known = breakers.get(id);
-        if (known != null) {
-            return known;
-        }
-        return breakers.computeIfAbsent(id, key -> {
-            BreakerSource.Resolved r = source.resolve(key, groupName, codeConfiguration(key, groupName));
-            return new FluxgateReactiveCircuitBreaker(r.breaker(), r.timeout());
-        });
+        return support.create(id, groupName, getConfigurations());
     }
 
     @Override
@@ -100,19 +90,6 @@ public class FluxgateReactiveCircuitBreakerFactory
      */
     @Override
     public void configureDefault(Function<String, FluxgateCircuitBreakerConfig> defaultConfiguration) {
-        this.defaultConfiguration = Objects.requireNonNull(defaultConfiguration, "defaultConfiguration");
-    }
-
-    private @Nullable FluxgateCircuitBreakerConfig codeConfiguration(String id, @Nullable String group) {
-        FluxgateCircuitBreakerConfig own = getConfigurations().get(id);
-        if (own != null) {
-            return own;
-        }
-        FluxgateCircuitBreakerConfig ofGroup = group == null ? null : getConfigurations().get(group);
-        if (ofGroup != null) {
-            return ofGroup;
-        }
-        Function<String, FluxgateCircuitBreakerConfig> fallback = defaultConfiguration;
-        return fallback == null ? null : fallback.apply(id);
+        support.configureDefault(defaultConfiguration);
     }
 }
