@@ -48,9 +48,9 @@ class BenchmarkSmokeTest {
 
     @Test
     void patternBenchmarksRunWithoutRejectingRetryingOrTimingOut() throws Exception {
-        assertThat(runAll(PatternBenchmark.class)).hasSize(18)
+        assertThat(runAll(PatternBenchmark.class)).hasSize(20)
                 .contains("bulkhead_fluxgate", "retrySuccess_r4j", "timeoutSync_failsafe", "timeoutAsync_fluxgate",
-                        "fallbackUsed_r4j");
+                        "timeoutSyncWorker_fluxgate", "fallbackUsed_r4j");
     }
 
     @Test
@@ -72,8 +72,9 @@ class BenchmarkSmokeTest {
 
     @Test
     void pipelineBenchmarksRunAndLeaveEveryBreakerClosed() throws Exception {
-        assertThat(runAll(PipelineBenchmark.class)).hasSize(9)
-                .contains("pipeline_fluxgate", "pipelineTimeout_r4j", "pipelineMixed_failsafe");
+        assertThat(runAll(PipelineBenchmark.class)).hasSize(11)
+                .contains("pipeline_fluxgate", "pipelineTimeout_r4j", "pipelineTimeoutWorker_fluxgate",
+                        "pipelineMixed_failsafe");
     }
 
     @Test
