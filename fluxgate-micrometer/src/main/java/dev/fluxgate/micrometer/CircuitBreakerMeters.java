@@ -12,6 +12,7 @@ import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
 import dev.fluxgate.RetryBudget;
 import dev.fluxgate.ThreadPoolBulkhead;
+import dev.fluxgate.Timeout;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -33,6 +34,7 @@ import java.util.function.Function;
  * meters.bindRetries(retryRegistry, meterRegistry);                // every retry, now and later
  * meters.bindBulkheads(bulkheadRegistry, meterRegistry);           // every bulkhead, now and later
  * meters.bindHedges(hedgeRegistry, meterRegistry);                 // every hedge, now and later
+ * meters.bindTimeouts(timeoutRegistry, meterRegistry);             // every timeout, now and later
  * meters.bind(retryBudget, meterRegistry);                         // a retry budget shared by retries
  * // Resilience4j's names, so existing dashboards keep working:
  * CircuitBreakerMeters.create().withNaming(MeterNaming.RESILIENCE4J).bind(breakerRegistry, meterRegistry);
@@ -52,8 +54,8 @@ import java.util.function.Function;
  * <p>Binding a registry follows it: a breaker added later is bound when it is created, a breaker
  * {@linkplain Registry#remove(String) removed} loses its meters. The registries of retries, bulkheads,
  * thread-pool bulkheads and rate limiters are followed the same way ({@link #bindRetries},
- * {@link #bindBulkheads}, {@link #bindThreadPoolBulkheads}, {@link #bindRateLimiters}). Gauges hold their
- * breaker weakly, so meters never keep a dropped breaker alive.
+ * {@link #bindBulkheads}, {@link #bindThreadPoolBulkheads}, {@link #bindRateLimiters},
+ * {@link #bindTimeouts}). Gauges hold their breaker weakly, so meters never keep a dropped breaker alive.
  *
  * <p>Per-call meters come from {@link dev.fluxgate.Listener} call events; binding a breaker therefore
  * turns on duration measurement for it (one clock read at the start and end of each call). Gauges
@@ -391,6 +393,38 @@ public final class CircuitBreakerMeters {
      */
     public MeterBinding bindChaos(Registry<Chaos, ?> registry, MeterRegistry meterRegistry) {
         return follow(registry, meterRegistry, Chaos::name, c -> PolicyMeters.bind(c, meterRegistry, tags));
+    }
+
+    /**
+     * Registers meters for a timeout, tagged with its name: the function counter
+     * {@code fluxgate.timeout.timeouts} (calls that timed out, {@link Timeout#timeouts()}, a count shared
+     * with the timeout's {@code with...} copies) and the time gauge {@code fluxgate.timeout.limit} (the
+     * configured {@link Timeout#timeout()}, in the meter registry's base time unit: seconds for Prometheus).
+     * The names are the same under every {@link MeterNaming}. They read the timeout's own counter, so
+     * nothing is added to its call path.
+     *
+     * @param timeout the timeout to measure
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} removes the meters
+     * @throws NullPointerException if {@code timeout} or {@code meterRegistry} is null
+     */
+    public MeterBinding bind(Timeout timeout, MeterRegistry meterRegistry) {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return PolicyMeters.bind(timeout, meterRegistry, tags);
+    }
+
+    /**
+     * Registers the meters of {@link #bind(Timeout, MeterRegistry)} for every timeout in {@code registry},
+     * now and as they are added, and removes a timeout's meters when it is removed from the registry.
+     *
+     * @param registry the timeouts to measure, now and later
+     * @param meterRegistry where the meters go
+     * @return a binding whose {@code close()} stops following the registry and removes all its meters
+     * @throws NullPointerException if {@code registry} or {@code meterRegistry} is null
+     */
+    public MeterBinding bindTimeouts(Registry<Timeout, ?> registry, MeterRegistry meterRegistry) {
+        return follow(registry, meterRegistry, Timeout::name, t -> PolicyMeters.bind(t, meterRegistry, tags));
     }
 
     /**

@@ -59,6 +59,10 @@ final class MeterDescriptions {
     static final String RATE_LIMITER_WAIT = "Time callers of the rate limiter were told to wait for their permits, in total";
     static final String RATE_LIMITER_KEYS = "Keys the per-key rate limiter tracks now";
 
+    static final String TIMEOUT_TIMEOUTS = "Calls the timeout ended because their time ran out (shared by the"
+            + " timeout's with... copies)";
+    static final String TIMEOUT_LIMIT = "The time the timeout allows each call";
+
     static final String CHAOS_INJECTED = "Faults the fault injector injected on purpose, by kind (exception, latency,"
             + " result); a pattern's failure meters count injected exceptions too, as the downstream's";
     static final String CHAOS_PASSED = "Calls the fault injector let through untouched while it was enabled";

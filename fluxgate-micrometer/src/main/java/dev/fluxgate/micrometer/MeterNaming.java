@@ -48,6 +48,9 @@ package dev.fluxgate.micrometer;
  * does not publish, and so do the meters of the patterns Resilience4j does not have:
  * {@code fluxgate.retry.budget.*} (a retry budget), {@code fluxgate.retry.budget.exhausted.calls} (a retry
  * with a budget), {@code fluxgate.hedge.*} and {@code fluxgate.chaos.*} (faults injected on purpose).
+ * So do {@code fluxgate.timeout.timeouts} (calls that timed out) and {@code fluxgate.timeout.limit} (the
+ * time allowed): Resilience4j's {@code resilience4j.timelimiter.calls} also counts successful and failed
+ * calls, which a timeout does not, so no name of it is borrowed.
  */
 public enum MeterNaming {
     /** {@code fluxgate.circuitbreaker.*}, rates as ratios from 0 to 1. */

@@ -8,6 +8,7 @@ import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Retry;
 import dev.fluxgate.RetryBudget;
 import dev.fluxgate.ThreadPoolBulkhead;
+import dev.fluxgate.Timeout;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -172,6 +173,20 @@ final class PolicyMeters implements MeterBinding {
         m.gauge(RATE_LIMITER_KEYS, limiter, RateLimiter.PerKey::size, MeterDescriptions.RATE_LIMITER_KEYS);
         m.limiterCounts(limiter, RateLimiter.PerKey::permittedCalls, RateLimiter.PerKey::rejectedCalls,
                 r -> r.totalWaitTime().toNanos() / 1e9);
+        return m;
+    }
+
+    static final String TIMEOUT_TIMEOUTS = "fluxgate.timeout.timeouts";
+    static final String TIMEOUT_LIMIT = "fluxgate.timeout.limit";
+
+    /** Resilience4j has no meters of this shape, so the names are Fluxgate's under every preset. */
+    static MeterBinding bind(Timeout timeout, MeterRegistry registry, Tags userTags) {
+        PolicyMeters m = new PolicyMeters(registry, timeout.name(), userTags);
+        m.removeEarlier(List.of(TIMEOUT_TIMEOUTS, TIMEOUT_LIMIT));
+        m.add(FunctionCounter.builder(TIMEOUT_TIMEOUTS, timeout, Timeout::timeouts).tags(m.tags)
+                .description(MeterDescriptions.TIMEOUT_TIMEOUTS).register(registry));
+        m.add(TimeGauge.builder(TIMEOUT_LIMIT, timeout, TimeUnit.NANOSECONDS, t -> t.timeout().toNanos())
+                .tags(m.tags).description(MeterDescriptions.TIMEOUT_LIMIT).register(registry));
         return m;
     }
 

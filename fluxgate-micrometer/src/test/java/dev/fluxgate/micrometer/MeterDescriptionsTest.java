@@ -53,6 +53,8 @@ class MeterDescriptionsTest {
         meters.bind(RateLimiter.of("payments", 10, Duration.ofSeconds(1)), registry);
         meters.bind(RateLimiter.perKey(RateLimiter.builder("tenants")).build(), registry);
         meters.bind(dev.fluxgate.Chaos.builder("payments").exception(0.1).build(), registry);
+        meters.bind(dev.fluxgate.Timeout.builder("payments").build(), registry);
+        meters.bind(dev.fluxgate.Timeout.builder("search").timeout(Duration.ofMillis(200)).build(), registry);
     }
 
     private static Map<String, Set<String>> descriptionsByName(MeterRegistry registry) {
@@ -72,7 +74,7 @@ class MeterDescriptionsTest {
                     naming.slowCallRate(), BreakerMeters.TRANSITIONS, "fluxgate.bulkhead.calls",
                     "fluxgate.retry.budget.retries", "fluxgate.retry.budget.exhausted.calls", "fluxgate.hedge.calls",
                     naming.rateLimiterAvailable(), "fluxgate.ratelimiter.calls", "fluxgate.ratelimiter.wait.time",
-                    "fluxgate.ratelimiter.keys");
+                    "fluxgate.ratelimiter.keys", "fluxgate.timeout.timeouts", "fluxgate.timeout.limit");
             descriptions.forEach((name, texts) -> assertThat(texts).as(name).hasSize(1)
                     .allSatisfy(text -> assertThat(text).isNotBlank().isNotEqualTo("null")));
         }
