@@ -7,6 +7,7 @@ import dev.fluxgate.Hedge;
 import dev.fluxgate.RateLimiter;
 import dev.fluxgate.Registry;
 import dev.fluxgate.Retry;
+import dev.fluxgate.Timeout;
 import dev.fluxgate.micrometer.CircuitBreakerMeters;
 import dev.fluxgate.micrometer.MeterNaming;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Binds Fluxgate's breakers, retries, bulkheads and rate limiters to Micrometer when {@code fluxgate-micrometer} and
+ * Binds Fluxgate's breakers, retries, bulkheads, rate limiters and timeouts to Micrometer when {@code fluxgate-micrometer} and
  * Micrometer are present: as {@link MeterBinder} beans, which Spring Boot binds to every
  * {@link MeterRegistry} bean, so nothing is bound when the application has none. Each registry is
  * followed: breakers, retries and bulkheads created later are bound when created, and one removed from
@@ -88,6 +89,19 @@ public class FluxgateMetricsAutoConfiguration {
     public MeterBinder fluxgateBulkheadMeterBinder(CircuitBreakerMeters meters,
             Registry<Bulkhead, Bulkhead.Builder> bulkheads) {
         return meterRegistry -> meters.bindBulkheads(bulkheads, meterRegistry);
+    }
+
+    /**
+     * The timeouts' meters (calls that timed out, the time allowed).
+     *
+     * @param meters the meter factory
+     * @param timeouts the timeouts
+     * @return a binder that follows the registry
+     */
+    @Bean
+    public MeterBinder fluxgateTimeoutMeterBinder(CircuitBreakerMeters meters,
+            Registry<Timeout, Timeout.Builder> timeouts) {
+        return meterRegistry -> meters.bindTimeouts(timeouts, meterRegistry);
     }
 
     /**
