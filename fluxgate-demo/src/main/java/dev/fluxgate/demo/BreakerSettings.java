@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param minCalls calls the window needs before it may trip
  * @param failureRate the failure rate that opens the breaker (and reopens it from half-open)
  * @param cooldown how long OPEN waits before probing (with 20% jitter)
- * @param probes half-open probes per period at most, and the successes that close the breaker
+ * @param probes half-open probes per period at most; the breaker closes once enough of them succeed that
+ *        their failure rate stays under {@code failureRate} ({@link #successesToClose()})
  */
 public record BreakerSettings(Window window, int minCalls, double failureRate, Duration cooldown, int probes) {
 
@@ -90,8 +91,20 @@ public record BreakerSettings(Window window, int minCalls, double failureRate, D
                 .cooldown(Cooldown.fixed(cooldown).withJitter(0.2))
                 .permit(Permit.all())
                 .maxHalfOpenCalls(probes)
-                .closeAfterSuccesses(probes)
+                .closeAfterSuccesses(successesToClose())
                 .halfOpenTimeout(cooldown.multipliedBy(2));
+    }
+
+    /**
+     * The successful probes that close the breaker: as many as keep the probes' failure rate under
+     * {@code failureRate} whatever the rest do (3 of 5 at 50%), the same rule the breaker opens by. Requiring
+     * every probe to succeed would keep it open through a partial recovery whose failure rate is well
+     * under the threshold (at 25% failures, 5 of 5 succeed only one period in four).
+     *
+     * @return at least 1, at most {@code probes}
+     */
+    public int successesToClose() {
+        return Math.max(1, probes - (int) Math.floor(probes * failureRate));
     }
 
     /**
@@ -105,7 +118,7 @@ public record BreakerSettings(Window window, int minCalls, double failureRate, D
                 : "the calls of the last " + Durations.format(window.span()));
         m.put("tripper", tripper().toString());
         m.put("cooldown", "fixed " + Durations.format(cooldown) + " with 20% jitter");
-        m.put("half-open", "at most " + probes + " probes per period, " + probes + " successes close it");
+        m.put("half-open", "at most " + probes + " probes per period, " + successesToClose() + " successes close it");
         return m;
     }
 }

@@ -47,8 +47,8 @@ public final class Cli {
               --failure-rate R  failure rate that opens it, 0 < R <= 1 (default 0.5)
               --cooldown D      how long it stays open before probing (default: duration / 30,
                                 between 500ms and 10s; 2s in a 60s run)
-              --probes N        half-open probes per period at most, and successes that close it
-                                (default 5)
+              --probes N        half-open probes per period at most (default 5); it closes once
+                                enough succeed to keep their failure rate under R (3 of 5 at 0.5)
 
             With --trace, --duration only scales these defaults (those of a 60s run unless given).
 
