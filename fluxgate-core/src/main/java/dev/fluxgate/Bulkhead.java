@@ -217,6 +217,7 @@ public final class Bulkhead implements Policy {
             throw new IllegalArgumentException("ticker: a bulkhead keeps the ticker it was built with");
         }
         Map<String, String> before;
+        Map<String, String> after;
         resizing.lock();
         try {
             before = describe();
@@ -228,10 +229,11 @@ public final class Bulkhead implements Policy {
             }
             maxConcurrentCalls = configuration.maxConcurrentCalls;
             maxWaitNanos = configuration.maxWait.toNanos();
+            after = describe(); // under the lock: a concurrent reconfiguration cannot slip in between
         } finally {
             resizing.unlock();
         }
-        return new Reconfiguration("Bulkhead", name, Instant.now(), before, describe(),
+        return new Reconfiguration("Bulkhead", name, Instant.now(), before, after,
                 List.of("calls in flight", "counters"), List.of());
     }
 
@@ -292,7 +294,8 @@ public final class Bulkhead implements Policy {
 
     /** {@return the calls running now} */
     public int concurrentCalls() {
-        return maxConcurrentCalls - slots.availablePermits();
+        // Two reads: during a resize they may straddle it (the old maximum with the new free slots).
+        return Math.max(0, maxConcurrentCalls - slots.availablePermits());
     }
 
     /** {@return the calls rejected with {@link BulkheadFullException} since the bulkhead was built} */

@@ -83,6 +83,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
     private static final VarHandle STRIPES;
     private static final VarHandle LOCK;
     private static final VarHandle LISTENERS;
+    private static final VarHandle LAST_PROBE;
 
     static {
         try {
@@ -91,6 +92,7 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             LOCK = lookup.findVarHandle(FluxgateCircuitBreaker.class, "lockWord", int.class);
             STRIPES = lookup.findVarHandle(FluxgateCircuitBreaker.class, "stripes", Stripes.class);
             LISTENERS = lookup.findVarHandle(FluxgateCircuitBreaker.class, "listeners", ListenerSnapshot.class);
+            LAST_PROBE = lookup.findVarHandle(FluxgateCircuitBreaker.class, "lastProbeAdmittedNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -457,6 +459,14 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
         }
     }
 
+    /** Moves the lease stamp forward to {@code now}, never back. */
+    private void stampLease(long now) {
+        long seen;
+        do {
+            seen = lastProbeAdmittedNanos;
+        } while (seen - now < 0 && !LAST_PROBE.compareAndSet(this, seen, now));
+    }
+
     /** What {@link #acquireProbe} answers when the word left HALF_OPEN meanwhile: decide again. */
     private static final long RESTART = Long.MIN_VALUE;
 
@@ -500,11 +510,12 @@ final class FluxgateCircuitBreaker implements CircuitBreaker {
             if (taken + 1 == maxHalfOpenCalls) {
                 // This probe fills the period, so it is the newest slot whenever the lease check runs (slots
                 // are taken one at a time). Stamped before the CAS: whoever sees the full word sees the stamp.
-                if (!haveNow) {
-                    now = ticker.read();
-                    haveNow = true;
-                }
-                lastProbeAdmittedNanos = now;
+                // A fresh reading (one taken before the permit's decision may be old by then), and never
+                // moving the stamp back: a filler that lost its CAS, or was delayed into the next period,
+                // would otherwise expire that period's leases early.
+                now = ticker.read();
+                haveNow = true;
+                stampLease(now);
             }
             if (casWord(w, w + PROBE_UNIT)) {
                 return StateWord.probePermit(w);

@@ -458,6 +458,7 @@ public final class RateLimiter implements Policy {
                 checked.ticker());
         long maxWaitNanos = configuration.maxWait.toNanos();
         Map<String, String> before;
+        Map<String, String> after;
         Core c = core;
         c.reconfiguring.lock();
         try {
@@ -473,10 +474,11 @@ public final class RateLimiter implements Policy {
             c.maxWaitNanos = maxWaitNanos;
             counting = fresh;
             store = fresh;
+            after = describe(); // under the lock: a concurrent reconfiguration cannot slip in between
         } finally {
             c.reconfiguring.unlock();
         }
-        return new Reconfiguration("RateLimiter", core.name, java.time.Instant.now(), before, describe(),
+        return new Reconfiguration("RateLimiter", core.name, java.time.Instant.now(), before, after,
                 List.of("permits held (up to the new burst)", "reservations", "counters", "listeners"), List.of());
     }
 

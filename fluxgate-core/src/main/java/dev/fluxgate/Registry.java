@@ -94,8 +94,11 @@ public sealed class Registry<P extends Policy, B> permits CircuitBreakerRegistry
     private final Consumer<? super P> dropListeners;
     private final ConcurrentHashMap<String, Entry<P>> entries = new ConcurrentHashMap<>();
     private final List<EntryListener<? super P>> entryListeners = new CopyOnWriteArrayList<>();
-    /** Applies a configuration to an instance keeping its state; null where the pattern cannot. */
-    private @Nullable BiFunction<? super P, ? super B, Reconfiguration> reconfigurer;
+    /**
+     * Applies a configuration to an instance keeping its state; null where the pattern cannot. Set by the
+     * factory after construction: volatile, so a registry handed to another thread unsafely still sees it.
+     */
+    private volatile @Nullable BiFunction<? super P, ? super B, Reconfiguration> reconfigurer;
 
     /**
      * A registry of one pattern.

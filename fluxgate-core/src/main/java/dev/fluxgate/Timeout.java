@@ -45,8 +45,12 @@ import org.jspecify.annotations.Nullable;
  * the task has returned or thrown the call throws the {@link TimeoutException} (the task's exception, if
  * any, as its cause; a value it returned is dropped). The interrupt is taken back before the call ends,
  * so the code after it never sees it. The price: a task that ignores interrupts keeps its caller until
- * it ends. One shared daemon thread keeps these deadlines, woken only when a call's deadline is earlier
- * than the one it waits for.
+ * it ends. The interrupt is delivered once: a task that catches it and goes on (a {@link Retry} inside
+ * the timeout retries an {@code InterruptedException} like any failure) runs on until it ends, so put
+ * such a timeout inside the retry, where it bounds each attempt (the order {@link Resilience}
+ * recommends). An interrupt from elsewhere that lands on a call whose time has already run out is taken
+ * back with the timeout's own. One shared daemon thread keeps these deadlines, woken only when a call's
+ * deadline is earlier than the one it waits for.
  *
  * <p><b>Asynchronous calls</b> ({@link #callAsync}) never block: a timer on a scheduler fails the
  * returned future with a {@link TimeoutException} and cancels the task's future. With the default
@@ -426,8 +430,9 @@ public final class Timeout implements Policy {
         /**
          * Runs synchronous calls on the caller's own thread and interrupts it when the time is up, instead of
          * handing them to a worker (see "On the caller's thread" in {@link Timeout}): no thread hand-off,
-         * and the task keeps the caller's thread-local context; but a task that ignores interrupts keeps
-         * its caller until it ends. Asynchronous calls are unaffected. Default: off (a worker runs the
+         * and the task keeps the caller's thread-local context; but a task that ignores interrupts (or a
+         * retry inside the timeout, which retries the interrupted attempt) keeps its caller until it ends:
+         * place the timeout inside the retry. Asynchronous calls are unaffected. Default: off (a worker runs the
          * call and the caller returns at the deadline whatever the task does).
          *
          * @return this builder

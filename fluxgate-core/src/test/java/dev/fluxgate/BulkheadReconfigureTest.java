@@ -92,4 +92,42 @@ class BulkheadReconfigureTest {
         assertThat(b.concurrentCalls()).isZero();
         assertThat(b.availablePermits()).isEqualTo(5);
     }
+
+    /**
+     * Regression: growing released the new slots before raising the maximum, so a reader in between saw
+     * {@code concurrentCalls()} (maximum minus free slots) below zero, and a gauge plotted it.
+     */
+    @Test
+    void concurrentCallsNeverReadsBelowZeroWhileTheBulkheadIsResized() throws Exception {
+        Bulkhead b = Bulkhead.of("resized", 10);
+        AtomicInteger lowest = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try {
+                start.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            while (!Thread.currentThread().isInterrupted()) {
+                lowest.accumulateAndGet(b.concurrentCalls(), Math::min);
+            }
+        });
+        reader.start();
+        start.countDown();
+        for (int i = 0; i < 20_000; i++) {
+            b.reconfigure(Bulkhead.builder("resized").maxConcurrentCalls(i % 2 == 0 ? 40 : 10));
+        }
+        reader.interrupt();
+        reader.join(10_000);
+        assertThat(lowest.get()).isZero();
+        assertThat(b.concurrentCalls()).isZero();
+    }
+
+    @Test
+    void aReconfigurationReportsTheConfigurationItApplied() {
+        Bulkhead b = Bulkhead.of("reported", 10);
+        Reconfiguration r = b.reconfigure(Bulkhead.builder("reported").maxConcurrentCalls(7));
+        assertThat(r.before()).containsEntry("maxConcurrentCalls", "10");
+        assertThat(r.after()).containsEntry("maxConcurrentCalls", "7");
+    }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,6 +98,42 @@ class HotPathClockReadsTest {
         cb.recordSuccess(first, 0);
         assertThat(cb.metrics().staleCalls()).isEqualTo(1);
         assertThat(cb.metrics().probesInUse()).isEqualTo(1);
+    }
+
+    /**
+     * Regression: the probe that fills the period stamped its lease with the clock read before its permit
+     * decided, so a thread stalled in between (here: 10 s inside the permit's random draw) dated the lease
+     * back, and the very next call found the fresh probe's lease expired and started a new period.
+     */
+    @Test
+    void theLeaseOfTheProbeThatFillsThePeriodCountsFromWhenItIsAdmittedNotFromBeforeItsPermitDecided() {
+        RandomGenerator stallingDraw = new RandomGenerator() {
+            @Override
+            public long nextLong() {
+                return 0;
+            }
+
+            @Override
+            public double nextDouble() {
+                ticker.time.advance(Duration.ofSeconds(10)); // the caller stalls after its first clock read
+                return 0.0; // admitted: below any share
+            }
+        };
+        CircuitBreaker cb = CircuitBreaker.builder("stall").ticker(ticker).window(Window.count(10))
+                .tripper(Tripper.failureStreak(1)).cooldown(Cooldown.fixed(Duration.ofSeconds(10)))
+                .permit(Permit.rampUp(0.5, 1.0, Duration.ofMinutes(10))).random(stallingDraw)
+                .maxHalfOpenCalls(1).closeAfterSuccesses(1).halfOpenTimeout(Duration.ofSeconds(5)).build();
+        cb.recordError(cb.acquirePermission(), 0, DOWN);
+        ticker.time.advance(Duration.ofSeconds(10));
+        assertThat(cb.state()).isEqualTo(State.HALF_OPEN);
+
+        long probe = cb.tryAcquirePermission(); // read at t, admitted at t + 10 s
+        assertThat(probe).isNotEqualTo(CircuitBreaker.NO_PERMISSION);
+        assertThat(cb.tryAcquirePermission()).as("the probe was admitted just now: its lease holds")
+                .isEqualTo(CircuitBreaker.NO_PERMISSION);
+        cb.recordSuccess(probe, 0);
+        assertThat(cb.state()).isEqualTo(State.CLOSED);
+        assertThat(cb.metrics().staleCalls()).isZero();
     }
 
     @Test
