@@ -142,21 +142,39 @@ public final class AdaptiveBulkheadOperator<T> implements UnaryOperator<Publishe
         @Override
         public void onNext(T value) {
             if (mono) {
-                lease.onSuccess(); // a Mono's value is its result: sample before the subscriber acts on it
+                succeeded(); // a Mono's value is its result: sample before the subscriber acts on it
             }
             actual.onNext(value);
         }
 
         @Override
         public void onError(Throwable error) {
-            lease.onFailure(error);
+            failed(error);
             actual.onError(error);
         }
 
         @Override
         public void onComplete() {
-            lease.onSuccess();
+            succeeded();
             actual.onComplete();
+        }
+
+        // The lease frees its slot first whatever happens; if it then throws (a user Ticker that fails), the
+        // signal must still reach the subscriber, which would otherwise wait forever: the error is dropped.
+        private void succeeded() {
+            try {
+                lease.onSuccess();
+            } catch (RuntimeException e) {
+                Operators.onErrorDropped(e, actual.currentContext());
+            }
+        }
+
+        private void failed(Throwable error) {
+            try {
+                lease.onFailure(error);
+            } catch (RuntimeException e) {
+                Operators.onErrorDropped(e, actual.currentContext());
+            }
         }
 
         @Override

@@ -92,4 +92,27 @@ class AdaptiveBulkheadOperatorTest {
         assertThat(bulkhead.ignoredCalls()).isEqualTo(1);
         assertThat(bulkhead.inFlight()).isZero();
     }
+
+    /**
+     * Regression: a ticker that throws when the lease is settled (user code) left the subscriber without
+     * its value or completion, waiting forever. The slot is freed and the signal still arrives.
+     */
+    @Test
+    void aTickerThatThrowsWhenTheCallEndsStillLetsTheValueAndCompletionThrough() {
+        AtomicInteger reads = new AtomicInteger();
+        AdaptiveBulkhead bulkhead = AdaptiveBulkhead.builder("broken-clock").algorithm(AdaptiveBulkhead.Algorithm.AIMD)
+                .limits(1, 5, 100).latencyThreshold(Duration.ofSeconds(1)).ticker(() -> {
+                    if (reads.incrementAndGet() > 1) {
+                        throw new IllegalStateException("clock broke");
+                    }
+                    return 0L;
+                }).build();
+        StepVerifier.create(Mono.just("value").transformDeferred(AdaptiveBulkheadOperator.of(bulkhead)))
+                .expectNext("value").verifyComplete();
+        assertThat(bulkhead.inFlight()).isZero();
+        reads.set(0);
+        StepVerifier.create(Flux.just(1, 2).transformDeferred(AdaptiveBulkheadOperator.of(bulkhead)))
+                .expectNext(1, 2).verifyComplete();
+        assertThat(bulkhead.inFlight()).isZero();
+    }
 }

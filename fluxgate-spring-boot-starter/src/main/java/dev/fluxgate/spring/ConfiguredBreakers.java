@@ -154,7 +154,7 @@ final class ConfiguredBreakers implements Function<String, CircuitBreaker> {
                     if (source != null) {
                         source.code().accept(b);
                     }
-                }).ifPresent(r -> changed.put(name, r));
+                }).filter(r -> !r.changed().isEmpty()).ifPresent(r -> changed.put(name, r)); // as ConfiguredPatterns
             } catch (InvalidPropertyException e) {
                 throw e;
             } catch (IllegalArgumentException e) {

@@ -100,8 +100,9 @@ public class FluxgateAutoConfiguration {
     }
 
     /**
-     * Applies changed {@code fluxgate.circuitbreaker.*} properties to the running breakers, keeping their
-     * state (on Spring Cloud's {@code EnvironmentChangeEvent} and on {@code POST /actuator/fluxgate}).
+     * Applies changed {@code fluxgate.circuitbreaker.*}, {@code .ratelimiter.*}, {@code .retry.*} and
+     * {@code .bulkhead.*} properties to the running instances, keeping their state (on Spring Cloud's
+     * {@code EnvironmentChangeEvent} and on {@code POST /actuator/fluxgate}).
      */
     @Bean
     LiveReconfiguration fluxgateLiveReconfiguration(Environment environment, ConfiguredBreakers breakers,

@@ -11,14 +11,13 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
- * Applies changed {@code fluxgate.circuitbreaker.*} properties to the running breakers (and
- * {@code fluxgate.ratelimiter.*}, {@code fluxgate.retry.*} and {@code fluxgate.bulkhead.*} to the running
- * rate limiters, retries and semaphore bulkheads, each keeping its state as its {@code reconfigure}
- * says) without
- * recreating them or any bean: each breaker keeps its state, and its window where the new window fits
- * ({@link dev.fluxgate.CircuitBreaker#reconfigure} says exactly what carries over). The starter calls
- * it when Spring Cloud's {@code EnvironmentChangeEvent} names a {@code fluxgate.circuitbreaker} key
- * (with {@code spring-cloud-context} on the class path) and on {@code POST /actuator/fluxgate}.
+ * Applies changed {@code fluxgate.circuitbreaker.*}, {@code fluxgate.ratelimiter.*}, {@code fluxgate.retry.*}
+ * and {@code fluxgate.bulkhead.*} properties to the running breakers, rate limiters, retries and semaphore
+ * bulkheads without recreating them or any bean: each keeps its state as its {@code reconfigure} says (a
+ * breaker keeps its window where the new window fits; {@link dev.fluxgate.CircuitBreaker#reconfigure} says
+ * exactly what carries over). The starter calls it when Spring Cloud's {@code EnvironmentChangeEvent} names
+ * a key under one of those prefixes (with {@code spring-cloud-context} on the class path) and on
+ * {@code POST /actuator/fluxgate}.
  *
  * <p>The properties are bound afresh from the {@link Environment}, merged as at startup
  * ({@code configs.default}, the base config, the instance; then the {@link CircuitBreakerCustomizer}s)

@@ -60,13 +60,14 @@ final class BreakerSource {
     Resolved resolve(String id, @Nullable String group, @Nullable FluxgateCircuitBreakerConfig code) {
         Objects.requireNonNull(id, "id");
         CircuitBreaker existing = registry.find(id).orElse(null);
-        if (existing != null && code != null && code.id().equals(id)) {
-            // Listed under instances: the starter built it at startup, before any code configuration.
+        FluxgateCircuitBreakerProperties properties = settings != null ? settings.properties() : this.properties;
+        if (existing != null && code != null && code.id().equals(id) && properties.instances().containsKey(id)) {
+            // Listed under instances: the starter built it at startup, before any code configuration. (A
+            // breaker the other factory made for this id already had the same code applied: no warning.)
             log.warn("Fluxgate breaker '{}' already exists (fluxgate.circuitbreaker.instances.{} builds it at startup): "
                     + "the breaker(...) adjustments configured for it in code do not apply; use a CircuitBreakerCustomizer bean",
                     id, id);
         }
-        FluxgateCircuitBreakerProperties properties = settings != null ? settings.properties() : this.properties;
         String instance = properties.instances().containsKey(id) ? id
                 : group != null && properties.instances().containsKey(group) ? group : null;
         CircuitBreaker breaker;
